@@ -1,0 +1,52 @@
+"""mtosched: make-to-order production scheduling with CP-SAT.
+
+from mtosched import load_scenario, solve, SolveParams
+scenario = load_scenario("instances/bespoke-cars.json")
+schedule = solve(scenario, SolveParams(time_limit=10))
+print(schedule.summary())
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from mtosched.api import check, read_schedule, solve
+from mtosched.check import CheckReport
+from mtosched.errors import (
+    InfeasibleError,
+    InputError,
+    Issue,
+    MtoschedError,
+    NoScheduleFoundError,
+    UnsupportedFeatureError,
+)
+from mtosched.params import SolveParams, SolveProgress
+from mtosched.problem import Problem, build_problem
+from mtosched.scenario import Scenario, load_scenario
+from mtosched.schedule import Schedule
+from mtosched.solution import Solution
+
+try:
+    __version__ = version("mtosched")
+except PackageNotFoundError:  # running from a source tree without install
+    __version__ = "0+unknown"
+
+__all__ = [
+    "CheckReport",
+    "InfeasibleError",
+    "InputError",
+    "Issue",
+    "MtoschedError",
+    "NoScheduleFoundError",
+    "Problem",
+    "Scenario",
+    "Schedule",
+    "Solution",
+    "SolveParams",
+    "SolveProgress",
+    "UnsupportedFeatureError",
+    "__version__",
+    "build_problem",
+    "check",
+    "load_scenario",
+    "read_schedule",
+    "solve",
+]

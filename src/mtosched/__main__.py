@@ -1,0 +1,5 @@
+"""`python -m mtosched`."""
+
+from mtosched.cli.app import main
+
+main()

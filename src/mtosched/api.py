@@ -1,0 +1,135 @@
+"""The public API: the same four calls the CLI makes.
+
+scenario = load_scenario("plant.json", "orders.json")
+schedule = solve(scenario, SolveParams(time_limit=30))
+report = check(build_problem(scenario), schedule)
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from mtosched.check import CheckReport
+from mtosched.check import check as check_solution
+from mtosched.cpsat import solve_problem
+from mtosched.errors import InputError, Issue
+from mtosched.params import SolveParams
+from mtosched.problem import Problem, build_problem
+from mtosched.scenario import Scenario
+from mtosched.scenario.loading import validation_issues
+from mtosched.schedule import (
+    Schedule,
+    SolverInfo,
+    StageInfo,
+    build_schedule,
+    kpis_of,
+    solution_from_schedule,
+)
+from mtosched.solution import Solution
+
+
+def solve(
+    scenario: Scenario | Problem,
+    params: SolveParams | None = None,
+    *,
+    now: datetime | None = None,
+) -> Schedule:
+    """Schedule a scenario (or a compiled problem) and return the best plan.
+
+    Raises `InputError` for unusable input, `InfeasibleError` when no plan
+    meets the hard constraints and `NoScheduleFoundError` when none was found
+    within the time limit.
+    """
+    params = params or SolveParams()
+    problem = (
+        scenario if isinstance(scenario, Problem) else build_problem(scenario, now=now)
+    )
+    outcome = solve_problem(problem, params)
+    report = check_solution(problem, outcome.solution)
+    if not report.ok or report.evaluation is None:
+        raise RuntimeError(
+            "the solver produced a schedule that fails the independent check: "
+            + "; ".join(report.violations)
+        )
+    solver = SolverInfo(
+        seconds=round(outcome.seconds, 3),
+        workers=params.effective_workers,
+        seed=params.seed,
+        time_limit=params.time_limit,
+        source=outcome.source,
+        stages=[
+            StageInfo(
+                term=s.term,
+                status=s.status,
+                value=s.value,
+                bound=s.bound,
+                seconds=round(s.seconds, 3),
+            )
+            for s in outcome.stages
+        ],
+        dispatch_objective=dict(outcome.dispatch_objective),
+    )
+    bound = {s.term: s.bound for s in outcome.stages if s.bound is not None}
+    return build_schedule(
+        problem,
+        outcome.solution,
+        report.evaluation,
+        status=outcome.status,
+        bound=bound,
+        solver=solver,
+    )
+
+
+def check(problem: Problem | Scenario, solution: Solution | Schedule) -> CheckReport:
+    """Verify a solution or a schedule independently of the solver.
+
+    For a `Schedule` the reported objective values and KPIs are recomputed
+    and compared too, so a hand-edited or stale file is caught.
+    """
+    if isinstance(problem, Scenario):
+        problem = build_problem(problem)
+    if isinstance(solution, Solution):
+        return check_solution(problem, solution)
+    mapped, mismatches = solution_from_schedule(problem, solution)
+    if mapped is None:
+        return CheckReport(tuple(mismatches), None)
+    report = check_solution(problem, mapped)
+    claims = list(mismatches)
+    if report.evaluation is not None:
+        for term, claimed in solution.objective.items():
+            actual = report.evaluation.terms[term]
+            if claimed != actual:
+                claims.append(
+                    f"objective {term}: file says {claimed}, schedule gives {actual}"
+                )
+        kpis = kpis_of(problem, report.evaluation)
+        if kpis.late_orders != solution.kpis.late_orders:
+            claims.append(
+                f"kpis.late_orders: file says {solution.kpis.late_orders}, "
+                f"schedule gives {kpis.late_orders}"
+            )
+    return CheckReport(report.violations + tuple(claims), report.evaluation)
+
+
+def read_schedule(path: str | Path) -> Schedule:
+    """Read a schedule JSON file; problems are `InputError`s with JSON paths."""
+    label = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([Issue(label, "", f"cannot read file: {exc}")]) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise InputError(
+            [Issue(label, "", f"{where}: invalid JSON: {exc.msg}")]
+        ) from None
+    try:
+        return Schedule.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(validation_issues(label, exc)) from None

@@ -1,0 +1,380 @@
+"""The `mtosched` command line: thin, over the public API.
+
+Exceptions become exit codes here and only here (docs/format.md):
+0 ok, 1 invalid input, 2 usage, 3 infeasible, 4 nothing found in time,
+5 a gate failed, 70 internal error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from mtosched import __version__
+from mtosched.api import check as check_schedule
+from mtosched.api import read_schedule, solve
+from mtosched.cli.render import (
+    issues_json,
+    render_check,
+    render_issues,
+    render_schedule,
+    schedule_report,
+)
+from mtosched.errors import InfeasibleError, InputError, Issue, NoScheduleFoundError
+from mtosched.export import export_schedule, schedule_json, writer_for
+from mtosched.params import SolveParams, SolveProgress
+from mtosched.problem import build_problem
+from mtosched.scenario import load_scenario
+from mtosched.scenario.models import Scenario
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INFEASIBLE = 0, 1, 2, 3
+EXIT_NO_SCHEDULE, EXIT_GATE, EXIT_INTERNAL = 4, 5, 70
+
+app = typer.Typer(
+    name="mtosched",
+    help="Make-to-order production scheduling: orders and routings in, a "
+    "machine schedule that minimizes lateness out.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(StrEnum):
+    """Report format: for people or for scripts."""
+
+    text = "text"
+    json = "json"
+
+
+stdout = Console(highlight=False)
+stderr = Console(stderr=True, highlight=False)
+
+FilesArg = Annotated[
+    list[Path],
+    typer.Argument(help="Scenario JSON files, merged in order.", show_default=False),
+]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", help="'text' for people, 'json' for scripts.")
+]
+DebugOpt = Annotated[
+    bool, typer.Option("--debug", help="Show the traceback of internal errors.")
+]
+
+
+def _fail(code: int) -> NoReturn:
+    raise typer.Exit(code)
+
+
+def _run(action: Callable[[], int], *, debug: bool, fmt: Format) -> NoReturn:
+    """Run a command body and map every outcome to the contract's exit code."""
+    try:
+        code = action()
+    except InputError as exc:
+        _report_input(exc.issues, fmt)
+        _fail(EXIT_INPUT)
+    except InfeasibleError as exc:
+        if fmt is Format.json:
+            print(
+                json.dumps({"status": "infeasible", "reasons": exc.reasons}, indent=2)
+            )
+        stderr.print(
+            "[bold red]Infeasible:[/bold red] no schedule meets every hard constraint."
+        )
+        for reason in exc.reasons:
+            stderr.print(f"  {reason}", markup=False)
+        _fail(EXIT_INFEASIBLE)
+    except NoScheduleFoundError as exc:
+        if fmt is Format.json:
+            print(json.dumps({"status": "unknown", "reason": str(exc)}, indent=2))
+        stderr.print(f"[bold red]No schedule:[/bold red] {exc}", highlight=False)
+        _fail(EXIT_NO_SCHEDULE)
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        stderr.print("interrupted")
+        _fail(130)
+    except Exception as exc:
+        if debug:
+            traceback.print_exc()
+        stderr.print(
+            f"[bold red]Internal error:[/bold red] {type(exc).__name__}: {exc}\n"
+            "This is a bug in mtosched; please report it with the input files "
+            "(run again with --debug for the traceback).",
+            markup=True,
+            highlight=False,
+        )
+        _fail(EXIT_INTERNAL)
+    _fail(code)
+
+
+def _report_input(issues: list[Issue], fmt: Format) -> None:
+    if fmt is Format.json:
+        print(json.dumps({"valid": False, "errors": issues_json(issues)}, indent=2))
+    render_issues(stderr, issues, "Invalid input")
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(
+            f"'{value}' is not an ISO 8601 instant (e.g. 2026-11-30T06:00:00Z)"
+        ) from None
+
+
+def _localized(now: datetime | None, scenario: Scenario) -> datetime | None:
+    from zoneinfo import ZoneInfo
+
+    from mtosched.scenario.references import localize, scenario_zone
+
+    if now is None:
+        return None
+    return localize(now, scenario_zone(scenario) or ZoneInfo("UTC"))
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"mtosched {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version."
+        ),
+    ] = False,
+) -> None:
+    """Schedule make-to-order production with CP-SAT."""
+
+
+@app.command()
+def schedule(
+    files: FilesArg,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            help="Planning start (ISO 8601); overrides the scenario's 'start'."
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(min=0.01, help="Wall-clock seconds for the whole solve.")
+    ] = 60.0,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="CP-SAT workers (default: cores, max 8).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    output: Annotated[
+        list[str] | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write the schedule: .json or .csv by extension; "
+            "'-' = JSON to stdout. Repeatable.",
+        ),
+    ] = None,
+    fmt: FormatOpt = Format.text,
+    fail_on_late: Annotated[
+        bool, typer.Option(help="Exit 5 when any order is late (a CI gate).")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No live progress line.")
+    ] = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Solve a scenario, print a summary and write the schedule.
+
+    Examples:
+      mtosched schedule instances/bespoke-cars.json
+
+      mtosched schedule plant.json orders.json --time-limit 30 -o plan.json -o plan.csv
+
+      mtosched schedule plant.json orders.json -o - --fail-on-late > plan.json
+
+    """
+    targets = output or []
+    for target in targets:
+        if target != "-" and writer_for(target) is None:
+            raise typer.BadParameter(
+                f"'{target}': unsupported output format (use .json or .csv, or '-')",
+                param_hint="-o",
+            )
+    moment = _parse_now(now)
+
+    def body() -> int:
+        scenario = load_scenario(*files)
+        problem = build_problem(scenario, now=_localized(moment, scenario))
+        live = not quiet and stderr.is_terminal
+        params = SolveParams(
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+        )
+        if live:
+            with stderr.status("solving…") as status:
+
+                def show(p: SolveProgress) -> None:
+                    best = "-" if p.objective is None else f"{p.objective:.0f}"
+                    bound = "-" if p.bound is None else f"{p.bound:.0f}"
+                    status.update(
+                        f"solving {p.stage}: {p.elapsed:5.1f} s  "
+                        f"best {best}  bound {bound}"
+                    )
+
+                result = solve(problem, _with_progress(params, show))
+        else:
+            result = solve(problem, params)
+        written: list[str] = []
+        for target in targets:
+            if target == "-":
+                sys.stdout.write(schedule_json(result))
+                sys.stdout.flush()
+            else:
+                export_schedule(result, target)
+            written.append(target)
+        summary_console = stderr if "-" in targets else stdout
+        if fmt is Format.json:
+            if "-" in targets:
+                stderr.print_json(
+                    json.dumps(schedule_report(result, written), default=str)
+                )
+            else:
+                print(
+                    json.dumps(schedule_report(result, written), indent=2, default=str)
+                )
+        else:
+            render_schedule(summary_console, result)
+            for target in written:
+                if target != "-":
+                    summary_console.print(f"wrote {target}")
+        if fail_on_late and result.kpis.late_orders:
+            stderr.print(f"gate failed: {result.kpis.late_orders} late order(s)")
+            return EXIT_GATE
+        return EXIT_OK
+
+    _run(body, debug=debug, fmt=fmt)
+
+
+def _with_progress(
+    params: SolveParams, callback: Callable[[SolveProgress], None]
+) -> SolveParams:
+    return SolveParams(
+        time_limit=params.time_limit,
+        workers=params.workers,
+        seed=params.seed,
+        progress=callback,
+    )
+
+
+@app.command()
+def validate(
+    files: FilesArg,
+    now: Annotated[str | None, typer.Option(help="Planning start override.")] = None,
+    fmt: FormatOpt = Format.text,
+    debug: DebugOpt = False,
+) -> None:
+    """Check scenario files and print every problem with file and JSON path.
+
+    Example:
+      mtosched validate plant.json orders.json
+
+    """
+    moment = _parse_now(now)
+
+    def body() -> int:
+        scenario = load_scenario(*files)
+        problem = build_problem(scenario, now=_localized(moment, scenario))
+        summary: dict[str, Any] = {
+            "valid": True,
+            "errors": [],
+            "orders": len(problem.orders),
+            "operations": len(problem.tasks),
+            "machines": len(problem.machines),
+        }
+        if fmt is Format.json:
+            print(json.dumps(summary, indent=2))
+        else:
+            stdout.print(
+                f"[green]Valid.[/green] {summary['orders']} orders to schedule, "
+                f"{summary['operations']} operations on {summary['machines']} machines."
+            )
+        return EXIT_OK
+
+    _run(body, debug=debug, fmt=fmt)
+
+
+@app.command("check")
+def check_command(
+    files: FilesArg,
+    schedule_file: Annotated[
+        Path, typer.Option("--schedule", help="The schedule JSON to verify.")
+    ],
+    now: Annotated[str | None, typer.Option(help="Planning start override.")] = None,
+    fmt: FormatOpt = Format.text,
+    debug: DebugOpt = False,
+) -> None:
+    """Verify a schedule against its scenario, independently of the solver.
+
+    Exit 0 when valid, 5 when a violation is found.
+
+    Example:
+      mtosched check plant.json orders.json --schedule plan.json
+
+    """
+    moment = _parse_now(now)
+
+    def body() -> int:
+        scenario = load_scenario(*files)
+        plan = read_schedule(schedule_file)
+        at = _localized(moment, scenario) or plan.start
+        problem = build_problem(scenario, now=at)
+        report = check_schedule(problem, plan)
+        if fmt is Format.json:
+            print(
+                json.dumps(
+                    {
+                        "ok": report.ok,
+                        "violations": list(report.violations),
+                        "objective": report.evaluation.terms
+                        if report.evaluation
+                        else None,
+                    },
+                    indent=2,
+                )
+            )
+        else:
+            render_check(stdout, report)
+        return EXIT_OK if report.ok else EXIT_GATE
+
+    _run(body, debug=debug, fmt=fmt)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of a scenario file."""
+    from mtosched.scenario.schema import scenario_schema
+
+    print(json.dumps(scenario_schema(), indent=2))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except SystemExit:
+        raise

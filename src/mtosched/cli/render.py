@@ -1,0 +1,141 @@
+"""Rich renderings of reports for people; JSON documents for scripts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from mtosched.check import CheckReport
+from mtosched.errors import Issue
+from mtosched.schedule import Schedule
+
+_SEQUENCE_WIDTH = 6
+
+
+def _minutes(value: int) -> str:
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    days, rest = divmod(value, 1440)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{sign}{days}d {hours:02d}h{minutes:02d}"
+    return f"{sign}{hours}h{minutes:02d}"
+
+
+def _when(schedule: Schedule, moment: Any) -> str:
+    return str(moment.strftime("%a %d %b %H:%M"))
+
+
+def render_schedule(console: Console, schedule: Schedule) -> None:
+    """The nightly summary: status, objective, KPIs, late orders, machines."""
+    name = schedule.scenario or "scenario"
+    console.print(
+        f"[bold]{name}[/bold]  status [bold]{schedule.status}[/bold]  "
+        f"start {schedule.start.isoformat()} ({schedule.timezone})"
+    )
+    terms = Table(title="Objective (lexicographic)", title_justify="left")
+    for column in ("term", "value", "bound", "gap"):
+        terms.add_column(column, justify="left" if column == "term" else "right")
+    for term, value in schedule.objective.items():
+        bound = schedule.bound.get(term)
+        gap = schedule.gap(term)
+        terms.add_row(
+            term,
+            str(value),
+            "-" if bound is None else str(bound),
+            "-" if gap is None else f"{gap:.1%}",
+        )
+    console.print(terms)
+
+    k = schedule.kpis
+    kpis = Table(title="KPIs", title_justify="left", show_header=False)
+    kpis.add_column("kpi")
+    kpis.add_column("value", justify="right")
+    kpis.add_row("orders", str(k.orders))
+    kpis.add_row("late orders", str(k.late_orders))
+    kpis.add_row("on-time rate", f"{k.on_time_rate:.1%}")
+    kpis.add_row("total tardiness", _minutes(k.total_tardiness_minutes))
+    kpis.add_row("max lateness", _minutes(k.max_lateness_minutes))
+    kpis.add_row("total flow time", _minutes(k.total_flow_time_minutes))
+    kpis.add_row("makespan", _minutes(k.makespan_minutes))
+    console.print(kpis)
+
+    late = schedule.late_orders
+    if late:
+        table = Table(title=f"Late orders ({len(late)})", title_justify="left")
+        for column in ("order", "customer", "priority", "due", "completion", "late by"):
+            table.add_column(column)
+        for order in late:
+            table.add_row(
+                order.id,
+                order.customer or "",
+                str(order.priority),
+                _when(schedule, order.due),
+                _when(schedule, order.completion),
+                _minutes(order.lateness_minutes),
+            )
+        console.print(table)
+    else:
+        console.print("[green]No late orders.[/green]")
+
+    machines = Table(title="Machines", title_justify="left")
+    for column in ("machine", "utilization", "ops", "sequence (first orders)"):
+        machines.add_column(column)
+    by_machine: dict[str, list[str]] = {}
+    for op in schedule.operations:
+        by_machine.setdefault(op.machine, []).append(op.order)
+    for machine, utilization in k.machine_utilization.items():
+        sequence = by_machine.get(machine, [])
+        shown = " → ".join(sequence[:_SEQUENCE_WIDTH])
+        if len(sequence) > _SEQUENCE_WIDTH:
+            shown += f" … (+{len(sequence) - _SEQUENCE_WIDTH})"
+        machines.add_row(machine, f"{utilization:.0%}", str(len(sequence)), shown)
+    console.print(machines)
+    if schedule.solver is not None:
+        s = schedule.solver
+        console.print(
+            f"solved in {s.seconds:.1f} s with {s.workers} worker(s), seed {s.seed}, "
+            f"limit {s.time_limit:g} s; schedule from {s.source}"
+        )
+
+
+def schedule_report(schedule: Schedule, outputs: list[str]) -> dict[str, Any]:
+    """The summary as one JSON document (``schedule --format json``)."""
+    return {
+        "scenario": schedule.scenario,
+        "status": schedule.status,
+        "objective": schedule.objective,
+        "bound": schedule.bound,
+        "gap": {t: schedule.gap(t) for t in schedule.bound},
+        "kpis": schedule.kpis.model_dump(),
+        "late_orders": [o.model_dump(mode="json") for o in schedule.late_orders],
+        "solver": schedule.solver.model_dump() if schedule.solver else None,
+        "outputs": outputs,
+    }
+
+
+def render_issues(console: Console, issues: list[Issue], title: str) -> None:
+    """Input problems, one per line, file and path first."""
+    console.print(f"[bold red]{title}[/bold red] ({len(issues)} problem(s))")
+    for issue in issues:
+        console.print(f"  {issue}", markup=False, highlight=False)
+
+
+def issues_json(issues: list[Issue]) -> list[dict[str, str]]:
+    """Input problems for scripts."""
+    return [{"file": i.file, "path": i.path, "message": i.message} for i in issues]
+
+
+def render_check(console: Console, report: CheckReport) -> None:
+    """The checker's verdict and the recomputed objective."""
+    if report.ok:
+        console.print("[green]Schedule is valid.[/green]")
+    else:
+        console.print(f"[bold red]{len(report.violations)} violation(s)[/bold red]")
+        for violation in report.violations:
+            console.print(f"  {violation}", markup=False, highlight=False)
+    if report.evaluation is not None:
+        terms = ", ".join(f"{k}={v}" for k, v in report.evaluation.terms.items())
+        console.print(f"recomputed: {terms}", highlight=False)

@@ -1,0 +1,83 @@
+"""Explain infeasibility in planner's terms: which orders, which constraints."""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from mtosched.cpsat.bounds import Windows
+from mtosched.cpsat.model import ScheduleModel
+from mtosched.problem.model import Problem
+
+
+def _when(problem: Problem, minute: int) -> str:
+    return problem.instant(minute).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def impossible_deadlines(problem: Problem, windows: Windows) -> list[str]:
+    """Orders whose own routing cannot finish by the deadline, machines aside."""
+    reasons = []
+    for index, order in enumerate(problem.orders):
+        floor = windows.order_floor[index]
+        if order.deadline is not None and floor > order.deadline:
+            reasons.append(
+                f"order {order.id}: deadline {_when(problem, order.deadline)} cannot "
+                f"be met: even with every machine free its remaining routing ends "
+                f"{_when(problem, floor)} at the earliest "
+                f"({floor - order.deadline} min too late)"
+            )
+    return reasons
+
+
+def explain_infeasibility(
+    problem: Problem, windows: Windows, *, time_limit: float, seed: int
+) -> list[str]:
+    """Name the orders whose deadlines or maximum waits conflict.
+
+    Solves a copy of the model with those constraints behind assumption
+    literals and asks CP-SAT for a sufficient set of them (one worker and no
+    objective, as assumptions require).
+    """
+    guarded = ScheduleModel(problem, windows, guard_deadlines=True)
+    keys = sorted(guarded.guards)
+    guarded.model.add_assumptions([guarded.guards[key] for key in keys])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    solver.parameters.max_time_in_seconds = max(1.0, time_limit)
+    status = solver.solve(guarded.model)
+    if status != cp_model.INFEASIBLE:
+        return [
+            "the deadlines and maximum waits cannot all be met together "
+            "(no smaller set was identified within the time limit)"
+        ]
+    core = set(solver.sufficient_assumptions_for_infeasibility())
+    named = [key for key in keys if guarded.guards[key].index in core]
+    if not named:
+        return [
+            "the routings cannot be scheduled at all: running operations and "
+            "maximum waits conflict"
+        ]
+    machines = _shared_machines(problem, {order for _, order in named})
+    parts = []
+    for kind, order_index in named:
+        order = problem.orders[order_index]
+        if kind == "deadline":
+            assert order.deadline is not None
+            parts.append(f"{order.id} (deadline {_when(problem, order.deadline)})")
+        else:
+            parts.append(f"{order.id} (maximum wait between operations)")
+    shared = f" on machines {', '.join(machines)}" if machines else ""
+    return [
+        "these constraints cannot all hold together" + shared + ": " + "; ".join(parts)
+    ]
+
+
+def _shared_machines(problem: Problem, orders: set[int]) -> list[str]:
+    """Machines that at least two of the given orders can use."""
+    users: dict[int, set[int]] = {}
+    for order in orders:
+        for t in problem.orders[order].tasks:
+            for mode in problem.tasks[t].modes:
+                users.setdefault(mode.machine, set()).add(order)
+    shared = [m for m, who in users.items() if len(who) > 1 or len(orders) == 1]
+    return [problem.machines[m].id for m in sorted(shared)]

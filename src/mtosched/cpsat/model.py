@@ -1,0 +1,303 @@
+"""The CP-SAT model of a `Problem`: variables, constraints, objective terms.
+
+Constraint families are added in a fixed order by one method each, so the
+model is built identically every time (reproducible with one worker).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from mtosched.cpsat.bounds import Windows
+from mtosched.problem.model import Placement, Problem
+from mtosched.scenario.models import ObjectiveTerm
+from mtosched.solution import Solution
+
+LinearExpr = cp_model.LinearExprT
+
+
+@dataclass
+class _TaskVars:
+    start: cp_model.IntVar | int
+    end: cp_model.IntVar | int
+    duration: cp_model.IntVar | int
+    # machine index -> presence literal (True constant for a single mode)
+    presence: dict[int, cp_model.IntVar]
+
+
+class ScheduleModel:
+    """Builds and owns one `cp_model.CpModel` for a problem.
+
+    With `guard_deadlines=True`, deadlines and maximum waits are posted behind
+    one assumption literal per order and kind, so that an infeasibility core
+    can name the orders involved.
+    """
+
+    def __init__(
+        self, problem: Problem, windows: Windows, *, guard_deadlines: bool = False
+    ) -> None:
+        self.problem = problem
+        self.windows = windows
+        self.model = cp_model.CpModel()
+        self.vars: list[_TaskVars] = []
+        self.intervals: dict[int, list[cp_model.IntervalVar]] = {}
+        self.completion: list[LinearExpr] = []
+        # (kind, order index) -> assumption literal, for infeasibility cores
+        self.guards: dict[tuple[str, int], cp_model.IntVar] = {}
+        self._guarded = guard_deadlines
+        self._term_cache: dict[ObjectiveTerm, LinearExpr] = {}
+        self._aux_hints: list[tuple[cp_model.IntVar, _HintRule]] = []
+        self._add_tasks(use_deadline_domains=not guard_deadlines)
+        self._add_machine_capacity()
+        self._add_precedences()
+        self._add_completions()
+        if guard_deadlines:
+            self._add_guarded_deadlines()
+
+    # --- variables -------------------------------------------------------
+
+    def _add_tasks(self, *, use_deadline_domains: bool) -> None:
+        model, problem, windows = self.model, self.problem, self.windows
+        for t, task in enumerate(problem.tasks):
+            name = f"t{t}"
+            if task.fixed is not None:
+                fixed = task.fixed
+                interval = model.new_fixed_size_interval_var(
+                    fixed.start, fixed.end - fixed.start, f"{name}_running"
+                )
+                self.intervals.setdefault(fixed.machine, []).append(interval)
+                self.vars.append(
+                    _TaskVars(fixed.start, fixed.end, fixed.end - fixed.start, {})
+                )
+                continue
+            earliest = windows.head[t]
+            if use_deadline_domains:
+                latest = windows.latest_start(problem, t)
+            else:
+                latest = windows.horizon - windows.tail[t] - task.min_duration
+            latest = max(latest, earliest)  # infeasible deadlines: left to the core
+            start = model.new_int_var(earliest, latest, f"{name}_s")
+            if len(task.modes) == 1:
+                mode = task.modes[0]
+                interval = model.new_fixed_size_interval_var(start, mode.duration, name)
+                self.intervals.setdefault(mode.machine, []).append(interval)
+                end = model.new_int_var(
+                    earliest + mode.duration, latest + mode.duration, f"{name}_e"
+                )
+                model.add(end == start + mode.duration)
+                self.vars.append(_TaskVars(start, end, mode.duration, {}))
+                continue
+            durations = sorted({mode.duration for mode in task.modes})
+            duration = model.new_int_var_from_domain(
+                cp_model.Domain.from_values(durations), f"{name}_d"
+            )
+            end = model.new_int_var(
+                earliest + durations[0], latest + durations[-1], f"{name}_e"
+            )
+            model.new_interval_var(start, duration, end, name)
+            presence: dict[int, cp_model.IntVar] = {}
+            for mode in task.modes:
+                literal = model.new_bool_var(f"{name}_on{mode.machine}")
+                presence[mode.machine] = literal
+                model.add(duration == mode.duration).only_enforce_if(literal)
+                self.intervals.setdefault(mode.machine, []).append(
+                    model.new_optional_fixed_size_interval_var(
+                        start, mode.duration, literal, f"{name}_m{mode.machine}"
+                    )
+                )
+            model.add_exactly_one(presence.values())
+            self.vars.append(_TaskVars(start, end, duration, presence))
+
+    # --- constraints -----------------------------------------------------
+
+    def _add_machine_capacity(self) -> None:
+        for machine in sorted(self.intervals):
+            if len(self.intervals[machine]) > 1:
+                self.model.add_no_overlap(self.intervals[machine])
+
+    def _add_precedences(self) -> None:
+        for t, task in enumerate(self.problem.tasks):
+            if task.fixed is not None or not task.predecessors:
+                continue
+            start = self.vars[t].start
+            ends = [self.vars[p].end for p in task.predecessors]
+            for end in ends:
+                self.model.add(start >= end + task.min_wait)
+            if task.max_wait is None:
+                continue
+            if len(ends) == 1:
+                latest: LinearExpr = ends[0]
+            else:
+                latest_var = self.model.new_int_var(
+                    -self.windows.horizon, self.windows.horizon, f"t{t}_latest_pred"
+                )
+                self.model.add_max_equality(latest_var, ends)
+                latest = latest_var
+            constraint = self.model.add(start <= latest + task.max_wait)
+            if self._guarded:
+                constraint.only_enforce_if(self._guard("max_wait", task.order))
+
+    def _guard(self, kind: str, order: int) -> cp_model.IntVar:
+        key = (kind, order)
+        if key not in self.guards:
+            self.guards[key] = self.model.new_bool_var(f"{kind}_{order}")
+        return self.guards[key]
+
+    def _add_completions(self) -> None:
+        for index, order in enumerate(self.problem.orders):
+            sinks = [
+                t
+                for t in order.tasks
+                if not any(s in order.tasks for s in self.problem.successors[t])
+            ]
+            ends = [self.vars[t].end for t in sinks]
+            if len(ends) == 1:
+                self.completion.append(ends[0])
+                continue
+            completion = self.model.new_int_var(
+                self.windows.order_floor[index], self.windows.horizon, f"C{index}"
+            )
+            self.model.add_max_equality(completion, ends)
+            self.completion.append(completion)
+            self._aux_hints.append((completion, _HintRule("completion", index)))
+
+    def _add_guarded_deadlines(self) -> None:
+        for index, order in enumerate(self.problem.orders):
+            if order.deadline is None:
+                continue
+            self.model.add(self.completion[index] <= order.deadline).only_enforce_if(
+                self._guard("deadline", index)
+            )
+
+    # --- objective terms -------------------------------------------------
+
+    def term(self, term: ObjectiveTerm) -> LinearExpr:
+        """The expression of one objective term (built once, then cached)."""
+        if term not in self._term_cache:
+            self._term_cache[term] = self._build_term(term)
+        return self._term_cache[term]
+
+    def _build_term(self, term: ObjectiveTerm) -> LinearExpr:
+        model, orders, horizon = self.model, self.problem.orders, self.windows.horizon
+        floor = self.windows.order_floor
+        if term == "weighted_tardiness":
+            parts = []
+            for j, order in enumerate(orders):
+                if order.due >= horizon:
+                    continue  # cannot be late within the horizon
+                tardy = model.new_int_var(0, max(0, horizon - order.due), f"T{j}")
+                model.add_max_equality(tardy, [0, self.completion[j] - order.due])
+                self._aux_hints.append((tardy, _HintRule("tardiness", j)))
+                parts.append(order.priority * tardy)
+            return sum(parts, start=0)
+        if term == "earliness":
+            parts = []
+            for j, order in enumerate(orders):
+                early = model.new_int_var(0, max(0, order.due - floor[j]), f"E{j}")
+                model.add_max_equality(early, [0, order.due - self.completion[j]])
+                self._aux_hints.append((early, _HintRule("earliness", j)))
+                parts.append(order.priority * early)
+            return sum(parts, start=0)
+        if term == "late_orders":
+            parts = []
+            for j, order in enumerate(orders):
+                late = model.new_bool_var(f"late{j}")
+                model.add(self.completion[j] <= order.due).only_enforce_if(~late)
+                model.add(self.completion[j] >= order.due + 1).only_enforce_if(late)
+                self._aux_hints.append((late, _HintRule("late", j)))
+                parts.append(order.priority * late)
+            return sum(parts, start=0)
+        if term == "max_lateness":
+            if not orders:
+                return 0
+            low = min(floor[j] - o.due for j, o in enumerate(orders))
+            high = max(horizon - o.due for o in orders)
+            lateness = model.new_int_var(low, max(low, high), "Lmax")
+            model.add_max_equality(
+                lateness, [self.completion[j] - o.due for j, o in enumerate(orders)]
+            )
+            self._aux_hints.append((lateness, _HintRule("max_lateness", 0)))
+            return lateness
+        if term == "flow_time":
+            released = sum(order.released for order in orders)
+            return sum(self.completion, start=0) - released
+        if term == "makespan":
+            ends = [v.end for v in self.vars]
+            if not ends:
+                return 0
+            makespan = model.new_int_var(0, horizon, "makespan")
+            model.add_max_equality(makespan, ends)
+            self._aux_hints.append((makespan, _HintRule("makespan", 0)))
+            return makespan
+        # changeover_minutes and stability are identically zero in this version.
+        return 0
+
+    # --- hints and solutions ---------------------------------------------
+
+    def add_hint(self, solution: Solution) -> None:
+        """Hint every decision and auxiliary variable with a full solution."""
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
+        for t, task_vars in enumerate(self.vars):
+            place = solution.placements[t]
+            if isinstance(task_vars.start, cp_model.IntVar):
+                self.model.add_hint(task_vars.start, place.start)
+            if isinstance(task_vars.end, cp_model.IntVar):
+                self.model.add_hint(task_vars.end, place.end)
+            if isinstance(task_vars.duration, cp_model.IntVar):
+                self.model.add_hint(task_vars.duration, place.end - place.start)
+            for machine, literal in task_vars.presence.items():
+                self.model.add_hint(literal, machine == place.machine)
+        for variable, rule in self._aux_hints:
+            self.model.add_hint(variable, rule.value(self.problem, solution))
+
+    def extract(
+        self, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback
+    ) -> Solution:
+        """Read the placements of the current solution."""
+        placements = []
+        for t, task in enumerate(self.problem.tasks):
+            if task.fixed is not None:
+                placements.append(task.fixed)
+                continue
+            task_vars = self.vars[t]
+            start = int(solver.value(task_vars.start))
+            if task_vars.presence:
+                machine = next(
+                    m
+                    for m, lit in task_vars.presence.items()
+                    if solver.boolean_value(lit)
+                )
+            else:
+                machine = task.modes[0].machine
+            duration = task.duration_on(machine)
+            assert duration is not None
+            placements.append(Placement(machine, start, start + duration))
+        return Solution(tuple(placements))
+
+
+@dataclass(frozen=True)
+class _HintRule:
+    """How to compute an auxiliary variable's value from placements."""
+
+    kind: str
+    order: int
+
+    def value(self, problem: Problem, solution: Solution) -> int:
+        if self.kind == "makespan":
+            return max(p.end for p in solution.placements)
+        if self.kind == "max_lateness":
+            return max(
+                solution.completion(problem, j) - o.due
+                for j, o in enumerate(problem.orders)
+            )
+        completion = solution.completion(problem, self.order)
+        due = problem.orders[self.order].due
+        if self.kind == "tardiness":
+            return max(0, completion - due)
+        if self.kind == "earliness":
+            return max(0, due - completion)
+        if self.kind == "late":
+            return int(completion > due)
+        return completion

@@ -1,0 +1,49 @@
+"""Typed exceptions that the CLI maps to exit codes in one place."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One problem in the input, located by file and JSON path."""
+
+    file: str
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        location = f"{self.file}: {self.path}" if self.path else self.file
+        return f"{location}: {self.message}"
+
+
+class MtoschedError(Exception):
+    """Base class of every error mtosched raises on purpose."""
+
+
+class InputError(MtoschedError):
+    """The input cannot be used; carries every issue found, not just the first."""
+
+    def __init__(self, issues: list[Issue]) -> None:
+        self.issues = issues
+        super().__init__("\n".join(str(issue) for issue in issues))
+
+
+class UnsupportedFeatureError(InputError):
+    """The scenario uses a contract feature this version cannot schedule yet.
+
+    Refusing is better than a schedule that silently ignores shifts or stock.
+    """
+
+
+class InfeasibleError(MtoschedError):
+    """No schedule satisfies the hard constraints; `reasons` says which ones."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons
+        super().__init__("; ".join(reasons))
+
+
+class NoScheduleFoundError(MtoschedError):
+    """The time limit ran out before any feasible schedule was found."""

@@ -1,0 +1,56 @@
+"""One CSV row per operation, with the order's due date and lateness beside it.
+
+Planners filter and pivot this in a spreadsheet, so every row is
+self-contained and instants are local wall-clock times with their offset.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from mtosched.schedule import Schedule
+
+COLUMNS = (
+    "order",
+    "customer",
+    "priority",
+    "operation",
+    "machine",
+    "start",
+    "end",
+    "duration_minutes",
+    "running",
+    "order_due",
+    "order_completion",
+    "order_lateness_minutes",
+    "order_late",
+)
+
+
+def schedule_csv(schedule: Schedule) -> str:
+    """CSV text, operations sorted by machine, then start."""
+    orders = {order.id: order for order in schedule.orders}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for op in schedule.operations:
+        order = orders[op.order]
+        writer.writerow(
+            (
+                op.order,
+                order.customer or "",
+                order.priority,
+                op.operation,
+                op.machine,
+                op.start.isoformat(),
+                op.end.isoformat(),
+                int((op.end - op.start).total_seconds() // 60),
+                "yes" if op.running else "no",
+                order.due.isoformat(),
+                order.completion.isoformat(),
+                order.lateness_minutes,
+                "yes" if order.tardiness_minutes > 0 else "no",
+            )
+        )
+    return buffer.getvalue()

@@ -1,0 +1,21 @@
+"""The problem layer: a scenario compiled to integer minutes and indices."""
+
+from mtosched.problem.build import build_problem
+from mtosched.problem.model import (
+    MachineInfo,
+    Mode,
+    OrderInfo,
+    Placement,
+    Problem,
+    Task,
+)
+
+__all__ = [
+    "MachineInfo",
+    "Mode",
+    "OrderInfo",
+    "Placement",
+    "Problem",
+    "Task",
+    "build_problem",
+]

@@ -1,0 +1,289 @@
+"""Compile a validated scenario into the index-based `Problem`.
+
+Options are expanded through `when`, predecessors resolved (a skipped one is
+skipped through), durations computed exactly, instants turned into minutes
+from `start`, and shop-floor progress applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from decimal import ROUND_CEILING, Decimal
+from zoneinfo import ZoneInfo
+
+from mtosched.errors import InputError, Issue, UnsupportedFeatureError
+from mtosched.problem.model import (
+    MachineInfo,
+    Mode,
+    OrderInfo,
+    Placement,
+    Problem,
+    Task,
+)
+from mtosched.scenario.models import Machine, Operation, Order, Scenario
+from mtosched.scenario.provenance import Origin
+from mtosched.scenario.references import localize, scenario_zone
+from mtosched.scenario.routing import operation_exists, predecessor_ids
+
+
+def floor_minute(moment: datetime) -> datetime:
+    """Drop seconds: the schedule's resolution is one minute (contract rule 1)."""
+    return moment.replace(second=0, microsecond=0)
+
+
+def processing_minutes(op: Operation, machine: Machine, quantity: int) -> int:
+    """Duration on one machine: contract rule 6, exact decimal `speed`."""
+    if isinstance(op.machines, dict):
+        processing = op.machines[machine.id]
+    else:
+        work = Decimal((op.minutes or 0) + (op.minutes_per_unit or 0) * quantity)
+        processing = int((work / machine.speed).to_integral_value(ROUND_CEILING))
+    return processing + op.setup_minutes
+
+
+def unsupported_features(scenario: Scenario) -> list[Issue]:
+    """Contract features this version parses but cannot schedule yet.
+
+    Scheduling around them silently would give a plan that ignores shifts,
+    changeovers, crews or stock, so the scenario is refused instead.
+    """
+    issues: list[Issue] = []
+    for index, machine in enumerate(scenario.machines):
+        origin = scenario.origin("machines", index)
+        if machine.calendar is not None:
+            issues.append(
+                Issue(
+                    origin.file,
+                    f"{origin.path}.calendar",
+                    "machine calendars are not scheduled by this version yet",
+                )
+            )
+        if machine.changeovers is not None:
+            issues.append(
+                Issue(
+                    origin.file,
+                    f"{origin.path}.changeovers",
+                    "changeovers are not scheduled by this version yet",
+                )
+            )
+    routings: list[tuple[str, int, list[Operation]]] = [
+        ("products", i, p.routing) for i, p in enumerate(scenario.products)
+    ] + [("orders", i, o.routing or []) for i, o in enumerate(scenario.orders)]
+    for section, index, routing in routings:
+        if routing:
+            for k, op in enumerate(routing):
+                origin = scenario.origin(section, index).child(f"routing[{k}]")
+                if op.uses:
+                    issues.append(
+                        Issue(
+                            origin.file,
+                            f"{origin.path}.uses",
+                            "resources (crews, tools) are not scheduled by this "
+                            "version yet",
+                        )
+                    )
+                if op.consumes:
+                    issues.append(
+                        Issue(
+                            origin.file,
+                            f"{origin.path}.consumes",
+                            "materials are not scheduled by this version yet",
+                        )
+                    )
+    return issues
+
+
+class _Compiler:
+    def __init__(self, scenario: Scenario, start: datetime) -> None:
+        self.scenario = scenario
+        self.zone = scenario_zone(scenario) or ZoneInfo("UTC")
+        self.start = floor_minute(localize(start, self.zone))
+        self.machine_ids = {m.id: i for i, m in enumerate(scenario.machines)}
+        self.products = {p.id: p for p in scenario.products}
+        self.product_index = {p.id: i for i, p in enumerate(scenario.products)}
+        self.issues: list[Issue] = []
+        self.tasks: list[Task] = []
+        self.orders: list[OrderInfo] = []
+        self.task_index: dict[tuple[str, str], int] = {}
+
+    def minutes(self, moment: datetime) -> int:
+        delta = floor_minute(localize(moment, self.zone)) - self.start
+        return int(delta.total_seconds() // 60)
+
+    def compile_order(self, order: Order, origin: Origin) -> None:
+        routing: Sequence[Operation]
+        if order.product is not None:
+            routing = self.products[order.product].routing
+        else:
+            routing = order.routing or []
+        routing_origin = (
+            origin.child("routing")
+            if order.routing is not None
+            else self.scenario.origin(
+                "products", self.product_index[order.product or ""]
+            ).child("routing")
+        )
+        position = {op.id: k for k, op in enumerate(routing)}
+        exists = {op.id: operation_exists(op, order.options) for op in routing}
+        done = {i for i, p in order.progress.items() if p.state == "done"}
+        remaining = [op for op in routing if exists[op.id] and op.id not in done]
+        if not remaining:
+            return  # contract rule 12: a finished order is not scheduled
+
+        released = self.minutes(order.released) if order.released else 0
+        order_index = len(self.orders)
+        first_task = len(self.tasks)
+        local: dict[str, int] = {}
+        for offset, op in enumerate(remaining):
+            local[op.id] = first_task + offset
+
+        for op in remaining:
+            k = position[op.id]
+            preds = self.resolve_predecessors(routing, k, exists, position)
+            preds = [p for p in preds if p not in done]
+            modes = self.modes(op, order, routing_origin.child(f"[{k}]"))
+            fixed = self.running(op, order, modes, origin)
+            if fixed is not None:
+                preds = []  # already started: what came before is history
+            has_wait = bool(preds)
+            task = Task(
+                order=order_index,
+                operation=op.id,
+                modes=modes,
+                predecessors=tuple(local[p] for p in preds),
+                release=max(0, released),
+                min_wait=(op.min_wait_minutes or 0) if has_wait else 0,
+                max_wait=op.max_wait_minutes if has_wait else None,
+                family=self.family(op, order),
+                fixed=fixed,
+            )
+            self.task_index[(order.id, op.id)] = len(self.tasks)
+            self.tasks.append(task)
+
+        self.orders.append(
+            OrderInfo(
+                id=order.id,
+                customer=order.customer,
+                product=order.product,
+                priority=order.priority,
+                released=released,
+                due=self.minutes(order.due),
+                deadline=self.minutes(order.deadline) if order.deadline else None,
+                tasks=tuple(range(first_task, len(self.tasks))),
+            )
+        )
+
+    @staticmethod
+    def resolve_predecessors(
+        routing: Sequence[Operation],
+        k: int,
+        exists: Mapping[str, bool],
+        position: Mapping[str, int],
+    ) -> list[str]:
+        """Existing predecessors; a skipped one is replaced by its own (rule 7)."""
+        found: list[str] = []
+        pending = predecessor_ids(routing, k)
+        seen: set[str] = set()
+        while pending:
+            pred = pending.pop(0)
+            if pred in seen:
+                continue
+            seen.add(pred)
+            if exists[pred]:
+                found.append(pred)
+            else:
+                pending.extend(predecessor_ids(routing, position[pred]))
+        return found
+
+    def modes(self, op: Operation, order: Order, origin: Origin) -> tuple[Mode, ...]:
+        result = []
+        for machine_id in op.machines:
+            machine = self.scenario.machines[self.machine_ids[machine_id]]
+            duration = processing_minutes(op, machine, order.quantity)
+            if duration < 1:
+                self.issues.append(
+                    Issue(
+                        origin.file,
+                        origin.path,
+                        f"operation '{op.id}' of order '{order.id}' takes "
+                        f"{duration} minutes on '{machine_id}'; give it "
+                        "'minutes' or 'minutes_per_unit' (at least 1 minute)",
+                    )
+                )
+            result.append(Mode(self.machine_ids[machine_id], max(duration, 1)))
+        return tuple(result)
+
+    @staticmethod
+    def family(op: Operation, order: Order) -> str | None:
+        if op.family_option is not None:
+            return order.options.get(op.family_option)
+        return op.family
+
+    def running(
+        self, op: Operation, order: Order, modes: tuple[Mode, ...], origin: Origin
+    ) -> Placement | None:
+        entry = order.progress.get(op.id)
+        if entry is None or entry.state != "running":
+            return None
+        assert entry.machine is not None and entry.started is not None
+        started = self.minutes(entry.started)
+        if started > 0:
+            self.issues.append(
+                Issue(
+                    origin.file,
+                    f"{origin.path}.progress.{op.id}.started",
+                    "a running operation cannot start after the planning start",
+                )
+            )
+        machine = self.machine_ids[entry.machine]
+        duration = next(m.duration for m in modes if m.machine == machine)
+        # Contract rule 11: work that should be over already ends just after start.
+        end = max(started + duration, 1)
+        return Placement(machine, started, end)
+
+
+def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem:
+    """Compile a scenario (validated by `load_scenario`) into a `Problem`.
+
+    `now` overrides the scenario's `start`. Raises `InputError` for what only
+    shows once the start is known (a running operation started in the future)
+    and `UnsupportedFeatureError` for sections this version cannot schedule.
+    """
+    unsupported = unsupported_features(scenario)
+    if unsupported:
+        raise UnsupportedFeatureError(unsupported)
+    start = now or scenario.start
+    if start is None:
+        raise InputError(
+            [
+                Issue(
+                    scenario.origin_file,
+                    "start",
+                    "no planning start: set 'start' in a scenario file or pass --now",
+                )
+            ]
+        )
+    compiler = _Compiler(scenario, start)
+    for index, order in enumerate(scenario.orders):
+        if order.status == "confirmed":
+            compiler.compile_order(order, scenario.origin("orders", index))
+    if compiler.issues:
+        raise InputError(compiler.issues)
+    successors: list[list[int]] = [[] for _ in compiler.tasks]
+    for t, task in enumerate(compiler.tasks):
+        for p in task.predecessors:
+            successors[p].append(t)
+    return Problem(
+        name=scenario.name,
+        timezone=scenario.timezone or "UTC",
+        start=compiler.start,
+        machines=tuple(
+            MachineInfo(m.id, m.name, m.work_center) for m in scenario.machines
+        ),
+        orders=tuple(compiler.orders),
+        tasks=tuple(compiler.tasks),
+        objective=scenario.objective_terms,
+        successors=tuple(tuple(s) for s in successors),
+        task_index=compiler.task_index,
+    )

@@ -1,0 +1,129 @@
+"""The compiled problem: index-based, integer minutes from `start`, frozen.
+
+This is all a solver or the checker ever sees. Times are minutes relative to
+the planning start (minute 0); releases and due dates before it are negative.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from mtosched.scenario.models import ObjectiveTerm
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    """One way to run a task: on `machine` (index) for `duration` minutes."""
+
+    machine: int
+    duration: int
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a task runs in a schedule: machine index and minutes [start, end)."""
+
+    machine: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One operation of one order, to be placed on one of its `modes`.
+
+    `predecessors` are task indices (skipped operations already resolved away,
+    done ones dropped). `fixed` is set for operations already running on the
+    floor: they are not moved.
+    """
+
+    order: int
+    operation: str
+    modes: tuple[Mode, ...]
+    predecessors: tuple[int, ...]
+    release: int
+    min_wait: int = 0
+    max_wait: int | None = None
+    family: str | None = None
+    fixed: Placement | None = None
+
+    def duration_on(self, machine: int) -> int | None:
+        """Processing minutes on `machine`, or None when it is not eligible."""
+        for mode in self.modes:
+            if mode.machine == machine:
+                return mode.duration
+        return None
+
+    @property
+    def min_duration(self) -> int:
+        """The shortest processing time over the eligible machines."""
+        return min(mode.duration for mode in self.modes)
+
+    @property
+    def max_duration(self) -> int:
+        """The longest processing time over the eligible machines."""
+        return max(mode.duration for mode in self.modes)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderInfo:
+    """An order to schedule; `released` is as written (may precede `start`)."""
+
+    id: str
+    customer: str | None
+    product: str | None
+    priority: int
+    released: int
+    due: int
+    deadline: int | None
+    tasks: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class MachineInfo:
+    """A machine's identity for reports; the solver only needs its index."""
+
+    id: str
+    name: str | None
+    work_center: str | None
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A scenario compiled for solving. Build it with `build_problem`."""
+
+    name: str | None
+    timezone: str
+    start: datetime
+    machines: tuple[MachineInfo, ...]
+    orders: tuple[OrderInfo, ...]
+    tasks: tuple[Task, ...]
+    objective: tuple[ObjectiveTerm, ...]
+    successors: tuple[tuple[int, ...], ...] = field(repr=False)
+    task_index: dict[tuple[str, str], int] = field(repr=False, hash=False)
+
+    def instant(self, minute: int) -> datetime:
+        """The wall-clock instant of a minute offset, in the scenario's zone."""
+        return (self.start + timedelta(minutes=minute)).astimezone(
+            ZoneInfo(self.timezone)
+        )
+
+    def minute(self, moment: datetime) -> int:
+        """Minutes from `start` to an aware instant, floored to the minute."""
+        floored = moment.replace(second=0, microsecond=0)
+        seconds = (floored - self.start).total_seconds()
+        return int(seconds // 60)
+
+    def machine_index(self, machine_id: str) -> int | None:
+        """The index of a machine id, or None when unknown."""
+        for index, machine in enumerate(self.machines):
+            if machine.id == machine_id:
+                return index
+        return None
+
+    @property
+    def free_tasks(self) -> list[int]:
+        """Tasks the solver places (not already running)."""
+        return [t for t, task in enumerate(self.tasks) if task.fixed is None]

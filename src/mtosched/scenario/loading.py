@@ -1,0 +1,178 @@
+"""Reading scenario files, merging them, and naming every error precisely.
+
+Errors carry the file and the JSON path (`orders.json: orders[3].product: ...`)
+so a planner can fix an ERP export without reading a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from mtosched.errors import InputError, Issue
+from mtosched.scenario.models import LIST_SECTIONS, SCALAR_FIELDS, Scenario
+from mtosched.scenario.provenance import Origin
+from mtosched.scenario.references import check_references
+
+
+def format_path(loc: Iterable[int | str]) -> str:
+    """Turn a pydantic location into a JSON path: ``orders[3].product``."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif _is_type_tag(part):
+            continue
+        else:
+            path += f".{part}" if path else str(part)
+    return path
+
+
+def _is_type_tag(part: str) -> bool:
+    # pydantic puts the tried union member into the location ("list[...]");
+    # that is an implementation detail, not a place in the user's file.
+    return "[" in part or part in {"str", "int", "bool", "function-after"}
+
+
+def _message(error: Any) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown field (fields starting with 'x-' are ignored)"
+    if kind == "missing":
+        return "required field is missing"
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    return message[0].lower() + message[1:] if message else message
+
+
+def validation_issues(file: str, error: ValidationError) -> list[Issue]:
+    """One issue per JSON path; union alternatives are joined with 'or'."""
+    by_path: dict[str, list[str]] = {}
+    for item in error.errors():
+        messages = by_path.setdefault(format_path(item["loc"]), [])
+        text = _message(item)
+        if text not in messages:
+            messages.append(text)
+    return [Issue(file, path, " or ".join(msgs)) for path, msgs in by_path.items()]
+
+
+def parse_scenario_text(text: str, file: str) -> Scenario:
+    """Parse one file's text; floats are read as exact decimals (``speed``)."""
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise InputError(
+            [Issue(file, "", f"{where}: invalid JSON: {exc.msg}")]
+        ) from None
+    if not isinstance(data, dict):
+        raise InputError([Issue(file, "", "a scenario must be a JSON object")])
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(validation_issues(file, exc)) from None
+    return scenario.with_origins(file)
+
+
+def read_scenario_file(path: str | Path) -> Scenario:
+    """Read one scenario file; unreadable files are input errors too."""
+    label = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(
+            [Issue(label, "", f"cannot read file: {exc.strerror}")]
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        issue = Issue(label, "", f"not UTF-8 text (byte {exc.start})")
+        raise InputError([issue]) from None
+    return parse_scenario_text(text, label)
+
+
+def merge_scenarios(parts: Sequence[Scenario]) -> Scenario:
+    """Merge files: lists concatenate, scalars must agree, ids stay unique."""
+    issues: list[Issue] = []
+    scalars: dict[str, Any] = {}
+    scalar_origin: dict[str, str] = {}
+    for part in parts:
+        for field in SCALAR_FIELDS:
+            value = getattr(part, field)
+            if value is None:
+                continue
+            file = part.origin_file
+            if field in scalars and scalars[field] != value:
+                issues.append(
+                    Issue(
+                        file,
+                        field,
+                        f"{_show(value)} disagrees with {scalar_origin[field]} "
+                        f"({_show(scalars[field])})",
+                    )
+                )
+            elif field not in scalars:
+                scalars[field] = value
+                scalar_origin[field] = file
+
+    lists: dict[str, list[Any]] = {section: [] for section in LIST_SECTIONS}
+    origins: dict[str, list[Origin]] = {section: [] for section in LIST_SECTIONS}
+    for section in LIST_SECTIONS:
+        first_seen: dict[str, Origin] = {}
+        for part in parts:
+            for index, item in enumerate(getattr(part, section)):
+                origin = part.origin(section, index)
+                first = first_seen.setdefault(item.id, origin)
+                if first is not origin:
+                    issues.append(
+                        Issue(
+                            origin.file,
+                            f"{origin.path}.id",
+                            f"duplicate id '{item.id}' (also at {first.file}: "
+                            f"{first.path})",
+                        )
+                    )
+                    continue
+                lists[section].append(item)
+                origins[section].append(origin)
+    if issues:
+        raise InputError(issues)
+    merged = Scenario.model_validate({**scalars, **lists})
+    return merged.with_origins(parts[0].origin_file, origins)
+
+
+def _show(value: Any) -> str:
+    if hasattr(value, "model_dump_json"):
+        return str(value.model_dump_json(by_alias=True))
+    if hasattr(value, "isoformat"):
+        return f"'{value.isoformat()}'"
+    return f"'{value}'"
+
+
+def load_scenario(*paths: str | Path) -> Scenario:
+    """Read, merge and cross-check scenario files into one `Scenario`.
+
+    Raises `InputError` listing every problem found, each with file and path.
+    """
+    if not paths:
+        raise InputError([Issue("<arguments>", "", "no scenario file given")])
+    parts: list[Scenario] = []
+    issues: list[Issue] = []
+    for path in paths:
+        try:
+            parts.append(read_scenario_file(path))
+        except InputError as exc:
+            issues.extend(exc.issues)
+    if issues:
+        raise InputError(issues)
+    scenario = merge_scenarios(parts)
+    problems = check_references(scenario)
+    if problems:
+        raise InputError(problems)
+    return scenario

@@ -1,0 +1,333 @@
+"""Pydantic models of the scenario file contract (docs/format.md).
+
+Every section parses and validates here, including those the solver does not
+schedule yet, so a file written against the contract is read the same way by
+every version. Cross-references between sections are checked in
+`references.py`, after several files have been merged.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PrivateAttr,
+    model_validator,
+)
+
+from mtosched.scenario.provenance import Origin
+
+
+def _drop_extension_keys(data: Any) -> Any:
+    """Ignore keys starting with ``x-``: a place for comments and ERP metadata.
+
+    Any other unknown key is an error, because a misspelt field (``prioirty``)
+    silently ignored is worse than a refusal.
+    """
+    if isinstance(data, dict):
+        return {k: v for k, v in data.items() if not str(k).startswith("x-")}
+    return data
+
+
+class ContractModel(BaseModel):
+    """Base of every contract model: strict about unknown keys, immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _extensions(cls, data: Any) -> Any:
+        return _drop_extension_keys(data)
+
+
+def _parse_instant(value: Any) -> Any:
+    """Accept only ISO 8601 strings: numbers would be read as Unix seconds."""
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("an instant must be an ISO 8601 string")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"'{value}' is not an ISO 8601 instant (e.g. 2026-11-30T06:00:00Z)"
+        ) from None
+
+
+#: An instant as written; a naive one is read in the scenario's time zone later.
+Instant = Annotated[
+    datetime,
+    BeforeValidator(_parse_instant),
+    PlainSerializer(lambda d: d.isoformat(), return_type=str),
+]
+
+
+def _check_id(value: str) -> str:
+    if value != value.strip() or not value:
+        raise ValueError("an id must be non-empty, without surrounding spaces")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id)]
+Minutes = Annotated[int, Field(ge=0, strict=True)]
+PositiveInt = Annotated[int, Field(ge=1, strict=True)]
+ClockTime = Annotated[
+    str, Field(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", examples=["06:00"])
+]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+ObjectiveTerm = Literal[
+    "weighted_tardiness",
+    "max_lateness",
+    "late_orders",
+    "earliness",
+    "flow_time",
+    "makespan",
+    "changeover_minutes",
+    "stability",
+]
+DEFAULT_OBJECTIVE: tuple[ObjectiveTerm, ...] = ("weighted_tardiness", "flow_time")
+
+
+class Shift(ContractModel):
+    """Weekly working time; a `to` not after `from` ends the next day."""
+
+    days: list[Weekday] = Field(min_length=1)
+    from_: ClockTime = Field(alias="from")
+    to: ClockTime
+
+
+class Closure(ContractModel):
+    """Dated non-working time (holidays, maintenance, breakdowns)."""
+
+    from_: Instant = Field(alias="from")
+    to: Instant
+    reason: str | None = None
+
+
+class Calendar(ContractModel):
+    """Working time of machines and resources."""
+
+    id: Id
+    shifts: list[Shift] = []
+    closures: list[Closure] = []
+
+
+class Machine(ContractModel):
+    """A disjunctive resource: one operation at a time."""
+
+    id: Id
+    name: str | None = None
+    work_center: str | None = Field(
+        default=None, description="Grouping for reports; no effect on the schedule."
+    )
+    calendar: Id | None = None
+    changeovers: Id | None = None
+    initial_family: str | None = None
+    speed: Decimal = Field(default=Decimal(1), gt=0, allow_inf_nan=False)
+
+
+class ChangeoverPair(ContractModel):
+    """Changeover minutes from one family to another."""
+
+    from_: str = Field(alias="from")
+    to: str
+    minutes: Minutes
+
+
+class Changeover(ContractModel):
+    """A sequence-dependent setup matrix between families."""
+
+    id: Id
+    default_minutes: Minutes = 0
+    same_minutes: Minutes = 0
+    pairs: list[ChangeoverPair] = []
+
+
+class Resource(ContractModel):
+    """A secondary resource with a capacity (crew, tool, fixture)."""
+
+    id: Id
+    capacity: PositiveInt
+    calendar: Id | None = None
+
+
+class Receipt(ContractModel):
+    """A planned arrival of material."""
+
+    at: Instant
+    quantity: PositiveInt
+
+
+class Material(ContractModel):
+    """A component or raw material with stock, receipts and a lead time."""
+
+    id: Id
+    unit: str | None = None
+    on_hand: Minutes = 0
+    receipts: list[Receipt] = []
+    lead_time_minutes: Minutes | None = None
+
+
+class Operation(ContractModel):
+    """One step of a routing."""
+
+    id: Id
+    machines: list[Id] | dict[str, PositiveInt] = Field(min_length=1)
+    minutes: Minutes | None = None
+    minutes_per_unit: Minutes | None = None
+    setup_minutes: Minutes = 0
+    after: list[Id] | None = None
+    min_wait_minutes: Minutes | None = None
+    max_wait_minutes: Minutes | None = None
+    when: dict[str, str | list[str]] | None = None
+    family: str | None = None
+    family_option: str | None = None
+    uses: dict[str, PositiveInt] | None = None
+    consumes: dict[str, PositiveInt] | None = None
+    interruptible: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Operation:
+        if self.family is not None and self.family_option is not None:
+            raise ValueError("give either 'family' or 'family_option', not both")
+        if (
+            self.min_wait_minutes is not None
+            and self.max_wait_minutes is not None
+            and self.max_wait_minutes < self.min_wait_minutes
+        ):
+            raise ValueError("max_wait_minutes is less than min_wait_minutes")
+        if isinstance(self.machines, list) and len(set(self.machines)) != len(
+            self.machines
+        ):
+            raise ValueError("a machine is listed twice in 'machines'")
+        return self
+
+
+class Product(ContractModel):
+    """A routing, optionally configurable by order options."""
+
+    id: Id
+    name: str | None = None
+    options: dict[str, list[str]] = {}
+    routing: list[Operation] = Field(min_length=1)
+
+
+class Progress(ContractModel):
+    """Shop-floor feedback for one operation of an order."""
+
+    state: Literal["done", "running"]
+    machine: Id | None = None
+    started: Instant | None = None
+
+    @model_validator(mode="after")
+    def _running_needs_where_and_when(self) -> Progress:
+        if self.state == "running" and (self.machine is None or self.started is None):
+            raise ValueError("a running operation needs 'machine' and 'started'")
+        return self
+
+
+class Order(ContractModel):
+    """A customer order: a product (or inline routing), a due date, a weight."""
+
+    id: Id
+    customer: str | None = None
+    product: Id | None = None
+    routing: list[Operation] | None = Field(default=None, min_length=1)
+    quantity: PositiveInt = 1
+    options: dict[str, str] = {}
+    released: Instant | None = None
+    due: Instant
+    deadline: Instant | None = None
+    priority: PositiveInt = 1
+    status: Literal["confirmed", "tentative", "cancelled"] = "confirmed"
+    progress: dict[str, Progress] = {}
+
+    @model_validator(mode="after")
+    def _product_or_routing(self) -> Order:
+        if (self.product is None) == (self.routing is None):
+            raise ValueError("give exactly one of 'product' and 'routing'")
+        return self
+
+
+class Objective(ContractModel):
+    """Objective terms in lexicographic order (the first matters most)."""
+
+    terms: list[ObjectiveTerm] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _no_repeats(self) -> Objective:
+        if len(set(self.terms)) != len(self.terms):
+            raise ValueError("an objective term is listed twice")
+        return self
+
+
+class Scenario(ContractModel):
+    """One night's planning problem: master data plus the orders to schedule.
+
+    Several files merge into one scenario (see `loading.merge_scenarios`), so
+    every field is optional in a single file.
+    """
+
+    name: str | None = None
+    timezone: str | None = Field(default=None, examples=["Europe/London"])
+    start: Instant | None = None
+    calendars: list[Calendar] = []
+    machines: list[Machine] = []
+    changeovers: list[Changeover] = []
+    resources: list[Resource] = []
+    materials: list[Material] = []
+    products: list[Product] = []
+    orders: list[Order] = []
+    objective: Objective | None = None
+
+    _file: str = PrivateAttr(default="<scenario>")
+    _origins: dict[str, list[Origin]] = PrivateAttr(default_factory=dict)
+
+    def with_origins(
+        self, file: str, origins: dict[str, list[Origin]] | None = None
+    ) -> Scenario:
+        """Record where the elements came from (one file, or one per element)."""
+        self._file = file
+        self._origins = origins or {}
+        return self
+
+    @property
+    def origin_file(self) -> str:
+        """The file this scenario was read from (the first one, when merged)."""
+        return self._file
+
+    def origin(self, section: str, index: int) -> Origin:
+        """File and JSON path of element `index` of a list section."""
+        recorded = self._origins.get(section)
+        if recorded is not None and index < len(recorded):
+            return recorded[index]
+        return Origin(self._file, f"{section}[{index}]")
+
+    @property
+    def objective_terms(self) -> tuple[ObjectiveTerm, ...]:
+        """The lexicographic terms, defaulting as the contract says."""
+        if self.objective is None:
+            return DEFAULT_OBJECTIVE
+        return tuple(self.objective.terms)
+
+
+#: The list sections, merged by concatenation, with unique ids within each.
+LIST_SECTIONS: tuple[str, ...] = (
+    "calendars",
+    "machines",
+    "changeovers",
+    "resources",
+    "materials",
+    "products",
+    "orders",
+)
+#: The scalar fields, which merged files must not disagree on.
+SCALAR_FIELDS: tuple[str, ...] = ("name", "timezone", "start", "objective")

@@ -1,0 +1,234 @@
+"""The schedule output contract: instants with offsets, lateness, KPIs.
+
+`Schedule` is what `solve` returns, what `-o plan.json` writes and what
+`mtosched check` reads back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mtosched.evaluate import Evaluation
+from mtosched.problem.model import Placement, Problem
+from mtosched.scenario.models import Instant, ObjectiveTerm
+from mtosched.solution import Solution
+
+ScheduleStatus = Literal["optimal", "feasible", "infeasible", "unknown"]
+
+
+class _Output(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class ScheduledOrder(_Output):
+    """One order's outcome; minutes are signed (negative lateness = early)."""
+
+    id: str
+    customer: str | None = None
+    priority: int = 1
+    due: Instant
+    completion: Instant
+    lateness_minutes: int
+    tardiness_minutes: int
+
+
+class ScheduledOperation(_Output):
+    """One operation placed on a machine; busy from `setup_start` (or `start`)."""
+
+    order: str
+    operation: str
+    machine: str
+    setup_start: Instant | None = None
+    start: Instant
+    end: Instant
+    running: bool = Field(default=False, description="Already running at start.")
+
+
+class Kpis(_Output):
+    """Plant-level indicators for the summary and for CI gates."""
+
+    orders: int
+    late_orders: int
+    on_time_rate: float
+    total_tardiness_minutes: int
+    max_lateness_minutes: int
+    weighted_tardiness: int = 0
+    total_flow_time_minutes: int = 0
+    makespan_minutes: int = 0
+    machine_utilization: dict[str, float] = {}
+
+
+class StageInfo(_Output):
+    """How one lexicographic stage of the solve ended."""
+
+    term: ObjectiveTerm
+    status: Literal["optimal", "feasible", "unknown"]
+    value: int
+    bound: int | None
+    seconds: float
+
+
+class SolverInfo(_Output):
+    """The run's settings and effort, to reproduce or compare runs."""
+
+    seconds: float
+    workers: int
+    seed: int
+    time_limit: float
+    source: Literal["cp-sat", "dispatch", "input"] = "cp-sat"
+    stages: list[StageInfo] = []
+    dispatch_objective: dict[ObjectiveTerm, int] = {}
+
+
+class Schedule(_Output):
+    """A machine schedule with its objective values, bounds and KPIs."""
+
+    scenario: str | None = None
+    start: Instant
+    timezone: str = "UTC"
+    status: ScheduleStatus
+    objective: dict[ObjectiveTerm, int]
+    bound: dict[ObjectiveTerm, int] = {}
+    solver: SolverInfo | None = None
+    orders: list[ScheduledOrder]
+    operations: list[ScheduledOperation]
+    kpis: Kpis
+
+    @property
+    def late_orders(self) -> list[ScheduledOrder]:
+        """Orders that complete after their due date, latest first."""
+        late = [o for o in self.orders if o.tardiness_minutes > 0]
+        return sorted(late, key=lambda o: -o.tardiness_minutes)
+
+    def gap(self, term: ObjectiveTerm) -> float | None:
+        """Relative gap of a term to its proved bound (CP-SAT's definition)."""
+        if term not in self.bound:
+            return None
+        value = self.objective[term]
+        return abs(value - self.bound[term]) / max(1, abs(value))
+
+    def summary(self) -> str:
+        """One line for logs: status, objective terms and late orders."""
+        terms = ", ".join(f"{k}={v}" for k, v in self.objective.items())
+        return (
+            f"{self.status}: {terms}; {self.kpis.late_orders} of "
+            f"{self.kpis.orders} orders late"
+        )
+
+
+def kpis_of(problem: Problem, evaluation: Evaluation) -> Kpis:
+    """KPIs from a recomputed evaluation (never from solver internals)."""
+    outcomes = evaluation.outcomes
+    late = sum(1 for o in outcomes if o.lateness > 0)
+    return Kpis(
+        orders=len(outcomes),
+        late_orders=late,
+        on_time_rate=round(1 - late / len(outcomes), 4) if outcomes else 1.0,
+        total_tardiness_minutes=sum(o.tardiness for o in outcomes),
+        max_lateness_minutes=max((o.lateness for o in outcomes), default=0),
+        weighted_tardiness=evaluation.terms["weighted_tardiness"],
+        total_flow_time_minutes=evaluation.terms["flow_time"],
+        makespan_minutes=evaluation.terms["makespan"],
+        machine_utilization=evaluation.utilization,
+    )
+
+
+def build_schedule(
+    problem: Problem,
+    solution: Solution,
+    evaluation: Evaluation,
+    *,
+    status: ScheduleStatus,
+    bound: dict[ObjectiveTerm, int] | None = None,
+    solver: SolverInfo | None = None,
+) -> Schedule:
+    """Turn placements in minutes into the output contract."""
+    instant = problem.instant
+    orders = [
+        ScheduledOrder(
+            id=order.id,
+            customer=order.customer,
+            priority=order.priority,
+            due=instant(order.due),
+            completion=instant(outcome.completion),
+            lateness_minutes=outcome.lateness,
+            tardiness_minutes=outcome.tardiness,
+        )
+        for order, outcome in zip(problem.orders, evaluation.outcomes, strict=True)
+    ]
+    indexed = sorted(
+        enumerate(solution.placements),
+        key=lambda item: (item[1].machine, item[1].start, item[0]),
+    )
+    operations = [
+        ScheduledOperation(
+            order=problem.orders[problem.tasks[t].order].id,
+            operation=problem.tasks[t].operation,
+            machine=problem.machines[place.machine].id,
+            start=instant(place.start),
+            end=instant(place.end),
+            running=problem.tasks[t].fixed is not None,
+        )
+        for t, place in indexed
+    ]
+    return Schedule(
+        scenario=problem.name,
+        start=problem.start,
+        timezone=problem.timezone,
+        status=status,
+        objective={term: evaluation.terms[term] for term in problem.objective},
+        bound=bound or {},
+        solver=solver,
+        orders=orders,
+        operations=operations,
+        kpis=kpis_of(problem, evaluation),
+    )
+
+
+def solution_from_schedule(
+    problem: Problem, schedule: Schedule
+) -> tuple[Solution | None, list[str]]:
+    """Map a schedule read from JSON back onto the problem's tasks.
+
+    Returns the solution (None when tasks are missing or unknown) and the
+    mismatches found, phrased as violations.
+    """
+    problems: list[str] = []
+    placements: list[Placement | None] = [None] * len(problem.tasks)
+    machine_index = {m.id: i for i, m in enumerate(problem.machines)}
+    for k, op in enumerate(schedule.operations):
+        where = f"operations[{k}] ({op.order}/{op.operation})"
+        t = problem.task_index.get((op.order, op.operation))
+        if t is None:
+            problems.append(f"{where}: no such operation to schedule")
+            continue
+        if op.machine not in machine_index:
+            problems.append(f"{where}: unknown machine '{op.machine}'")
+            continue
+        if placements[t] is not None:
+            problems.append(f"{where}: scheduled twice")
+            continue
+        placements[t] = Placement(
+            machine_index[op.machine],
+            _minute(problem, op.start),
+            _minute(problem, op.end),
+        )
+    for t, place in enumerate(placements):
+        if place is None:
+            task = problem.tasks[t]
+            problems.append(
+                f"{problem.orders[task.order].id}/{task.operation}: not scheduled"
+            )
+    if any(p is None for p in placements):
+        return None, problems
+    return Solution(tuple(p for p in placements if p is not None)), problems
+
+
+def _minute(problem: Problem, moment: datetime) -> int:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo(problem.timezone))
+    return problem.minute(moment)
