@@ -52,6 +52,16 @@ OPTION_POOL: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 """Option names and values that products draw from."""
 
+RUSH_SHARE = 0.2
+"""Share of orders promised at little more than their own lead time."""
+
+NORMAL_DUE = ((1.0, 1.5), (0.05, 1.15))
+"""Ranges of the slack on the critical path and of the offset, in bottleneck busy
+time, of an ordinary order's due date."""
+
+RUSH_DUE = ((1.0, 1.3), (0.0, 0.1))
+"""The same ranges for a rush order."""
+
 JSON_WIDTH = 100
 """Containers that fit on a line this wide are written on one line."""
 
@@ -334,13 +344,21 @@ def generate(
 ) -> dict[str, Any]:
     """Build the scenario as a dict ready for JSON.
 
-    Due dates: each order gets its critical path times a slack factor (1.3 to 2.5),
-    plus an offset drawn over the estimated busy time of the bottleneck centre
-    (its total work divided by the sum of its machines' speeds) times
-    `due_factor`. The offset spreads the due dates over the time the plant needs
-    to do all the work, so that the promises are roughly what a sequence through
-    the bottleneck can keep: a decent schedule has a few late orders, a poor one
-    many. A larger `due_factor` makes the plant easier.
+    Load is measured by the estimated busy time of the bottleneck centre: its
+    total work divided by the sum of its machines' speeds. Releases are spread
+    over `release_days`, but over at most half of that busy time, so that a small
+    plant is not left idle while its orders trickle in.
+
+    Due dates: the due date of an order is its release plus its critical path
+    times a slack, plus an offset that is a fraction of the busy time. Spreading
+    the offsets evenly gives all or nothing: a sequence through the bottleneck
+    keeps every promise, or once it falls behind, every later order is late. So
+    a share of rush orders (`RUSH_SHARE`, ranges `RUSH_DUE`) is promised at little
+    more than its own lead time, which overloads the first days, while ordinary
+    orders (`NORMAL_DUE`) spread to a little past the busy time, which lets the
+    plant catch up. With these constants a due-date dispatch rule leaves a few
+    percent of the orders late, first-come-first-served many more.
+    `due_factor` scales the offsets: larger is easier.
     """
     rng = random.Random(seed)
     centres = make_work_centres(rng, n_machines)
@@ -351,7 +369,7 @@ def generate(
         for k, (m, s) in enumerate(zip(c.machines, c.speeds, strict=True))
     ]
     if n_products is None:
-        n_products = min(6, 2 + n_orders // 60)
+        n_products = min(6, 3 + n_orders // 80)
     usage = [0] * len(centres)
     products = [
         make_product(rng, f"P{k + 1}", centres, n_ops, usage) for k in range(n_products)
@@ -369,22 +387,25 @@ def generate(
         }
         quantity = rng.choices((1, 2, 3), (0.6, 0.3, 0.1))[0]
         priority = rng.choices((1, 2, 3, 4, 5), (0.3, 0.25, 0.2, 0.15, 0.1))[0]
-        released = 15 * rng.randint(0, int(release_days * 24 * 4))
+        release_draw = rng.random()
         path, work = _critical_path(product["routing"], options, quantity, speeds)
         for op, minutes in work:
             kind = centre_of[next(iter(op["machines"]))]
             # Convert back to speed-1 minutes: capacity below is counted in speeds.
             mean_speed = sum(speeds[m] for m in op["machines"]) / len(op["machines"])
             centre_work[kind] += minutes * mean_speed
-        drafts.append((index, product, options, quantity, priority, released, path))
+        drafts.append((index, product, options, quantity, priority, release_draw, path))
 
     capacity = {c.kind: sum(c.speeds) for c in centres}
     bottleneck = max(centre_work[k] / capacity[k] for k in centre_work)
     orders = []
-    for index, product, options, quantity, priority, released, path in drafts:
-        slack = rng.uniform(1.3, 2.5)
-        offset = rng.uniform(0.05, 1.0) * bottleneck * due_factor
-        due = released + math.ceil((slack * path + offset) / 60) * 60
+    release_window = min(release_days * 1440, bottleneck / 2)
+    for index, product, options, quantity, priority, release_draw, path in drafts:
+        released = 15 * int(release_draw * release_window / 15)
+        slacks, offsets = RUSH_DUE if rng.random() < RUSH_SHARE else NORMAL_DUE
+        slack, offset = rng.uniform(*slacks), rng.uniform(*offsets)
+        due_in = slack * path + offset * bottleneck * due_factor
+        due = released + math.ceil(due_in / 60) * 60
         order: dict[str, Any] = {
             "id": f"SO-{10001 + index}",
             "customer": f"CUST-{rng.randint(1, n_customers):03d}",

@@ -92,7 +92,7 @@ def _run(action: Callable[[], int], *, debug: bool, fmt: Format) -> NoReturn:
             "[bold red]Infeasible:[/bold red] no schedule meets every hard constraint."
         )
         for reason in exc.reasons:
-            stderr.print(f"  {reason}", markup=False)
+            stderr.print(f"  {reason}", markup=False, soft_wrap=True)
         _fail(EXIT_INFEASIBLE)
     except NoScheduleFoundError as exc:
         if fmt is Format.json:

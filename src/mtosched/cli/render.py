@@ -120,7 +120,7 @@ def render_issues(console: Console, issues: list[Issue], title: str) -> None:
     """Input problems, one per line, file and path first."""
     console.print(f"[bold red]{title}[/bold red] ({len(issues)} problem(s))")
     for issue in issues:
-        console.print(f"  {issue}", markup=False, highlight=False)
+        console.print(f"  {issue}", markup=False, highlight=False, soft_wrap=True)
 
 
 def issues_json(issues: list[Issue]) -> list[dict[str, str]]:
@@ -135,7 +135,9 @@ def render_check(console: Console, report: CheckReport) -> None:
     else:
         console.print(f"[bold red]{len(report.violations)} violation(s)[/bold red]")
         for violation in report.violations:
-            console.print(f"  {violation}", markup=False, highlight=False)
+            console.print(
+                f"  {violation}", markup=False, highlight=False, soft_wrap=True
+            )
     if report.evaluation is not None:
         terms = ", ".join(f"{k}={v}" for k, v in report.evaluation.terms.items())
         console.print(f"recomputed: {terms}", highlight=False)

@@ -40,7 +40,12 @@ def _drop_extension_keys(data: Any) -> Any:
 class ContractModel(BaseModel):
     """Base of every contract model: strict about unknown keys, immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        populate_by_name=True,
+        json_schema_extra={"patternProperties": {"^x-": {}}},
+    )
 
     @model_validator(mode="before")
     @classmethod
