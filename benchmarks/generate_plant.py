@@ -495,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
         "--release-days",
         type=float,
         default=3.0,
-        help="releases spread over this many days",
+        help="spread releases over at most this many days",
     )
     parser.add_argument(
         "--due-factor",

@@ -2,7 +2,7 @@
 
 Run one instance per process so that peak memory is the instance's own:
 
-    python benchmarks/scale.py benchmarks/data/plant-200x6.json --time-limit 30 --workers 2
+    python benchmarks/scale.py benchmarks/data/plant-200x6.json --time-limit 30
 
 Prints one Markdown table row (append it to benchmarks/RESULTS.md).
 """
