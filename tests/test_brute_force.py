@@ -61,6 +61,7 @@ class BfTask:
     preds: tuple[int, ...]
     release: int
     min_wait: int
+    max_wait: int | None = None
     fixed: tuple[int, int, int] | None = None  # machine, start, end
 
 
@@ -125,7 +126,11 @@ def direct_preds(routing: list[dict[str, Any]], k: int) -> list[str]:
 
 
 def read_instance(data: dict[str, Any]) -> BfInstance:
-    """Compile a scenario dict by the contract's rules 6-8, 11, 12 and 14."""
+    """Compile a scenario dict by the contract's rules 6-8, 11, 12 and 14.
+
+    Maximum waits are read too (for the property tests' cross-check); the
+    brute force itself is only run on instances without them.
+    """
     zone = data.get("timezone", "UTC")
     start = parse_instant(data["start"], zone).replace(second=0, microsecond=0)
     machines = data["machines"]
@@ -185,6 +190,7 @@ def read_instance(data: dict[str, Any]) -> BfInstance:
                     preds=tuple(sorted(local[p] for p in preds)),
                     release=max(0, released),
                     min_wait=op.get("min_wait_minutes", 0) if preds else 0,
+                    max_wait=op.get("max_wait_minutes") if preds else None,
                     fixed=fixed,
                 )
             )
