@@ -21,6 +21,7 @@ Example:
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import math
 import random
@@ -52,14 +53,14 @@ OPTION_POOL: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 """Option names and values that products draw from."""
 
-RUSH_SHARE = 0.2
+RUSH_SHARE = 0.15
 """Share of orders promised at little more than their own lead time."""
 
-NORMAL_DUE = ((1.0, 1.5), (0.05, 1.15))
-"""Ranges of the slack on the critical path and of the offset, in bottleneck busy
-time, of an ordinary order's due date."""
+NORMAL_DUE = ((1.0, 1.5), (0.8, 1.3))
+"""Ranges of an ordinary order's slack on its critical path and of the factor on
+its queueing delay (see `generate`)."""
 
-RUSH_DUE = ((1.0, 1.3), (0.0, 0.1))
+RUSH_DUE = ((1.0, 1.3), (0.0, 0.3))
 """The same ranges for a rush order."""
 
 JSON_WIDTH = 100
@@ -288,48 +289,143 @@ def _effective_predecessors(
     }
 
 
-def _mean_minutes(op: dict[str, Any], quantity: int, speeds: dict[str, float]) -> float:
-    """Mean duration over the eligible machines, as the contract computes it."""
+def _durations(
+    op: dict[str, Any], quantity: int, speeds: dict[str, float]
+) -> dict[str, int]:
+    """Minutes of `op` on each eligible machine, as the contract computes them."""
     setup = int(op.get("setup_minutes", 0))
     machines = op["machines"]
-    values: list[int]
     if isinstance(machines, dict):
-        values = [int(v) + setup for v in machines.values()]
-    else:
-        work = (
-            Decimal(op.get("minutes", 0))
-            + Decimal(op.get("minutes_per_unit", 0)) * quantity
-        )
-        values = [math.ceil(work / Decimal(str(speeds[m]))) + setup for m in machines]
-    return sum(values) / len(values)
+        return {m: int(v) + setup for m, v in machines.items()}
+    work = (
+        Decimal(op.get("minutes", 0))
+        + Decimal(op.get("minutes_per_unit", 0)) * quantity
+    )
+    return {m: math.ceil(work / Decimal(str(speeds[m]))) + setup for m in machines}
 
 
-def _critical_path(
+@dataclass(frozen=True)
+class _Task:
+    """One operation of one order, as the due-date estimate sees it."""
+
+    op_id: str
+    minutes: dict[str, int]
+    preds: list[str]
+    min_wait: int
+
+    @property
+    def mean_minutes(self) -> float:
+        """Mean duration over the eligible machines."""
+        return sum(self.minutes.values()) / len(self.minutes)
+
+
+def _tasks(
     routing: list[dict[str, Any]],
     options: dict[str, str],
     quantity: int,
     speeds: dict[str, float],
-) -> tuple[float, list[tuple[dict[str, Any], float]]]:
-    """Longest path through the order's operations, minimum waits included.
-
-    Also returns each active operation with its mean minutes, for the load count.
-    Routings are written predecessors first, so one pass in list order suffices.
-    """
+) -> list[_Task]:
+    """The operations an order really runs, predecessors first (list order)."""
     active = _active(routing, options)
     preds = _effective_predecessors(routing, {op["id"] for op in active})
+    return [
+        _Task(
+            op["id"],
+            _durations(op, quantity, speeds),
+            preds[op["id"]],
+            int(op.get("min_wait_minutes", 0)),
+        )
+        for op in active
+    ]
+
+
+def _critical_path(tasks: list[_Task]) -> float:
+    """Longest path through the order's operations, minimum waits included."""
     finish: dict[str, float] = {}
-    work = []
-    for op in active:
-        minutes = _mean_minutes(op, quantity, speeds)
-        ready = max((finish[p] for p in preds[op["id"]]), default=0.0)
-        wait = op.get("min_wait_minutes", 0) if preds[op["id"]] else 0
-        finish[op["id"]] = ready + wait + minutes
-        work.append((op, minutes))
-    return max(finish.values()), work
+    for task in tasks:
+        ready = max((finish[p] for p in task.preds), default=0.0)
+        wait = task.min_wait if task.preds else 0
+        finish[task.op_id] = ready + wait + task.mean_minutes
+    return max(finish.values())
 
 
 def _instant(minutes: int) -> str:
     return (START + timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class _Draft:
+    """An order before its release and due date are known.
+
+    Both depend on the load of the whole plant, so every order is drawn first.
+    `path` is the critical path of the order in minutes.
+    """
+
+    index: int
+    product: str
+    options: dict[str, str]
+    quantity: int
+    priority: int
+    release_draw: float
+    tasks: list[_Task]
+    path: float
+    released: int = 0
+
+
+def _busy_time(drafts: list[_Draft], centres: list[WorkCentre]) -> float:
+    """Minutes the busiest work centre needs for all orders: the plant's load.
+
+    Work is counted at speed 1 and divided by the sum of the centre's speeds.
+    """
+    speeds = {m: s for c in centres for m, s in zip(c.machines, c.speeds, strict=True)}
+    centre_of = {m: c.kind for c in centres for m in c.machines}
+    work = {c.kind: 0.0 for c in centres}
+    for draft in drafts:
+        for task in draft.tasks:
+            at_speed_1 = sum(d * speeds[m] for m, d in task.minutes.items())
+            work[centre_of[next(iter(task.minutes))]] += at_speed_1 / len(task.minutes)
+    return max(work[c.kind] / sum(c.speeds) for c in centres)
+
+
+def _earliest_start(intervals: list[tuple[int, int]], ready: int, minutes: int) -> int:
+    """First start at or after `ready` where `minutes` fit between busy intervals."""
+    start = ready
+    first = max(0, bisect.bisect_right(intervals, (ready, ready)) - 1)
+    for busy_from, busy_to in intervals[first:]:
+        if start + minutes <= busy_from:
+            break
+        start = max(start, busy_to)
+    return start
+
+
+def _fifo_completions(drafts: list[_Draft], machines: list[str]) -> list[int]:
+    """Completion of each order in a plain first-come-first-served schedule.
+
+    Orders are placed one after another in release order, each operation on the
+    machine where it ends first, in the first gap that fits (minimum waits kept,
+    maximum waits ignored). This is the load-dependent part of the due dates: a
+    single bottleneck's load underestimates how long a plant with several busy
+    centres and long routings needs, while a schedule that someone could actually
+    run does not.
+    """
+    busy: dict[str, list[tuple[int, int]]] = {m: [] for m in machines}
+    completion = [0] * len(drafts)
+    for position in sorted(range(len(drafts)), key=lambda i: drafts[i].released):
+        draft = drafts[position]
+        end: dict[str, int] = {}
+        for task in draft.tasks:
+            ready = draft.released
+            if task.preds:
+                ready = max(end[p] for p in task.preds) + task.min_wait
+            best_end, best_machine, best_start = min(
+                (start + minutes, machine, start)
+                for machine, minutes in task.minutes.items()
+                for start in [_earliest_start(busy[machine], ready, minutes)]
+            )
+            bisect.insort(busy[best_machine], (best_start, best_end))
+            end[task.op_id] = best_end
+        completion[position] = max(end.values())
+    return completion
 
 
 def generate(
@@ -344,21 +440,18 @@ def generate(
 ) -> dict[str, Any]:
     """Build the scenario as a dict ready for JSON.
 
-    Load is measured by the estimated busy time of the bottleneck centre: its
-    total work divided by the sum of its machines' speeds. Releases are spread
-    over `release_days`, but over at most half of that busy time, so that a small
-    plant is not left idle while its orders trickle in.
+    Releases are spread over `release_days`, but over at most half the busy time
+    of the bottleneck centre (its work divided by the sum of its speeds), so that
+    a small plant is not left idle while its orders trickle in.
 
-    Due dates: the due date of an order is its release plus its critical path
-    times a slack, plus an offset that is a fraction of the busy time. Spreading
-    the offsets evenly gives all or nothing: a sequence through the bottleneck
-    keeps every promise, or once it falls behind, every later order is late. So
-    a share of rush orders (`RUSH_SHARE`, ranges `RUSH_DUE`) is promised at little
-    more than its own lead time, which overloads the first days, while ordinary
-    orders (`NORMAL_DUE`) spread to a little past the busy time, which lets the
-    plant catch up. With these constants a due-date dispatch rule leaves a few
-    percent of the orders late, first-come-first-served many more.
-    `due_factor` scales the offsets: larger is easier.
+    Due dates: an order is promised its critical path times a slack, plus its
+    queueing delay (its completion in a first-come-first-served schedule, less
+    release and critical path) times a factor. Ordinary orders (`NORMAL_DUE`)
+    get a factor around one, so a schedule at least as good as first come, first
+    served keeps most promises; a share of rush orders (`RUSH_SHARE`, `RUSH_DUE`)
+    is promised little more than its own lead time and must jump the queue,
+    which delays others. A decent schedule therefore has some late orders, and a
+    poor one many. `due_factor` scales the queueing part: larger is easier.
     """
     rng = random.Random(seed)
     centres = make_work_centres(rng, n_machines)
@@ -376,10 +469,8 @@ def generate(
     ]
     weights = [rng.uniform(0.5, 1.5) for _ in products]
 
-    drafts = []
-    centre_of = {m: c.kind for c in centres for m in c.machines}
-    centre_work = {c.kind: 0.0 for c in centres}
     n_customers = max(5, n_orders // 4)
+    drafts = []
     for index in range(n_orders):
         product = rng.choices(products, weights)[0]
         options = {
@@ -387,37 +478,44 @@ def generate(
         }
         quantity = rng.choices((1, 2, 3), (0.6, 0.3, 0.1))[0]
         priority = rng.choices((1, 2, 3, 4, 5), (0.3, 0.25, 0.2, 0.15, 0.1))[0]
-        release_draw = rng.random()
-        path, work = _critical_path(product["routing"], options, quantity, speeds)
-        for op, minutes in work:
-            kind = centre_of[next(iter(op["machines"]))]
-            # Convert back to speed-1 minutes: capacity below is counted in speeds.
-            mean_speed = sum(speeds[m] for m in op["machines"]) / len(op["machines"])
-            centre_work[kind] += minutes * mean_speed
-        drafts.append((index, product, options, quantity, priority, release_draw, path))
+        tasks = _tasks(product["routing"], options, quantity, speeds)
+        drafts.append(
+            _Draft(
+                index=index,
+                product=product["id"],
+                options=options,
+                quantity=quantity,
+                priority=priority,
+                release_draw=rng.random(),
+                tasks=tasks,
+                path=_critical_path(tasks),
+            )
+        )
 
-    capacity = {c.kind: sum(c.speeds) for c in centres}
-    bottleneck = max(centre_work[k] / capacity[k] for k in centre_work)
+    busy = _busy_time(drafts, centres)
+    release_window = min(release_days * 1440, busy / 2)
+    for draft in drafts:
+        draft.released = 15 * int(draft.release_draw * release_window / 15)
+    completions = _fifo_completions(drafts, list(speeds))
+
     orders = []
-    release_window = min(release_days * 1440, bottleneck / 2)
-    for index, product, options, quantity, priority, release_draw, path in drafts:
-        released = 15 * int(release_draw * release_window / 15)
-        slacks, offsets = RUSH_DUE if rng.random() < RUSH_SHARE else NORMAL_DUE
-        slack, offset = rng.uniform(*slacks), rng.uniform(*offsets)
-        due_in = slack * path + offset * bottleneck * due_factor
-        due = released + math.ceil(due_in / 60) * 60
+    for draft, completion in zip(drafts, completions, strict=True):
+        slacks, factors = RUSH_DUE if rng.random() < RUSH_SHARE else NORMAL_DUE
+        slack, factor = rng.uniform(*slacks), rng.uniform(*factors)
+        delay = max(0.0, completion - draft.released - draft.path)
+        due_in = slack * draft.path + factor * due_factor * delay
         order: dict[str, Any] = {
-            "id": f"SO-{10001 + index}",
+            "id": f"SO-{10001 + draft.index}",
             "customer": f"CUST-{rng.randint(1, n_customers):03d}",
-            "product": product["id"],
+            "product": draft.product,
         }
-        if quantity != 1:
-            order["quantity"] = quantity
-        if options:
-            order["options"] = options
-        order["released"] = _instant(released)
-        order["due"] = _instant(due)
-        order["priority"] = priority
+        if draft.quantity != 1:
+            order["quantity"] = draft.quantity
+        if draft.options:
+            order["options"] = draft.options
+        order["released"] = _instant(draft.released)
+        order["due"] = _instant(draft.released + math.ceil(due_in / 60) * 60)
+        order["priority"] = draft.priority
         orders.append(order)
 
     return {
@@ -425,9 +523,9 @@ def generate(
         "x-note": (
             f"Synthetic make-to-order plant made by benchmarks/generate_plant.py "
             f"(--orders {n_orders} --ops {n_ops} --machines {n_machines} "
-            f"--seed {seed}). "
-            f"{len(centres)} work centres; estimated bottleneck busy time "
-            f"{bottleneck / 1440:.1f} days of 24/7 work."
+            f"--seed {seed}). {len(centres)} work centres; the busiest needs "
+            f"{busy / 1440:.1f} days of 24/7 work, and a first-come-first-served "
+            f"schedule ends after {max(completions) / 1440:.1f} days."
         ),
         "timezone": "UTC",
         "start": _instant(0),

@@ -7,6 +7,7 @@ so a planner can fix an ERP export without reading a traceback.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -33,10 +34,16 @@ def format_path(loc: Iterable[int | str]) -> str:
     return path
 
 
+_TYPE_TAG = re.compile(
+    r"^(list|dict|set|tuple|function-\w+|constrained-\w+|nullable|lax-or-strict)"
+    r"\[.*\]$|^(str|int|bool|float|decimal|constrained-int|constrained-str)$"
+)
+
+
 def _is_type_tag(part: str) -> bool:
-    # pydantic puts the tried union member into the location ("list[...]");
+    # pydantic puts the tried union member into the location ("list[str]");
     # that is an implementation detail, not a place in the user's file.
-    return "[" in part or part in {"str", "int", "bool", "function-after"}
+    return _TYPE_TAG.match(part) is not None
 
 
 def _message(error: Any) -> str:
@@ -144,7 +151,7 @@ def merge_scenarios(parts: Sequence[Scenario]) -> Scenario:
     if issues:
         raise InputError(issues)
     merged = Scenario.model_validate({**scalars, **lists})
-    return merged.with_origins(parts[0].origin_file, origins)
+    return merged.with_origins(parts[0].origin_file, origins, scalar_origin)
 
 
 def _show(value: Any) -> str:

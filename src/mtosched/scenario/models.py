@@ -295,14 +295,23 @@ class Scenario(ContractModel):
 
     _file: str = PrivateAttr(default="<scenario>")
     _origins: dict[str, list[Origin]] = PrivateAttr(default_factory=dict)
+    _scalar_files: dict[str, str] = PrivateAttr(default_factory=dict)
 
     def with_origins(
-        self, file: str, origins: dict[str, list[Origin]] | None = None
+        self,
+        file: str,
+        origins: dict[str, list[Origin]] | None = None,
+        scalar_files: dict[str, str] | None = None,
     ) -> Scenario:
         """Record where the elements came from (one file, or one per element)."""
         self._file = file
         self._origins = origins or {}
+        self._scalar_files = scalar_files or {}
         return self
+
+    def scalar_file(self, field: str) -> str:
+        """The file that set a scalar field such as `timezone`."""
+        return self._scalar_files.get(field, self._file)
 
     @property
     def origin_file(self) -> str:

@@ -18,9 +18,11 @@ from mtosched.scenario.routing import operation_exists, predecessor_ids
 
 def scenario_zone(scenario: Scenario) -> ZoneInfo | None:
     """The scenario's time zone, or None when its name is unknown."""
+    name = "UTC" if scenario.timezone is None else scenario.timezone
     try:
-        return ZoneInfo(scenario.timezone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a tzdata folder such as "Europe" is not a zone.
         return None
 
 
@@ -67,7 +69,7 @@ class _Checker:
 
     def check_timezone(self) -> None:
         if scenario_zone(self.scenario) is None:
-            origin = Origin(self.scenario.origin_file, "timezone")
+            origin = Origin(self.scenario.scalar_file("timezone"), "timezone")
             self.add(origin, f"unknown IANA time zone '{self.scenario.timezone}'")
 
     def check_calendars(self) -> None:
