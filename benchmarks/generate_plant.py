@@ -8,7 +8,7 @@ speed, a few configurable products whose options add or remove operations, mostl
 chain routings with an occasional parallel branch that joins later, and due dates
 that a decent schedule can mostly, but not always, meet.
 
-The output follows the scenario contract (`shared/design/scenario-format.md`) and
+The output follows the scenario contract (`docs/format.md`) and
 uses only what the scheduler supports today: no calendars, changeovers, secondary
 resources or materials. The same arguments and seed always give the same file,
 byte for byte, so a benchmark result can be tied to its input.
@@ -56,7 +56,7 @@ OPTION_POOL: tuple[tuple[str, tuple[str, ...]], ...] = (
 RUSH_SHARE = 0.15
 """Share of orders promised at little more than their own lead time."""
 
-NORMAL_DUE = ((1.0, 1.5), (0.8, 1.3))
+NORMAL_DUE = ((1.0, 1.5), (1.0, 1.5))
 """Ranges of an ordinary order's slack on its critical path and of the factor on
 its queueing delay (see `generate`)."""
 
@@ -447,11 +447,12 @@ def generate(
     Due dates: an order is promised its critical path times a slack, plus its
     queueing delay (its completion in a first-come-first-served schedule, less
     release and critical path) times a factor. Ordinary orders (`NORMAL_DUE`)
-    get a factor around one, so a schedule at least as good as first come, first
-    served keeps most promises; a share of rush orders (`RUSH_SHARE`, `RUSH_DUE`)
-    is promised little more than its own lead time and must jump the queue,
-    which delays others. A decent schedule therefore has some late orders, and a
-    poor one many. `due_factor` scales the queueing part: larger is easier.
+    get both at least one, so that schedule keeps all their promises (but for
+    maximum waits, which it ignores). A share of rush orders (`RUSH_SHARE`,
+    `RUSH_DUE`) is promised little more than its own lead time: they are late in
+    that schedule, and putting them first delays others. So first come, first
+    served leaves about `RUSH_SHARE` of the orders late, a good schedule fewer,
+    and a poor one more. `due_factor` scales the queueing part: larger is easier.
     """
     rng = random.Random(seed)
     centres = make_work_centres(rng, n_machines)
