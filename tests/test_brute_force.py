@@ -22,7 +22,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -141,8 +141,10 @@ def read_instance(data: dict[str, Any]) -> BfInstance:
     for order in data["orders"]:
         if order.get("status", "confirmed") != "confirmed":
             continue
-        routing = products[order["product"]]["routing"] if "product" in order else (
-            order["routing"]
+        routing = (
+            products[order["product"]]["routing"]
+            if "product" in order
+            else (order["routing"])
         )
         options = order.get("options", {})
         quantity = order.get("quantity", 1)
@@ -153,7 +155,9 @@ def read_instance(data: dict[str, Any]) -> BfInstance:
         remaining = [op for op in routing if op["id"] in live and op["id"] not in done]
         if not remaining:
             continue  # rule 12
-        released = minutes_of(order["released"], zone, start) if "released" in order else 0
+        released = (
+            minutes_of(order["released"], zone, start) if "released" in order else 0
+        )
         local = {op["id"]: len(tasks) + n for n, op in enumerate(remaining)}
         first = len(tasks)
         for op in remaining:
@@ -277,7 +281,9 @@ def term_values(inst: BfInstance, end: list[int]) -> dict[str, int]:
         ),
         "max_lateness": max(lateness),
         "late_orders": sum(
-            o.priority for o, late in zip(inst.orders, lateness, strict=True) if late > 0
+            o.priority
+            for o, late in zip(inst.orders, lateness, strict=True)
+            if late > 0
         ),
         "flow_time": sum(
             c - o.released for c, o in zip(completion, inst.orders, strict=True)
@@ -452,7 +458,7 @@ def generate(seed: int) -> dict[str, Any]:
     }
 
 
-@lru_cache(maxsize=None)
+@cache
 def instance(seed: int) -> tuple[dict[str, Any], BfInstance, Optima]:
     """The first instance from `seed` whose brute force is small enough."""
     for attempt in range(100):

@@ -15,15 +15,18 @@ from __future__ import annotations
 import json
 import math
 import tempfile
+from datetime import datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mtosched import (
     InfeasibleError,
+    InputError,
     NoScheduleFoundError,
     Problem,
     Scenario,
@@ -72,10 +75,8 @@ PROPERTIES = settings(
 
 def instant(minute: int) -> str:
     """START plus `minute` minutes, as a UTC instant."""
-    base = 22 * 60 + minute  # minutes after 2026-03-28T00:00Z
-    day, rest = divmod(base, 24 * 60)
-    hour, minute_of_hour = divmod(rest, 60)
-    return f"2026-03-{28 + day:02d}T{hour:02d}:{minute_of_hour:02d}:00Z"
+    moment = datetime.fromisoformat(START) + timedelta(minutes=minute)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @st.composite
@@ -191,7 +192,10 @@ def scenarios(
         for name in draw(st.lists(st.sampled_from(["paint", "size"]), unique=True)):
             options[name] = draw(
                 st.lists(
-                    st.sampled_from(["a", "b", "c"]), min_size=1, max_size=3, unique=True
+                    st.sampled_from(["a", "b", "c"]),
+                    min_size=1,
+                    max_size=3,
+                    unique=True,
                 )
             )
         product: dict[str, Any] = {
@@ -206,6 +210,7 @@ def scenarios(
     running_on: set[str] = set()
     work = 0  # an upper bound of all processing and waiting, for deadlines
     latest_release = 0
+    dues: list[int] = []
     for j in range(draw(st.integers(1, max_orders))):
         order: dict[str, Any] = {"id": f"SO-{j + 1}"}
         if products and draw(st.booleans()):
@@ -239,7 +244,8 @@ def scenarios(
         if draw(st.booleans()):
             released = draw(st.integers(-300, 300))
             order["released"] = instant(released)
-        order["due"] = instant(max(released, 0) + draw(st.integers(0, 600)))
+        dues.append(max(released, 0) + draw(st.integers(0, 600)))
+        order["due"] = instant(dues[-1])
         if draw(st.booleans()):
             order["priority"] = draw(st.integers(1, 5))
         status = draw(st.sampled_from(["confirmed"] * 6 + ["tentative", "cancelled"]))
@@ -270,11 +276,14 @@ def scenarios(
         orders.append(order)
 
     if deadlines:
-        # Generous: every operation back to back after the latest release.
+        # Generous: every operation back to back after the latest release, and
+        # not before the due date (a deadline before it is pinned separately,
+        # see test_deadline_with_a_slower_eligible_machine).
         generous = latest_release + work
-        for order in orders:
+        for order, due in zip(orders, dues, strict=True):
             if draw(st.integers(0, 2)) == 0:
-                order["deadline"] = instant(generous + draw(st.integers(0, 120)))
+                at = max(generous, due) + draw(st.integers(0, 120))
+                order["deadline"] = instant(at)
 
     scenario: dict[str, Any] = {
         "name": "drawn",
@@ -400,3 +409,125 @@ def test_schedule_json_round_trips(data: dict[str, Any]) -> None:
     assert again.orders == schedule.orders
     assert again.operations == schedule.operations
     assert again.kpis == schedule.kpis
+
+
+# --- known bugs ---------------------------------------------------------------
+
+
+class KnownBugError(Exception):
+    """The failure a strict xfail below expects (other failures still fail)."""
+
+
+def solve_or_known_bug(problem: Problem) -> Any:
+    """Solve; the check failure inside `solve` is the known bug."""
+    try:
+        return solve(problem, PARAMS)
+    except RuntimeError as exc:
+        if "fails the independent check" in str(exc):
+            raise KnownBugError(str(exc)) from exc
+        raise
+
+
+DEADLINE_BUG = (
+    "BUG: deadlines are enforced only through start-time domains computed with "
+    "each task's shortest duration (bounds.Windows.latest_start), and the "
+    "non-guarded model posts no completion <= deadline constraint; a task "
+    "placed on a slower eligible machine can end after its deadline, so solve "
+    "raises RuntimeError ('fails the independent check') instead of returning "
+    "a schedule or raising InfeasibleError"
+)
+
+
+@pytest.mark.xfail(strict=True, raises=KnownBugError, reason=DEADLINE_BUG)
+def test_deadline_with_a_slower_eligible_machine() -> None:
+    """Earliness pulls A towards its due date, past its earlier deadline.
+
+    A runs 60 min on M1 or 30 min on M2; deadline 06:00 + 90 min, due + 120.
+    Best: complete at the deadline (on either machine), earliness 30.
+    """
+    data = {
+        "start": "2026-11-30T06:00:00Z",
+        "machines": [{"id": "M1"}, {"id": "M2"}],
+        "orders": [
+            {
+                "id": "A",
+                "routing": [{"id": "op", "machines": {"M1": 60, "M2": 30}}],
+                "due": "2026-11-30T08:00:00Z",
+                "deadline": "2026-11-30T07:30:00Z",
+            }
+        ],
+        "objective": {"terms": ["earliness"]},
+    }
+    problem = build_problem(validated(data))
+    schedule = solve_or_known_bug(problem)
+    assert check(problem, schedule).ok
+    assert schedule.status == "optimal"
+    assert schedule.objective == {"earliness": 30}
+
+
+@pytest.mark.xfail(strict=True, raises=KnownBugError, reason=DEADLINE_BUG)
+def test_infeasible_deadlines_with_a_slower_eligible_machine() -> None:
+    """A and B cannot both meet their deadlines: the answer is InfeasibleError.
+
+    A: 30 min on M1, deadline +30. B: 30 min on M1 or 60 min on M2, deadline
+    +59. B on M2 ends at 60; on M1 after A at 60; before A it pushes A to 60.
+    """
+    data = {
+        "start": "2026-11-30T06:00:00Z",
+        "machines": [{"id": "M1"}, {"id": "M2"}],
+        "orders": [
+            {
+                "id": "A",
+                "routing": [{"id": "op", "machines": ["M1"], "minutes": 30}],
+                "due": "2026-11-30T06:30:00Z",
+                "deadline": "2026-11-30T06:30:00Z",
+            },
+            {
+                "id": "B",
+                "routing": [{"id": "op", "machines": {"M1": 30, "M2": 60}}],
+                "due": "2026-11-30T06:59:00Z",
+                "deadline": "2026-11-30T06:59:00Z",
+            },
+        ],
+    }
+    problem = build_problem(validated(data))
+    with pytest.raises(InfeasibleError):
+        solve_or_known_bug(problem)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=KnownBugError,
+    reason=(
+        "BUG: two operations recorded as running on the same machine at the "
+        "same time are accepted by validation and build_problem; solve then "
+        "raises RuntimeError ('fails the independent check': they overlap), "
+        "i.e. an internal error (exit 70) for contradictory input"
+    ),
+)
+def test_two_running_operations_on_one_machine() -> None:
+    data = {
+        "start": "2026-11-30T06:00:00Z",
+        "machines": [{"id": "M1"}],
+        "orders": [
+            {
+                "id": oid,
+                "routing": [{"id": "op", "machines": ["M1"], "minutes": 60}],
+                "due": "2026-11-30T08:00:00Z",
+                "progress": {
+                    "op": {
+                        "state": "running",
+                        "machine": "M1",
+                        "started": "2026-11-30T05:30:00Z",
+                    }
+                },
+            }
+            for oid in ("A", "B")
+        ],
+    }
+    try:
+        problem = build_problem(validated(data))
+    except InputError:
+        return  # refused as contradictory input: fine
+    with pytest.raises((InputError, InfeasibleError)):
+        solve_or_known_bug(problem)
