@@ -600,11 +600,11 @@ def test_lexicographic_tardiness_then_flow(seed: int) -> None:
     assert objective == {"weighted_tardiness": tardiness, "flow_time": flow}
 
 
-# --- known bugs ---------------------------------------------------------------
+# --- regressions: bugs these tests found, fixed ---------------------------------------------------------------
 
 
 class KnownBugError(Exception):
-    """The failure a strict xfail below expects (other failures still fail)."""
+    """A regression of a fixed bug (kept distinct from other failures)."""
 
 
 #: One 30-minute operation that may run on M1 (30 min) or M2 (90 min), due a
@@ -622,16 +622,6 @@ NEVER_LATE: dict[str, Any] = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KnownBugError,
-    reason=(
-        "BUG: when every objective term is a constant in the CP-SAT model "
-        "(weighted_tardiness with every due date at or after the horizon, "
-        "changeover_minutes, stability), no stage runs, `best` stays None and "
-        "cpsat/solver.py's `assert best is not None` raises AssertionError"
-    ),
-)
 @pytest.mark.parametrize("term", ["weighted_tardiness", "changeover_minutes"])
 def test_objective_that_is_constant_in_the_model(term: str) -> None:
     optima = brute_force(read_instance(NEVER_LATE))

@@ -19,8 +19,8 @@ from mtosched import (
 from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.dispatch import dispatch
-from mtosched.scenario.models import Objective
 from mtosched.evaluate import evaluate
+from mtosched.scenario.models import Objective
 from support import INSTANCES, assert_checked
 
 ONE_WORKER = SolveParams(time_limit=20, workers=1, seed=0)

@@ -52,9 +52,9 @@ TERMS = (
     "stability",
 )
 #: Terms that are never a constant in the CP-SAT model. Every drawn objective
-#: contains one: an objective made only of terms that can be constants
+#: contains one (an objective made only of terms that can be constants
 #: (weighted tardiness with far due dates, changeovers, stability) hits a
-#: known bug, pinned by a strict xfail in test_brute_force.py.
+#: bug now fixed; its regression test is in test_brute_force.py.
 SEARCHED_TERMS = ("max_lateness", "late_orders", "earliness", "flow_time", "makespan")
 ZONES = ("UTC", "Europe/London", "America/New_York")
 START = "2026-03-28T22:00:00Z"  # three hours before London's clocks go forward
@@ -411,11 +411,11 @@ def test_schedule_json_round_trips(data: dict[str, Any]) -> None:
     assert again.kpis == schedule.kpis
 
 
-# --- known bugs ---------------------------------------------------------------
+# --- regressions: bugs these tests found, fixed ---------------------------------------------------------------
 
 
 class KnownBugError(Exception):
-    """The failure a strict xfail below expects (other failures still fail)."""
+    """A regression of a fixed bug (kept distinct from other failures)."""
 
 
 def solve_or_known_bug(problem: Problem) -> Any:
@@ -429,7 +429,7 @@ def solve_or_known_bug(problem: Problem) -> Any:
 
 
 DEADLINE_BUG = (
-    "BUG: deadlines are enforced only through start-time domains computed with "
+    "FIXED BUG: deadlines are enforced only through start-time domains computed with "
     "each task's shortest duration (bounds.Windows.latest_start), and the "
     "non-guarded model posts no completion <= deadline constraint; a task "
     "placed on a slower eligible machine can end after its deadline, so solve "
@@ -438,7 +438,6 @@ DEADLINE_BUG = (
 )
 
 
-@pytest.mark.xfail(strict=True, raises=KnownBugError, reason=DEADLINE_BUG)
 def test_deadline_with_a_slower_eligible_machine() -> None:
     """Earliness pulls A towards its due date, past its earlier deadline.
 
@@ -465,7 +464,6 @@ def test_deadline_with_a_slower_eligible_machine() -> None:
     assert schedule.objective == {"earliness": 30}
 
 
-@pytest.mark.xfail(strict=True, raises=KnownBugError, reason=DEADLINE_BUG)
 def test_infeasible_deadlines_with_a_slower_eligible_machine() -> None:
     """A and B cannot both meet their deadlines: the answer is InfeasibleError.
 
@@ -495,16 +493,6 @@ def test_infeasible_deadlines_with_a_slower_eligible_machine() -> None:
         solve_or_known_bug(problem)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KnownBugError,
-    reason=(
-        "BUG: two operations recorded as running on the same machine at the "
-        "same time are accepted by validation and build_problem; solve then "
-        "raises RuntimeError ('fails the independent check': they overlap), "
-        "i.e. an internal error (exit 70) for contradictory input"
-    ),
-)
 def test_two_running_operations_on_one_machine() -> None:
     data = {
         "start": "2026-11-30T06:00:00Z",

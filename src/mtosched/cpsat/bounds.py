@@ -16,15 +16,6 @@ class Windows:
     tail: tuple[int, ...]
     order_floor: tuple[int, ...]
 
-    def latest_start(self, problem: Problem, t: int) -> int:
-        """Latest start that still fits the horizon and the order's deadline."""
-        task = problem.tasks[t]
-        limit = self.horizon
-        deadline = problem.orders[task.order].deadline
-        if deadline is not None:
-            limit = min(limit, deadline)
-        return limit - self.tail[t] - task.min_duration
-
 
 def topological_order(problem: Problem) -> list[int]:
     """Tasks with every predecessor before its successors (Kahn)."""

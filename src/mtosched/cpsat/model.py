@@ -73,11 +73,13 @@ class ScheduleModel:
                 )
                 continue
             earliest = windows.head[t]
-            if use_deadline_domains:
-                latest = windows.latest_start(problem, t)
-            else:
-                latest = windows.horizon - windows.tail[t] - task.min_duration
-            latest = max(latest, earliest)  # infeasible deadlines: left to the core
+            # The latest end that leaves room for the rest of the routing; a
+            # deadline tightens it (slower machines are cut by the end bound).
+            end_limit = windows.horizon - windows.tail[t]
+            deadline = problem.orders[task.order].deadline
+            if use_deadline_domains and deadline is not None:
+                end_limit = min(end_limit, deadline - windows.tail[t])
+            latest = max(end_limit - task.min_duration, earliest)
             start = model.new_int_var(earliest, latest, f"{name}_s")
             if len(task.modes) == 1:
                 mode = task.modes[0]
@@ -87,6 +89,7 @@ class ScheduleModel:
                     earliest + mode.duration, latest + mode.duration, f"{name}_e"
                 )
                 model.add(end == start + mode.duration)
+                model.add(end <= end_limit)
                 self.vars.append(_TaskVars(start, end, mode.duration, {}))
                 continue
             durations = sorted({mode.duration for mode in task.modes})
@@ -97,6 +100,7 @@ class ScheduleModel:
                 earliest + durations[0], latest + durations[-1], f"{name}_e"
             )
             model.new_interval_var(start, duration, end, name)
+            model.add(end <= end_limit)
             presence: dict[int, cp_model.IntVar] = {}
             for mode in task.modes:
                 literal = model.new_bool_var(f"{name}_on{mode.machine}")

@@ -16,7 +16,7 @@ from typing import Literal
 from ortools.sat.python import cp_model
 
 from mtosched.check import check
-from mtosched.cpsat.bounds import compute_windows
+from mtosched.cpsat.bounds import Windows, compute_windows
 from mtosched.cpsat.diagnose import explain_infeasibility, impossible_deadlines
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.dispatch import dispatch
@@ -106,60 +106,23 @@ def solve_problem(problem: Problem, params: SolveParams) -> SolveOutcome:
 
     sm = ScheduleModel(problem, windows)
     sm.add_hint(heuristic)
-    best: Solution | None = None
+    search = _Search(problem, params, sm, began)
     results: list[StageResult] = []
-    for position, term in enumerate(terms):
+    searchable = [t for t in terms if not isinstance(sm.term(t), int)]
+    if not searchable:
+        # Every requested term is constant: any feasible schedule is optimal,
+        # but feasibility (deadlines, waits) still has to be established.
+        search.stage(None, params.time_limit, heuristic, heuristic_ok, windows)
+    for term in terms:
         expression = sm.term(term)
         if isinstance(expression, int):  # a constant term needs no search
-            value = expression
-            results.append(StageResult(term, "optimal", value, value, 0.0))
+            results.append(StageResult(term, "optimal", expression, expression, 0.0))
             continue
         remaining = params.time_limit - (time.monotonic() - began)
-        later = sum(1 for t in terms[position + 1 :] if not isinstance(sm.term(t), int))
+        later = searchable.index(term) < len(searchable) - 1
         budget = remaining * _EARLY_STAGE_SHARE if later else remaining
-        stage_began = time.monotonic()
-        sm.model.minimize(expression)
-        solver = _solver(params, budget)
-        if params.progress is not None:
-            solver.best_bound_callback = lambda bound, term=term: params.progress(
-                SolveProgress(term, None, bound, time.monotonic() - began)
-            )
-        status = solver.solve(sm.model, _Progress(params, term, began))
-        seconds = time.monotonic() - stage_began
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            best = sm.extract(solver)
-            value = evaluate(problem, best).terms[term]
-            bound = math.ceil(solver.best_objective_bound - 1e-6)
-            stage_status: StageStatus = (
-                "optimal" if status == cp_model.OPTIMAL else "feasible"
-            )
-            results.append(StageResult(term, stage_status, value, bound, seconds))
-            sm.model.add(expression <= value)
-            sm.add_hint(best)
-            continue
-        if status == cp_model.INFEASIBLE:
-            if best is not None:
-                raise RuntimeError(f"stage '{term}' infeasible after a feasible stage")
-            left = params.time_limit - (time.monotonic() - began)
-            raise InfeasibleError(
-                explain_infeasibility(
-                    problem, windows, time_limit=left, seed=params.seed
-                )
-            )
-        if status == cp_model.MODEL_INVALID:
-            raise RuntimeError(f"CP-SAT rejected the model: {sm.model.validate()}")
-        # UNKNOWN: the time ran out before this stage found anything.
-        if best is None:
-            if not heuristic_ok:
-                raise NoScheduleFoundError(
-                    f"no feasible schedule found within {params.time_limit:g} s "
-                    "(the dispatch rule's schedule misses a deadline or a maximum wait)"
-                )
-            best = heuristic
-        value = evaluate(problem, best).terms[term]
-        results.append(StageResult(term, "unknown", value, None, seconds))
-        sm.model.add(expression <= value)
-        sm.add_hint(best)
+        results.append(search.stage(term, budget, heuristic, heuristic_ok, windows))
+    best = search.best
     assert best is not None
     source: Literal["cp-sat", "dispatch"] = (
         "dispatch" if best is heuristic else "cp-sat"
@@ -175,3 +138,82 @@ def solve_problem(problem: Problem, params: SolveParams) -> SolveOutcome:
         heuristic_terms,
         time.monotonic() - began,
     )
+
+
+class _Search:
+    """Runs the stages on one model, keeping the best schedule between them."""
+
+    def __init__(
+        self, problem: Problem, params: SolveParams, sm: ScheduleModel, began: float
+    ) -> None:
+        self.problem, self.params, self.sm, self.began = problem, params, sm, began
+        self.best: Solution | None = None
+
+    def stage(
+        self,
+        term: ObjectiveTerm | None,
+        budget: float,
+        heuristic: Solution,
+        heuristic_ok: bool,
+        windows: Windows,
+    ) -> StageResult:
+        """Minimize `term` (or just find a schedule), then bound it for later."""
+        problem, params, sm = self.problem, self.params, self.sm
+        label = term or "feasibility"
+        expression = sm.term(term) if term is not None else None
+        if expression is None:
+            sm.model.clear_objective()  # type: ignore[no-untyped-call]
+        else:
+            sm.model.minimize(expression)
+        solver = _solver(params, budget)
+        progress = params.progress
+        if progress is not None:
+            solver.best_bound_callback = lambda bound: progress(
+                SolveProgress(label, None, bound, time.monotonic() - self.began)
+            )
+        stage_began = time.monotonic()
+        status = solver.solve(sm.model, _Progress(params, label, self.began))
+        seconds = time.monotonic() - stage_began
+        stage_term: ObjectiveTerm = term or problem.objective[0]
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self.best = sm.extract(solver)
+            value = evaluate(problem, self.best).terms[stage_term]
+            bound = (
+                math.ceil(solver.best_objective_bound - 1e-6)
+                if expression is not None
+                else value
+            )
+            finished: StageStatus = (
+                "optimal"
+                if status == cp_model.OPTIMAL or expression is None
+                else "feasible"
+            )
+            if expression is not None:
+                sm.model.add(expression <= value)
+            sm.add_hint(self.best)
+            return StageResult(stage_term, finished, value, bound, seconds)
+        if status == cp_model.INFEASIBLE:
+            if self.best is not None:
+                raise RuntimeError(f"stage '{label}' infeasible after a feasible one")
+            left = params.time_limit - (time.monotonic() - self.began)
+            raise InfeasibleError(
+                explain_infeasibility(
+                    problem, windows, time_limit=left, seed=params.seed
+                )
+            )
+        if status == cp_model.MODEL_INVALID:
+            raise RuntimeError(f"CP-SAT rejected the model: {sm.model.validate()}")
+        # UNKNOWN: the time ran out before this stage found anything.
+        if self.best is None:
+            if not heuristic_ok:
+                raise NoScheduleFoundError(
+                    f"no feasible schedule found within {params.time_limit:g} s "
+                    "(the dispatch rule's schedule misses a deadline or a maximum "
+                    "wait)"
+                )
+            self.best = heuristic
+        value = evaluate(problem, self.best).terms[stage_term]
+        if expression is not None:
+            sm.model.add(expression <= value)
+        sm.add_hint(self.best)
+        return StageResult(stage_term, "unknown", value, None, seconds)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from mtosched.errors import InputError, Issue, UnsupportedFeatureError
@@ -106,6 +107,7 @@ class _Compiler:
         self.tasks: list[Task] = []
         self.orders: list[OrderInfo] = []
         self.task_index: dict[tuple[str, str], int] = {}
+        self.running_origin: dict[int, Origin] = {}
 
     def minutes(self, moment: datetime) -> int:
         delta = floor_minute(localize(moment, self.zone)) - self.start
@@ -158,6 +160,8 @@ class _Compiler:
                 family=self.family(op, order),
                 fixed=fixed,
             )
+            if fixed is not None:
+                self.running_origin[len(self.tasks)] = origin.child(f"progress.{op.id}")
             self.task_index[(order.id, op.id)] = len(self.tasks)
             self.tasks.append(task)
 
@@ -214,6 +218,35 @@ class _Compiler:
             result.append(Mode(self.machine_ids[machine_id], max(duration, 1)))
         return tuple(result)
 
+    def check_running_overlaps(self) -> None:
+        """Two operations reported running on one machine at once is bad data."""
+        by_machine: dict[int, list[int]] = {}
+        for t in self.running_origin:
+            fixed = self.tasks[t].fixed
+            assert fixed is not None
+            by_machine.setdefault(fixed.machine, []).append(t)
+        for machine, tasks in by_machine.items():
+            tasks.sort(key=lambda t: self.tasks[t].fixed.start)  # type: ignore[union-attr]
+            for before, after in pairwise(tasks):
+                first, second = self.tasks[before], self.tasks[after]
+                assert first.fixed is not None and second.fixed is not None
+                if second.fixed.start < first.fixed.end:
+                    origin = self.running_origin[after]
+                    other = self.orders_by_task(before)
+                    self.issues.append(
+                        Issue(
+                            origin.file,
+                            origin.path,
+                            f"running on {self.scenario.machines[machine].id} while "
+                            f"{other}/{first.operation} is still running there",
+                        )
+                    )
+
+    def orders_by_task(self, t: int) -> str:
+        """The id of the order a compiled task belongs to."""
+        order = self.tasks[t].order
+        return self.orders[order].id if order < len(self.orders) else "?"
+
     @staticmethod
     def family(op: Operation, order: Order) -> str | None:
         if op.family_option is not None:
@@ -268,6 +301,7 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
     for index, order in enumerate(scenario.orders):
         if order.status == "confirmed":
             compiler.compile_order(order, scenario.origin("orders", index))
+    compiler.check_running_overlaps()
     if compiler.issues:
         raise InputError(compiler.issues)
     successors: list[list[int]] = [[] for _ in compiler.tasks]
