@@ -52,9 +52,9 @@ TERMS = (
     "stability",
 )
 #: Terms that are never a constant in the CP-SAT model. Every drawn objective
-#: contains one (an objective made only of terms that can be constants
-#: (weighted tardiness with far due dates, changeovers, stability) hits a
-#: bug now fixed; its regression test is in test_brute_force.py.
+#: contains one. An objective made only of terms that can be constants
+#: (weighted tardiness with far due dates, changeovers, stability) once hit a
+#: bug, now fixed; its regression test is in test_brute_force.py.
 SEARCHED_TERMS = ("max_lateness", "late_orders", "earliness", "flow_time", "makespan")
 ZONES = ("UTC", "Europe/London", "America/New_York")
 START = "2026-03-28T22:00:00Z"  # three hours before London's clocks go forward
