@@ -777,3 +777,16 @@ def test_error_path_keeps_user_keys_with_brackets(tmp_path: Path) -> None:
         validate(tmp_path, data),
         f"{FILE}: orders[0].options.length[mm]: input should be a valid string",
     )
+
+
+def test_naive_and_offset_starts_that_mean_the_same_instant_agree(
+    tmp_path: Path,
+) -> None:
+    """A naive 06:00 in a UTC scenario and 06:00Z are the same start: no error."""
+    data = base()
+    plant = {k: v for k, v in data.items() if k != "orders"}
+    orders = {"orders": data["orders"], "start": "2026-11-30T06:00:00"}
+    first = write(tmp_path, plant, "plant.json")
+    second = write(tmp_path, orders, "orders.json")
+    code, _, err = run_cli("validate", first, second, cwd=tmp_path)
+    assert code == 0, err

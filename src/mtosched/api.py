@@ -15,7 +15,6 @@ from pydantic import ValidationError
 
 from mtosched.check import CheckReport
 from mtosched.check import check as check_solution
-from mtosched.cpsat import solve_problem
 from mtosched.errors import InputError, Issue
 from mtosched.params import SolveParams
 from mtosched.problem import Problem, build_problem
@@ -44,6 +43,10 @@ def solve(
     meets the hard constraints and `NoScheduleFoundError` when none was found
     within the time limit.
     """
+    # Imported here: OR-Tools takes most of a second to load, and `validate`
+    # and `check` must stay quick in CI loops over many files.
+    from mtosched.cpsat import solve_problem
+
     params = params or SolveParams()
     problem = (
         scenario if isinstance(scenario, Problem) else build_problem(scenario, now=now)

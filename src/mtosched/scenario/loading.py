@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
@@ -109,13 +111,18 @@ def merge_scenarios(parts: Sequence[Scenario]) -> Scenario:
     issues: list[Issue] = []
     scalars: dict[str, Any] = {}
     scalar_origin: dict[str, str] = {}
+    zone = _merged_zone(parts)
     for part in parts:
         for field in SCALAR_FIELDS:
             value = getattr(part, field)
             if value is None:
                 continue
             file = part.origin_file
-            if field in scalars and scalars[field] != value:
+            same = (
+                field in scalars
+                and _comparable(scalars[field], zone) == _comparable(value, zone)
+            )
+            if field in scalars and not same:
                 issues.append(
                     Issue(
                         file,
@@ -152,6 +159,23 @@ def merge_scenarios(parts: Sequence[Scenario]) -> Scenario:
         raise InputError(issues)
     merged = Scenario.model_validate({**scalars, **lists})
     return merged.with_origins(parts[0].origin_file, origins, scalar_origin)
+
+
+def _merged_zone(parts: Sequence[Scenario]) -> ZoneInfo:
+    """The zone naive instants are read in, so that 06:00 and 06:00Z can agree."""
+    for part in parts:
+        if part.timezone is not None:
+            try:
+                return ZoneInfo(part.timezone)
+            except (ZoneInfoNotFoundError, ValueError, OSError):
+                break  # reported by the reference checks
+    return ZoneInfo("UTC")
+
+
+def _comparable(value: Any, zone: ZoneInfo) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=zone)
+    return value
 
 
 def _show(value: Any) -> str:
