@@ -37,7 +37,7 @@ from mtosched import (
     read_schedule,
     solve,
 )
-from mtosched.export import schedule_json
+from mtosched.export.json_writer import schedule_json
 from mtosched.scenario.references import check_references
 from test_brute_force import assert_compiled_alike, read_instance
 

@@ -29,7 +29,9 @@ class ScheduledOrder(_Output):
 
     id: str
     customer: str | None = None
+    product: str | None = None
     priority: int = 1
+    released: Instant | None = None
     due: Instant
     completion: Instant
     lateness_minutes: int
@@ -46,6 +48,14 @@ class ScheduledOperation(_Output):
     start: Instant
     end: Instant
     running: bool = Field(default=False, description="Already running at start.")
+
+
+class ScheduledMachine(_Output):
+    """A machine as reports show it: grouped by work centre."""
+
+    id: str
+    name: str | None = None
+    work_center: str | None = None
 
 
 class Kpis(_Output):
@@ -94,6 +104,7 @@ class Schedule(_Output):
     objective: dict[ObjectiveTerm, int]
     bound: dict[ObjectiveTerm, int] = {}
     solver: SolverInfo | None = None
+    machines: list[ScheduledMachine] = []
     orders: list[ScheduledOrder]
     operations: list[ScheduledOperation]
     kpis: Kpis
@@ -152,7 +163,9 @@ def build_schedule(
         ScheduledOrder(
             id=order.id,
             customer=order.customer,
+            product=order.product,
             priority=order.priority,
+            released=instant(order.released),
             due=instant(order.due),
             completion=instant(outcome.completion),
             lateness_minutes=outcome.lateness,
@@ -183,6 +196,10 @@ def build_schedule(
         objective={term: evaluation.terms[term] for term in problem.objective},
         bound=bound or {},
         solver=solver,
+        machines=[
+            ScheduledMachine(id=m.id, name=m.name, work_center=m.work_center)
+            for m in problem.machines
+        ],
         orders=orders,
         operations=operations,
         kpis=kpis_of(problem, evaluation),

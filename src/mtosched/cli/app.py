@@ -30,7 +30,8 @@ from mtosched.cli.render import (
     schedule_report,
 )
 from mtosched.errors import InfeasibleError, InputError, Issue, NoScheduleFoundError
-from mtosched.export import export_schedule, schedule_json, writer_for
+from mtosched.export import FORMATS, export_schedule, is_supported
+from mtosched.export.json_writer import schedule_json
 from mtosched.params import SolveParams, SolveProgress
 from mtosched.problem import build_problem
 from mtosched.scenario import load_scenario
@@ -209,9 +210,10 @@ def schedule(
     """
     targets = output or []
     for target in targets:
-        if target != "-" and writer_for(target) is None:
+        if target != "-" and not is_supported(target):
             raise typer.BadParameter(
-                f"'{target}': unsupported output format (use .json or .csv, or '-')",
+                f"'{target}': unsupported output format "
+                f"(use {', '.join(sorted(FORMATS))}, or '-')",
                 param_hint="-o",
             )
     moment = _parse_now(now)

@@ -1,33 +1,37 @@
-"""Exporters: one writer per format, chosen by the output file's extension."""
+"""Exporters: one module per format, chosen by the output file's extension.
+
+Each module has `write(schedule, path)`, which writes atomically. Modules are
+imported only when their format is asked for, so heavy writers cost nothing
+to the other commands.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from pathlib import Path
 
-from mtosched.export.atomic import write_atomically
-from mtosched.export.csv_writer import schedule_csv
-from mtosched.export.json_writer import schedule_json
 from mtosched.schedule import Schedule
 
-WRITERS: dict[str, Callable[[Schedule], str]] = {
-    ".json": schedule_json,
-    ".csv": schedule_csv,
+#: Output extension -> the module that writes it.
+FORMATS: dict[str, str] = {
+    ".json": "mtosched.export.json_writer",
+    ".csv": "mtosched.export.csv_writer",
 }
 
 
-def writer_for(path: str) -> Callable[[Schedule], str] | None:
-    """The writer for a path's extension, or None when it is not supported."""
-    return WRITERS.get(Path(path).suffix.lower())
+def is_supported(path: str) -> bool:
+    """Whether `-o path` names a format mtosched can write."""
+    return Path(path).suffix.lower() in FORMATS
 
 
 def export_schedule(schedule: Schedule, path: str | Path) -> None:
     """Write `schedule` to `path` in the format its extension names."""
-    writer = writer_for(str(path))
-    if writer is None:
-        supported = ", ".join(sorted(WRITERS))
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        supported = ", ".join(sorted(FORMATS))
         raise ValueError(f"{path}: unsupported output format (use {supported})")
-    write_atomically(Path(path), writer(schedule))
+    module = importlib.import_module(FORMATS[suffix])
+    module.write(schedule, Path(path))
 
 
-__all__ = ["WRITERS", "export_schedule", "schedule_csv", "schedule_json", "writer_for"]
+__all__ = ["FORMATS", "export_schedule", "is_supported"]

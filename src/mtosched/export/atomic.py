@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, content: str | bytes) -> None:
     """Write to a temporary file beside `path`, then rename it into place.
 
     A crash or a full disk leaves the previous file (or none), never a
@@ -18,8 +18,9 @@ def write_atomically(path: Path, text: str) -> None:
         prefix=f".{path.name}.", suffix=".tmp", dir=directory
     )
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.replace(temporary, path)

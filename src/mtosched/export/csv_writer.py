@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
+from mtosched.export.atomic import write_atomically
 from mtosched.schedule import Schedule
 
 COLUMNS = (
@@ -54,3 +56,8 @@ def schedule_csv(schedule: Schedule) -> str:
             )
         )
     return buffer.getvalue()
+
+
+def write(schedule: Schedule, path: Path) -> None:
+    """Write the CSV file atomically."""
+    write_atomically(path, schedule_csv(schedule))

@@ -118,10 +118,9 @@ def merge_scenarios(parts: Sequence[Scenario]) -> Scenario:
             if value is None:
                 continue
             file = part.origin_file
-            same = (
-                field in scalars
-                and _comparable(scalars[field], zone) == _comparable(value, zone)
-            )
+            same = field in scalars and _comparable(
+                scalars[field], zone
+            ) == _comparable(value, zone)
             if field in scalars and not same:
                 issues.append(
                     Issue(
