@@ -65,6 +65,7 @@ class Kpis(_Output):
     late_orders: int
     on_time_rate: float
     total_tardiness_minutes: int
+    max_tardiness_minutes: int = 0
     max_lateness_minutes: int
     weighted_tardiness: int = 0
     total_flow_time_minutes: int = 0
@@ -140,6 +141,7 @@ def kpis_of(problem: Problem, evaluation: Evaluation) -> Kpis:
         late_orders=late,
         on_time_rate=round(1 - late / len(outcomes), 4) if outcomes else 1.0,
         total_tardiness_minutes=sum(o.tardiness for o in outcomes),
+        max_tardiness_minutes=max((o.tardiness for o in outcomes), default=0),
         max_lateness_minutes=max((o.lateness for o in outcomes), default=0),
         weighted_tardiness=evaluation.terms["weighted_tardiness"],
         total_flow_time_minutes=evaluation.terms["flow_time"],

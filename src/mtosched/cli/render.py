@@ -12,6 +12,7 @@ from mtosched.errors import Issue
 from mtosched.schedule import Schedule
 
 _SEQUENCE_WIDTH = 6
+_LATE_ROWS = 25
 
 
 def _minutes(value: int) -> str:
@@ -57,6 +58,7 @@ def render_schedule(console: Console, schedule: Schedule) -> None:
     kpis.add_row("late orders", str(k.late_orders))
     kpis.add_row("on-time rate", f"{k.on_time_rate:.1%}")
     kpis.add_row("total tardiness", _minutes(k.total_tardiness_minutes))
+    kpis.add_row("max tardiness", _minutes(k.max_tardiness_minutes))
     kpis.add_row("max lateness", _minutes(k.max_lateness_minutes))
     kpis.add_row("total flow time", _minutes(k.total_flow_time_minutes))
     kpis.add_row("makespan", _minutes(k.makespan_minutes))
@@ -67,7 +69,7 @@ def render_schedule(console: Console, schedule: Schedule) -> None:
         table = Table(title=f"Late orders ({len(late)})", title_justify="left")
         for column in ("order", "customer", "priority", "due", "completion", "late by"):
             table.add_column(column)
-        for order in late:
+        for order in late[:_LATE_ROWS]:
             table.add_row(
                 order.id,
                 order.customer or "",
@@ -77,6 +79,11 @@ def render_schedule(console: Console, schedule: Schedule) -> None:
                 _minutes(order.lateness_minutes),
             )
         console.print(table)
+        if len(late) > _LATE_ROWS:
+            console.print(
+                f"… and {len(late) - _LATE_ROWS} more late orders "
+                "(all are in the -o .json/.csv output)"
+            )
     else:
         console.print("[green]No late orders.[/green]")
 
