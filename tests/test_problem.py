@@ -182,3 +182,19 @@ def test_unscheduled_features_are_refused_by_name() -> None:
         build_problem(Scenario.model_validate(data))
     assert caught.value.issues[0].path == "machines[0].calendar"
     assert "calendar" in caught.value.issues[0].message
+
+
+def test_minutes_are_elapsed_time_across_a_daylight_saving_change() -> None:
+    """London springs forward on 29 March 2026: 06:00 Sat to 06:00 Mon is 47 h.
+
+    A regression: subtracting two datetimes in the same zone gives wall-clock
+    time (48 h); mtosched computes in UTC.
+    """
+    data = scenario().model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["start"] = "2026-03-28T06:00:00"
+    for order in data["orders"]:
+        order["due"] = "2026-03-30T06:00:00"
+        order.pop("released", None)
+    problem = build_problem(Scenario.model_validate(data))
+    assert problem.orders[0].due == 47 * 60
+    assert problem.instant(47 * 60).isoformat() == "2026-03-30T06:00:00+01:00"

@@ -192,7 +192,7 @@ def build_schedule(
     ]
     return Schedule(
         scenario=problem.name,
-        start=problem.start,
+        start=problem.instant(0),
         timezone=problem.timezone,
         status=status,
         objective={term: evaluation.terms[term] for term in problem.objective},

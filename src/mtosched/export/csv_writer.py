@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 from mtosched.export.atomic import write_atomically
@@ -30,6 +31,11 @@ COLUMNS = (
 )
 
 
+def _elapsed_minutes(start: datetime, end: datetime) -> int:
+    # In UTC: zoned datetimes subtract as wall-clock times across DST.
+    return int((end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() // 60)
+
+
 def schedule_csv(schedule: Schedule) -> str:
     """CSV text, operations sorted by machine, then start."""
     orders = {order.id: order for order in schedule.orders}
@@ -47,7 +53,7 @@ def schedule_csv(schedule: Schedule) -> str:
                 op.machine,
                 op.start.isoformat(),
                 op.end.isoformat(),
-                int((op.end - op.start).total_seconds() // 60),
+                _elapsed_minutes(op.start, op.end),
                 "yes" if op.running else "no",
                 order.due.isoformat(),
                 order.completion.isoformat(),

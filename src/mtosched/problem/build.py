@@ -8,7 +8,7 @@ from `start`, and shop-floor progress applied.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import ROUND_CEILING, Decimal
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -99,7 +99,8 @@ class _Compiler:
     def __init__(self, scenario: Scenario, start: datetime) -> None:
         self.scenario = scenario
         self.zone = scenario_zone(scenario) or ZoneInfo("UTC")
-        self.start = floor_minute(localize(start, self.zone))
+        # UTC, so that differences are elapsed minutes even across DST changes
+        self.start = floor_minute(localize(start, self.zone)).astimezone(UTC)
         self.machine_ids = {m.id: i for i, m in enumerate(scenario.machines)}
         self.products = {p.id: p for p in scenario.products}
         self.product_index = {p.id: i for i, p in enumerate(scenario.products)}
@@ -110,7 +111,7 @@ class _Compiler:
         self.running_origin: dict[int, Origin] = {}
 
     def minutes(self, moment: datetime) -> int:
-        delta = floor_minute(localize(moment, self.zone)) - self.start
+        delta = floor_minute(localize(moment, self.zone)).astimezone(UTC) - self.start
         return int(delta.total_seconds() // 60)
 
     def compile_order(self, order: Order, origin: Origin) -> None:

@@ -7,7 +7,7 @@ the planning start (minute 0); releases and due dates before it are negative.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from mtosched.scenario.models import ObjectiveTerm
@@ -106,14 +106,16 @@ class Problem:
 
     def instant(self, minute: int) -> datetime:
         """The wall-clock instant of a minute offset, in the scenario's zone."""
-        return (self.start + timedelta(minutes=minute)).astimezone(
+        # Arithmetic in UTC: adding to a zoned datetime adds wall-clock time,
+        # which is wrong across a daylight-saving change.
+        return (self.start.astimezone(UTC) + timedelta(minutes=minute)).astimezone(
             ZoneInfo(self.timezone)
         )
 
     def minute(self, moment: datetime) -> int:
         """Minutes from `start` to an aware instant, floored to the minute."""
-        floored = moment.replace(second=0, microsecond=0)
-        seconds = (floored - self.start).total_seconds()
+        floored = moment.replace(second=0, microsecond=0).astimezone(UTC)
+        seconds = (floored - self.start.astimezone(UTC)).total_seconds()
         return int(seconds // 60)
 
     def machine_index(self, machine_id: str) -> int | None:
