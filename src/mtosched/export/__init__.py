@@ -16,6 +16,7 @@ from mtosched.schedule import Schedule
 FORMATS: dict[str, str] = {
     ".json": "mtosched.export.json_writer",
     ".csv": "mtosched.export.csv_writer",
+    ".xlsx": "mtosched.export.xlsx_writer",
 }
 
 
