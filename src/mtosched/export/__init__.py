@@ -17,6 +17,7 @@ FORMATS: dict[str, str] = {
     ".json": "mtosched.export.json_writer",
     ".csv": "mtosched.export.csv_writer",
     ".xlsx": "mtosched.export.xlsx_writer",
+    ".svg": "mtosched.export.svg_gantt",
 }
 
 
