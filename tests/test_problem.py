@@ -172,16 +172,16 @@ def test_running_started_after_start_is_an_input_error() -> None:
 
 
 def test_unscheduled_features_are_refused_by_name() -> None:
-    """A machine calendar is refused rather than silently ignored."""
+    """Changeovers are refused rather than silently ignored."""
     data = scenario().model_dump(mode="json", by_alias=True, exclude_none=True)
-    data["calendars"] = [
-        {"id": "days", "shifts": [{"days": ["mon"], "from": "06:00", "to": "14:00"}]}
-    ]
-    data["machines"][0]["calendar"] = "days"
+    data["changeovers"] = [{"id": "paint", "default_minutes": 30}]
+    data["machines"][1]["changeovers"] = "paint"
+    for op in data["products"][0]["routing"]:
+        op["family"] = "any"
     with pytest.raises(UnsupportedFeatureError) as caught:
         build_problem(Scenario.model_validate(data))
-    assert caught.value.issues[0].path == "machines[0].calendar"
-    assert "calendar" in caught.value.issues[0].message
+    assert caught.value.issues[0].path == "machines[1].changeovers"
+    assert "changeover" in caught.value.issues[0].message
 
 
 def test_minutes_are_elapsed_time_across_a_daylight_saving_change() -> None:

@@ -562,45 +562,58 @@ def test_invalid_now_is_a_usage_error(tmp_path: Path) -> None:
     assert "'tomorrow' is not an ISO 8601 instant" in " ".join(err.split())
 
 
-@pytest.mark.parametrize(
-    ("mutate", "path", "feature"),
-    [
-        (
-            lambda d: d["machines"][0].update(calendar="days"),
-            "machines[0].calendar",
-            "machine calendars are not scheduled by this version yet",
-        ),
-        (
-            lambda d: d["machines"][2].update(changeovers="paint"),
-            "machines[2].changeovers",
-            "changeovers are not scheduled by this version yet",
-        ),
-        (
-            lambda d: op(d, 2).update(uses={"crew": 1}),
-            "products[0].routing[2].uses",
-            "resources (crews, tools) are not scheduled by this version yet",
-        ),
-        (
-            lambda d: op(d, 2).update(consumes={"hide": 1}),
-            "products[0].routing[2].consumes",
-            "materials are not scheduled by this version yet",
-        ),
-    ],
-    ids=["calendar", "changeovers", "uses", "consumes"],
-)
-def test_unsupported_feature_is_refused(
-    tmp_path: Path, mutate: Any, path: str, feature: str
-) -> None:
-    """A valid feature this version cannot schedule is refused (exit 1), by name."""
+def with_sections() -> dict[str, Any]:
+    """The base scenario declaring a calendar, a matrix, a crew and a material."""
     data = base()
     data["calendars"] = [{"id": "days", "shifts": []}]
     data["changeovers"] = [{"id": "paint", "default_minutes": 30}]
     data["resources"] = [{"id": "crew", "capacity": 2}]
     data["materials"] = [{"id": "hide", "on_hand": 10}]
+    return data
+
+
+def test_changeovers_are_refused_by_name(tmp_path: Path) -> None:
+    """Changeovers are not scheduled yet: refused (exit 1), naming the field."""
+    data = with_sections()
     code, _, err = validate(tmp_path, data)
     assert code == 0, err  # declaring the sections alone is fine
-    mutate(data)
-    assert_invalid(validate(tmp_path, data), f"{FILE}: {path}: {feature}")
+    data["machines"][2]["changeovers"] = "paint"
+    assert_invalid(
+        validate(tmp_path, data),
+        f"{FILE}: machines[2].changeovers: changeovers are not scheduled by this "
+        "version yet",
+    )
+
+
+def test_crews_and_materials_validate(tmp_path: Path) -> None:
+    """`uses` and `consumes` within capacity and stock are accepted."""
+    data = with_sections()
+    op(data, 2).update(uses={"crew": 1}, consumes={"hide": 1})
+    code, _, err = validate(tmp_path, data)
+    assert code == 0, err
+
+
+def test_a_machine_that_never_works_is_infeasible(tmp_path: Path) -> None:
+    """A calendar without shifts leaves no time for the operations: exit 3."""
+    data = with_sections()
+    data["machines"][0]["calendar"] = "days"  # SAW-1 runs 'final' alone
+    code, _, err = validate(tmp_path, data)
+    assert code == 3, err
+    flat = " ".join(err.split())
+    assert "operation final" in flat and "SAW-1" in flat
+    assert "Traceback" not in err
+
+
+def test_a_material_shortage_names_material_quantity_and_orders(tmp_path: Path) -> None:
+    """Without a lead time, demand beyond stock is infeasible: exit 3."""
+    data = with_sections()
+    op(data, 1).update(consumes={"hide": 4})  # paint: SO-1 (qty 2) and SO-2
+    code, _, err = validate(tmp_path, data)
+    assert code == 3, err
+    flat = " ".join(err.split())
+    assert "material hide: orders need 12" in flat
+    assert "2 missing" in flat
+    assert "SO-1 (8)" in flat and "SO-2 (4)" in flat
 
 
 # --- merging several files ---------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from mtosched.evaluate import Evaluation, evaluate
-from mtosched.problem.model import Problem
+from mtosched.problem.model import Mode, Placement, Problem
 from mtosched.solution import Solution
 
 
@@ -33,6 +33,10 @@ def _name(problem: Problem, t: int) -> str:
     return f"{problem.orders[task.order].id}/{task.operation}"
 
 
+def _stamp(problem: Problem, minute: int) -> str:
+    return problem.instant(minute).strftime("%Y-%m-%d %H:%M")
+
+
 def _task_violations(problem: Problem, solution: Solution) -> list[str]:
     found: list[str] = []
     for t, task in enumerate(problem.tasks):
@@ -43,15 +47,11 @@ def _task_violations(problem: Problem, solution: Solution) -> list[str]:
             if place != task.fixed:
                 found.append(f"{name}: a running operation was moved")
             continue
-        duration = task.duration_on(place.machine)
-        if duration is None:
+        mode = next((m for m in task.modes if m.machine == place.machine), None)
+        if mode is None:
             found.append(f"{name}: machine {machine} is not eligible")
             continue
-        if place.end - place.start != duration:
-            found.append(
-                f"{name}: runs {place.end - place.start} min on {machine}, "
-                f"needs {duration}"
-            )
+        found.extend(_duration_violations(problem, t, mode, place, name, machine))
         if place.start < 0:
             found.append(f"{name}: starts {-place.start} min before the planning start")
         if place.start < task.release:
@@ -72,6 +72,87 @@ def _task_violations(problem: Problem, solution: Solution) -> list[str]:
                     f"{name}: waits {place.start - latest} min after its latest "
                     f"predecessor, at most {task.max_wait} allowed"
                 )
+    return found
+
+
+def _duration_violations(
+    problem: Problem, t: int, mode: Mode, place: Placement, name: str, machine: str
+) -> list[str]:
+    """Working minutes, start and end on working time, uninterrupted fit."""
+    task = problem.tasks[t]
+    if mode.calendar is None:
+        if place.end - place.start != mode.duration:
+            return [
+                f"{name}: runs {place.end - place.start} min on {machine}, "
+                f"needs {mode.duration}"
+            ]
+        return []
+    hours = problem.calendars[mode.calendar]
+    found = []
+    worked = hours.worked(place.start, place.end)
+    if worked != mode.duration:
+        found.append(
+            f"{name}: gets {worked} working minutes on {machine}, needs {mode.duration}"
+        )
+    if not hours.is_working(place.start):
+        found.append(f"{name}: starts in non-working time of {machine}")
+    if place.end > place.start and not hours.is_working(place.end - 1):
+        found.append(f"{name}: ends in non-working time of {machine}")
+    if not task.interruptible and not hours.fitting_period(
+        place.start, place.end - place.start
+    ):
+        found.append(f"{name}: may not be interrupted but spans non-working time")
+    return found
+
+
+def _resource_violations(problem: Problem, solution: Solution) -> list[str]:
+    """The amount held at any minute never exceeds a resource's capacity."""
+    found: list[str] = []
+    for r, resource in enumerate(problem.resources):
+        events: list[tuple[int, int, int]] = []
+        for t, task in enumerate(problem.tasks):
+            for used, amount in task.uses:
+                if used == r:
+                    place = solution.placements[t]
+                    events.append((place.start, amount, t))
+                    events.append((place.end, -amount, t))
+        held = 0
+        # releases before acquisitions at the same minute: [start, end) intervals
+        for minute, change, t in sorted(events, key=lambda e: (e[0], e[1])):
+            held += change
+            if held > resource.capacity:
+                found.append(
+                    f"{resource.id}: {held} held at {_stamp(problem, minute)} "
+                    f"(capacity {resource.capacity}), when {_name(problem, t)} starts"
+                )
+                break
+    return found
+
+
+def _material_violations(problem: Problem, solution: Solution) -> list[str]:
+    """Consumption so far never exceeds stock plus arrivals so far (rule 13)."""
+    found: list[str] = []
+    for k, material in enumerate(problem.materials):
+        events: list[tuple[int, int, int]] = [(at, 0, q) for at, q in material.supply]
+        demand = 0
+        for t, task in enumerate(problem.tasks):
+            if task.fixed is not None:
+                continue  # rule 11: running work took its material before start
+            for used, quantity in task.consumes:
+                if used == k:
+                    events.append((solution.placements[t].start, 1, -quantity))
+                    demand += quantity
+        if material.lead_time is not None:
+            events.append((material.lead_time, 0, demand))
+        level = 0
+        # receipts (kind 0) count before consumptions (kind 1) at the same minute
+        for minute, _, change in sorted(events):
+            level += change
+            if level < 0:
+                found.append(
+                    f"{material.id}: short by {-level} at {_stamp(problem, minute)}"
+                )
+                break
     return found
 
 
@@ -111,5 +192,7 @@ def check(problem: Problem, solution: Solution) -> CheckReport:
         *_task_violations(problem, solution),
         *_machine_violations(problem, solution),
         *_deadline_violations(problem, solution),
+        *_resource_violations(problem, solution),
+        *_material_violations(problem, solution),
     ]
     return CheckReport(tuple(violations), evaluate(problem, solution))

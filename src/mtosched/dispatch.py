@@ -1,7 +1,9 @@
 """A fast dispatch rule: earliest due date first, on the earliest-finishing machine.
 
 It gives the first schedule in milliseconds, the solver's hint, and the
-fallback when CP-SAT finds nothing better in time. It does not import OR-Tools.
+fallback when CP-SAT finds nothing better in time. It respects calendars,
+crews and stock; deadlines and maximum waits are not guaranteed, so callers
+check the result before relying on it. It does not import OR-Tools.
 """
 
 from __future__ import annotations
@@ -9,27 +11,26 @@ from __future__ import annotations
 import bisect
 import heapq
 
-from mtosched.problem.model import Placement, Problem
+from mtosched.problem.model import MaterialInfo, Mode, Placement, Problem, Task
 from mtosched.solution import Solution
 
 
 class _Timeline:
-    """Busy intervals of one machine, kept sorted, with first-fit gap search."""
+    """Busy intervals of one machine, kept sorted."""
 
     def __init__(self) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
 
-    def earliest_fit(self, earliest: int, duration: int) -> int:
-        index = max(bisect.bisect_right(self.starts, earliest) - 1, 0)
-        start = earliest
+    def conflict_end(self, start: int, end: int) -> int | None:
+        """The end of a booking overlapping `[start, end)`, or None when free."""
+        index = max(bisect.bisect_right(self.starts, start) - 1, 0)
         for k in range(index, len(self.starts)):
-            if self.ends[k] <= start:
-                continue
-            if self.starts[k] >= start + duration:
-                return start
-            start = max(start, self.ends[k])
-        return start
+            if self.starts[k] >= end:
+                return None
+            if self.ends[k] > start:
+                return self.ends[k]
+        return None
 
     def book(self, start: int, end: int) -> None:
         index = bisect.bisect_left(self.starts, start)
@@ -37,13 +38,105 @@ class _Timeline:
         self.ends.insert(index, end)
 
 
-def dispatch(problem: Problem) -> Solution:
-    """Place every task greedily: EDD order, gap insertion, earliest finish.
+class _Pool:
+    """Bookings of one resource; answers when `amount` more fits."""
 
-    Deadlines and maximum waits are not guaranteed; the caller checks the
-    result before using it as a fallback.
-    """
+    def __init__(self, capacity: int) -> None:
+        self.capacity = capacity
+        self.bookings: list[tuple[int, int, int]] = []
+
+    def blocked_until(self, start: int, end: int, amount: int) -> int | None:
+        """None when `amount` fits all through `[start, end)`, else a retry time."""
+        overlapping = [b for b in self.bookings if b[0] < end and b[1] > start]
+        if not overlapping:
+            return None
+        points = sorted({start, *(b[0] for b in overlapping if b[0] > start)})
+        for point in points:
+            held = sum(b[2] for b in overlapping if b[0] <= point < b[1])
+            if held + amount > self.capacity:
+                return min(b[1] for b in overlapping if b[0] <= point < b[1])
+        return None
+
+
+class _Stock:
+    """Supply and booked consumption of one material."""
+
+    def __init__(self, material: MaterialInfo, demand: int) -> None:
+        self.supply = list(material.supply)
+        if material.lead_time is not None:
+            self.supply.append((material.lead_time, demand))
+        self.supply.sort()
+        self.taken: list[tuple[int, int]] = []
+
+    def _slack_from(self, start: int) -> int:
+        times = sorted(
+            {
+                start,
+                *(t for t, _ in self.supply if t > start),
+                *(t for t, _ in self.taken if t > start),
+            }
+        )
+        lowest: int | None = None
+        for t in times:
+            level = sum(q for at, q in self.supply if at <= t) - sum(
+                q for at, q in self.taken if at <= t
+            )
+            lowest = level if lowest is None else min(lowest, level)
+        return lowest or 0
+
+    def earliest(self, start: int, quantity: int) -> int | None:
+        """The first time >= start at which `quantity` can be taken for good."""
+        candidates = [start, *(t for t, _ in self.supply if t > start)]
+        for t in candidates:
+            if self._slack_from(t) >= quantity:
+                return t
+        return None
+
+
+def _place(
+    problem: Problem,
+    task: Task,
+    mode: Mode,
+    earliest: int,
+    timelines: list[_Timeline],
+    pools: list[_Pool],
+    stocks: list[_Stock],
+) -> Placement | None:
+    """The earliest placement of `task` in `mode` from `earliest` on."""
+    start: int | None = earliest
+    for _ in range(100_000):
+        start = problem.earliest_start(task, mode, start) if start is not None else None
+        if start is None:
+            return None
+        end = problem.end_of(task, mode, start)
+        if end is None:
+            return None
+        retry = timelines[mode.machine].conflict_end(start, end)
+        for resource, amount in task.uses:
+            if retry is None:
+                retry = pools[resource].blocked_until(start, end, amount)
+        for material, quantity in task.consumes:
+            if retry is None:
+                ready = stocks[material].earliest(start, quantity)
+                if ready is None:
+                    return None
+                retry = ready if ready > start else None
+        if retry is None:
+            return Placement(mode.machine, start, end)
+        start = max(retry, start + 1)
+    return None
+
+
+def dispatch(problem: Problem) -> Solution:
+    """Place every task greedily: EDD order, gap insertion, earliest finish."""
     timelines = [_Timeline() for _ in problem.machines]
+    pools = [_Pool(r.capacity) for r in problem.resources]
+    demand = [0] * len(problem.materials)
+    for task in problem.tasks:
+        if task.fixed is None:
+            for material, quantity in task.consumes:
+                demand[material] += quantity
+    stocks = [_Stock(m, demand[k]) for k, m in enumerate(problem.materials)]
     placements: list[Placement | None] = [None] * len(problem.tasks)
     waiting = [len(task.predecessors) for task in problem.tasks]
     ready: list[tuple[int, int, int]] = []
@@ -56,8 +149,10 @@ def dispatch(problem: Problem) -> Solution:
         if task.fixed is not None:
             placements[t] = task.fixed
             timelines[task.fixed.machine].book(task.fixed.start, task.fixed.end)
-    for t, task in enumerate(problem.tasks):
-        if task.fixed is not None:
+            for resource, amount in task.uses:
+                pools[resource].bookings.append(
+                    (task.fixed.start, task.fixed.end, amount)
+                )
             for s in problem.successors[t]:
                 waiting[s] -= 1
     for t, task in enumerate(problem.tasks):
@@ -74,13 +169,20 @@ def dispatch(problem: Problem) -> Solution:
             earliest = max(earliest, done.end + task.min_wait)
         best: Placement | None = None
         for mode in task.modes:
-            start = timelines[mode.machine].earliest_fit(earliest, mode.duration)
-            candidate = Placement(mode.machine, start, start + mode.duration)
-            if best is None or candidate.end < best.end:
+            candidate = _place(problem, task, mode, earliest, timelines, pools, stocks)
+            if candidate is not None and (best is None or candidate.end < best.end):
                 best = candidate
-        assert best is not None
+        if best is None:
+            raise RuntimeError(
+                f"dispatch could not place {problem.orders[task.order].id}/"
+                f"{task.operation} within the modelled calendar span"
+            )
         placements[t] = best
         timelines[best.machine].book(best.start, best.end)
+        for resource, amount in task.uses:
+            pools[resource].bookings.append((best.start, best.end, amount))
+        for material, quantity in task.consumes:
+            stocks[material].taken.append((best.start, quantity))
         for s in problem.successors[t]:
             waiting[s] -= 1
             if waiting[s] == 0 and problem.tasks[s].fixed is None:

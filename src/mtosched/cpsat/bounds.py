@@ -29,22 +29,63 @@ def topological_order(problem: Problem) -> list[int]:
     return order
 
 
+def _serial_horizon(problem: Problem, order: list[int], base: int) -> int:
+    """End of a schedule that runs every free task alone, one after another.
+
+    Each task takes its slowest machine and waits for its calendar, so any
+    schedule an optimizer prefers fits before this (for regular objectives):
+    a safe, calendar-aware horizon.
+    """
+    cursor = base
+    ends = [0] * len(problem.tasks)
+    for t in order:
+        task = problem.tasks[t]
+        if task.fixed is not None:
+            ends[t] = task.fixed.end
+            continue
+        ready = max(
+            [
+                cursor,
+                task.release,
+                *(ends[p] + task.min_wait for p in task.predecessors),
+            ]
+        )
+        finish = ready
+        for mode in task.modes:
+            start = problem.earliest_start(task, mode, ready)
+            end = problem.end_of(task, mode, start) if start is not None else None
+            if end is None:
+                return _span_end(problem, cursor)
+            finish = max(finish, end)
+        ends[t] = cursor = finish
+    return cursor
+
+
+def _span_end(problem: Problem, fallback: int) -> int:
+    """The last modelled working minute: nothing can end after it."""
+    ends = [c.periods[-1][1] for c in problem.calendars if c.periods]
+    return max([fallback, *ends])
+
+
 def compute_windows(problem: Problem) -> Windows:
     """Heads, tails and a horizon that any semi-active schedule fits in.
 
-    The horizon is the latest release (or end of running work) plus every
-    free task's longest duration and wait, back to back: placing orders one
-    after another fits in it, so no optimum of a regular objective is cut
-    off. With `earliness` the latest due date is added, since finishing on
-    time may then mean waiting.
+    The horizon is the end of a serial schedule (see `_serial_horizon`)
+    started after the latest release, end of running work and material
+    arrival. With `earliness` the latest due date is added, since finishing
+    on time may then mean waiting.
     """
     tasks = problem.tasks
     base = max([0, *(t.release for t in tasks)])
     base = max([base, *(t.fixed.end for t in tasks if t.fixed is not None)])
+    for material in problem.materials:
+        base = max([base, *(at for at, _ in material.supply)])
+        if material.lead_time is not None:
+            base = max(base, material.lead_time)
     if "earliness" in problem.objective:
         base = max([base, *(o.due for o in problem.orders)])
-    horizon = base + sum(t.max_duration + t.min_wait for t in tasks if t.fixed is None)
     order = topological_order(problem)
+    horizon = _serial_horizon(problem, order, base)
     head = [0] * len(tasks)
     head_end = [0] * len(tasks)
     for t in order:
@@ -55,7 +96,15 @@ def compute_windows(problem: Problem) -> Windows:
         earliest = task.release
         for p in task.predecessors:
             earliest = max(earliest, head_end[p] + task.min_wait)
-        head[t], head_end[t] = earliest, earliest + task.min_duration
+        starts, ends = [], []
+        for mode in task.modes:
+            start = problem.earliest_start(task, mode, earliest)
+            end = problem.end_of(task, mode, start) if start is not None else None
+            if start is not None and end is not None:
+                starts.append(start)
+                ends.append(end)
+        head[t] = min(starts, default=earliest)
+        head_end[t] = min(ends, default=horizon)
     tail = [0] * len(tasks)
     for t in reversed(order):
         for s in problem.successors[t]:

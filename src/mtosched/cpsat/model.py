@@ -11,20 +11,12 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from mtosched.cpsat.bounds import Windows
+from mtosched.cpsat.tasks import TaskVars, add_task
 from mtosched.problem.model import Placement, Problem
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.solution import Solution
 
 LinearExpr = cp_model.LinearExprT
-
-
-@dataclass
-class _TaskVars:
-    start: cp_model.IntVar | int
-    end: cp_model.IntVar | int
-    duration: cp_model.IntVar | int
-    # machine index -> presence literal (True constant for a single mode)
-    presence: dict[int, cp_model.IntVar]
 
 
 class ScheduleModel:
@@ -41,7 +33,7 @@ class ScheduleModel:
         self.problem = problem
         self.windows = windows
         self.model = cp_model.CpModel()
-        self.vars: list[_TaskVars] = []
+        self.vars: list[TaskVars] = []
         self.intervals: dict[int, list[cp_model.IntervalVar]] = {}
         self.completion: list[LinearExpr] = []
         # (kind, order index) -> assumption literal, for infeasibility cores
@@ -51,6 +43,8 @@ class ScheduleModel:
         self._aux_hints: list[tuple[cp_model.IntVar, _HintRule]] = []
         self._add_tasks(use_deadline_domains=not guard_deadlines)
         self._add_machine_capacity()
+        self._add_resource_capacity()
+        self._add_material_balance()
         self._add_precedences()
         self._add_completions()
         if guard_deadlines:
@@ -59,60 +53,17 @@ class ScheduleModel:
     # --- variables -------------------------------------------------------
 
     def _add_tasks(self, *, use_deadline_domains: bool) -> None:
-        model, problem, windows = self.model, self.problem, self.windows
-        for t, task in enumerate(problem.tasks):
-            name = f"t{t}"
-            if task.fixed is not None:
-                fixed = task.fixed
-                interval = model.new_fixed_size_interval_var(
-                    fixed.start, fixed.end - fixed.start, f"{name}_running"
+        for t in range(len(self.problem.tasks)):
+            self.vars.append(
+                add_task(
+                    self.model,
+                    self.problem,
+                    self.windows,
+                    t,
+                    use_deadline_domains=use_deadline_domains,
+                    machine_intervals=self.intervals,
                 )
-                self.intervals.setdefault(fixed.machine, []).append(interval)
-                self.vars.append(
-                    _TaskVars(fixed.start, fixed.end, fixed.end - fixed.start, {})
-                )
-                continue
-            earliest = windows.head[t]
-            # The latest end that leaves room for the rest of the routing; a
-            # deadline tightens it (slower machines are cut by the end bound).
-            end_limit = windows.horizon - windows.tail[t]
-            deadline = problem.orders[task.order].deadline
-            if use_deadline_domains and deadline is not None:
-                end_limit = min(end_limit, deadline - windows.tail[t])
-            latest = max(end_limit - task.min_duration, earliest)
-            start = model.new_int_var(earliest, latest, f"{name}_s")
-            if len(task.modes) == 1:
-                mode = task.modes[0]
-                interval = model.new_fixed_size_interval_var(start, mode.duration, name)
-                self.intervals.setdefault(mode.machine, []).append(interval)
-                end = model.new_int_var(
-                    earliest + mode.duration, latest + mode.duration, f"{name}_e"
-                )
-                model.add(end == start + mode.duration)
-                model.add(end <= end_limit)
-                self.vars.append(_TaskVars(start, end, mode.duration, {}))
-                continue
-            durations = sorted({mode.duration for mode in task.modes})
-            duration = model.new_int_var_from_domain(
-                cp_model.Domain.from_values(durations), f"{name}_d"
             )
-            end = model.new_int_var(
-                earliest + durations[0], latest + durations[-1], f"{name}_e"
-            )
-            model.new_interval_var(start, duration, end, name)
-            model.add(end <= end_limit)
-            presence: dict[int, cp_model.IntVar] = {}
-            for mode in task.modes:
-                literal = model.new_bool_var(f"{name}_on{mode.machine}")
-                presence[mode.machine] = literal
-                model.add(duration == mode.duration).only_enforce_if(literal)
-                self.intervals.setdefault(mode.machine, []).append(
-                    model.new_optional_fixed_size_interval_var(
-                        start, mode.duration, literal, f"{name}_m{mode.machine}"
-                    )
-                )
-            model.add_exactly_one(presence.values())
-            self.vars.append(_TaskVars(start, end, duration, presence))
 
     # --- constraints -----------------------------------------------------
 
@@ -120,6 +71,42 @@ class ScheduleModel:
         for machine in sorted(self.intervals):
             if len(self.intervals[machine]) > 1:
                 self.model.add_no_overlap(self.intervals[machine])
+
+    def _add_resource_capacity(self) -> None:
+        for r, resource in enumerate(self.problem.resources):
+            intervals, demands = [], []
+            for t, task in enumerate(self.problem.tasks):
+                for used, amount in task.uses:
+                    if used == r:
+                        intervals.append(self.vars[t].interval)
+                        demands.append(amount)
+            if intervals:
+                self.model.add_cumulative(intervals, demands, resource.capacity)
+
+    def _add_material_balance(self) -> None:
+        """Stock never negative: a reservoir of arrivals and starts (rule 13)."""
+        for k, material in enumerate(self.problem.materials):
+            times: list[LinearExpr] = []
+            changes: list[int] = []
+            for t, task in enumerate(self.problem.tasks):
+                if task.fixed is not None:
+                    continue  # running work took its material before start
+                for used, quantity in task.consumes:
+                    if used == k:
+                        times.append(self.vars[t].start)
+                        changes.append(-quantity)
+            if not times:
+                continue
+            demand = -sum(changes)
+            supply = list(material.supply)
+            if material.lead_time is not None:
+                supply.append((material.lead_time, demand))
+            for at, quantity in supply:
+                times.append(at)
+                changes.append(quantity)
+            self.model.add_reservoir_constraint(
+                times, changes, 0, max(0, sum(q for _, q in supply))
+            )
 
     def _add_precedences(self) -> None:
         for t, task in enumerate(self.problem.tasks):
@@ -253,6 +240,9 @@ class ScheduleModel:
                 self.model.add_hint(task_vars.duration, place.end - place.start)
             for machine, literal in task_vars.presence.items():
                 self.model.add_hint(literal, machine == place.machine)
+            for literal, machine, elapsed in task_vars.groups:
+                chosen = machine == place.machine and place.end - place.start == elapsed
+                self.model.add_hint(literal, chosen)
         for variable, rule in self._aux_hints:
             self.model.add_hint(variable, rule.value(self.problem, solution))
 
@@ -267,6 +257,7 @@ class ScheduleModel:
                 continue
             task_vars = self.vars[t]
             start = int(solver.value(task_vars.start))
+            end = int(solver.value(task_vars.end))
             if task_vars.presence:
                 machine = next(
                     m
@@ -274,10 +265,9 @@ class ScheduleModel:
                     if solver.boolean_value(lit)
                 )
             else:
-                machine = task.modes[0].machine
-            duration = task.duration_on(machine)
-            assert duration is not None
-            placements.append(Placement(machine, start, start + duration))
+                assert task_vars.machine is not None
+                machine = task_vars.machine
+            placements.append(Placement(machine, start, end))
         return Solution(tuple(placements))
 
 

@@ -13,7 +13,7 @@ from decimal import ROUND_CEILING, Decimal
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from mtosched.errors import InputError, Issue, UnsupportedFeatureError
+from mtosched.errors import InfeasibleError, InputError, Issue, UnsupportedFeatureError
 from mtosched.problem.model import (
     MachineInfo,
     Mode,
@@ -22,6 +22,7 @@ from mtosched.problem.model import (
     Problem,
     Task,
 )
+from mtosched.problem.timing import attach_working_time
 from mtosched.scenario.models import Machine, Operation, Order, Scenario
 from mtosched.scenario.provenance import Origin
 from mtosched.scenario.references import localize, scenario_zone
@@ -46,20 +47,12 @@ def processing_minutes(op: Operation, machine: Machine, quantity: int) -> int:
 def unsupported_features(scenario: Scenario) -> list[Issue]:
     """Contract features this version parses but cannot schedule yet.
 
-    Scheduling around them silently would give a plan that ignores shifts,
-    changeovers, crews or stock, so the scenario is refused instead.
+    Scheduling around them silently would give a plan that ignores
+    changeovers, so the scenario is refused instead.
     """
     issues: list[Issue] = []
     for index, machine in enumerate(scenario.machines):
         origin = scenario.origin("machines", index)
-        if machine.calendar is not None:
-            issues.append(
-                Issue(
-                    origin.file,
-                    f"{origin.path}.calendar",
-                    "machine calendars are not scheduled by this version yet",
-                )
-            )
         if machine.changeovers is not None:
             issues.append(
                 Issue(
@@ -68,30 +61,6 @@ def unsupported_features(scenario: Scenario) -> list[Issue]:
                     "changeovers are not scheduled by this version yet",
                 )
             )
-    routings: list[tuple[str, int, list[Operation]]] = [
-        ("products", i, p.routing) for i, p in enumerate(scenario.products)
-    ] + [("orders", i, o.routing or []) for i, o in enumerate(scenario.orders)]
-    for section, index, routing in routings:
-        if routing:
-            for k, op in enumerate(routing):
-                origin = scenario.origin(section, index).child(f"routing[{k}]")
-                if op.uses:
-                    issues.append(
-                        Issue(
-                            origin.file,
-                            f"{origin.path}.uses",
-                            "resources (crews, tools) are not scheduled by this "
-                            "version yet",
-                        )
-                    )
-                if op.consumes:
-                    issues.append(
-                        Issue(
-                            origin.file,
-                            f"{origin.path}.consumes",
-                            "materials are not scheduled by this version yet",
-                        )
-                    )
     return issues
 
 
@@ -104,6 +73,8 @@ class _Compiler:
         self.machine_ids = {m.id: i for i, m in enumerate(scenario.machines)}
         self.products = {p.id: p for p in scenario.products}
         self.product_index = {p.id: i for i, p in enumerate(scenario.products)}
+        self.resource_ids = {r.id: i for i, r in enumerate(scenario.resources)}
+        self.material_ids = {m.id: i for i, m in enumerate(scenario.materials)}
         self.issues: list[Issue] = []
         self.tasks: list[Task] = []
         self.orders: list[OrderInfo] = []
@@ -160,6 +131,15 @@ class _Compiler:
                 max_wait=op.max_wait_minutes if has_wait else None,
                 family=self.family(op, order),
                 fixed=fixed,
+                interruptible=op.interruptible,
+                uses=tuple(
+                    (self.resource_ids[r], amount)
+                    for r, amount in (op.uses or {}).items()
+                ),
+                consumes=tuple(
+                    (self.material_ids[m], per_unit * order.quantity)
+                    for m, per_unit in (op.consumes or {}).items()
+                ),
             )
             if fixed is not None:
                 self.running_origin[len(self.tasks)] = origin.child(f"progress.{op.id}")
@@ -302,9 +282,22 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
     for index, order in enumerate(scenario.orders):
         if order.status == "confirmed":
             compiler.compile_order(order, scenario.origin("orders", index))
+    if compiler.issues:
+        raise InputError(compiler.issues)
+    timed = attach_working_time(
+        scenario,
+        compiler.zone,
+        compiler.start,
+        compiler.tasks,
+        compiler.orders,
+        compiler.minutes,
+    )
+    compiler.tasks = timed.tasks
     compiler.check_running_overlaps()
     if compiler.issues:
         raise InputError(compiler.issues)
+    if timed.impossible:
+        raise InfeasibleError(timed.impossible)
     successors: list[list[int]] = [[] for _ in compiler.tasks]
     for t, task in enumerate(compiler.tasks):
         for p in task.predecessors:
@@ -314,11 +307,15 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
         timezone=scenario.timezone or "UTC",
         start=compiler.start,
         machines=tuple(
-            MachineInfo(m.id, m.name, m.work_center) for m in scenario.machines
+            MachineInfo(m.id, m.name, m.work_center, timed.machine_calendars[i])
+            for i, m in enumerate(scenario.machines)
         ),
         orders=tuple(compiler.orders),
         tasks=tuple(compiler.tasks),
         objective=scenario.objective_terms,
         successors=tuple(tuple(s) for s in successors),
         task_index=compiler.task_index,
+        calendars=tuple(timed.calendars),
+        resources=tuple(timed.resources),
+        materials=tuple(timed.materials),
     )

@@ -10,15 +10,22 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from mtosched.problem.worktime import WorkingTime
 from mtosched.scenario.models import ObjectiveTerm
 
 
 @dataclass(frozen=True, slots=True)
 class Mode:
-    """One way to run a task: on `machine` (index) for `duration` minutes."""
+    """One way to run a task: on `machine` (index) for `duration` working minutes.
+
+    `calendar` indexes `Problem.calendars`: the working time of the machine
+    intersected with that of the resources the task uses (contract rule 5);
+    None means around the clock, where working minutes are elapsed minutes.
+    """
 
     machine: int
     duration: int
+    calendar: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +43,9 @@ class Task:
 
     `predecessors` are task indices (skipped operations already resolved away,
     done ones dropped). `fixed` is set for operations already running on the
-    floor: they are not moved.
+    floor: they are not moved. `uses` holds (resource index, amount) for the
+    whole run; `consumes` holds (material index, total quantity) taken at the
+    start.
     """
 
     order: int
@@ -48,6 +57,9 @@ class Task:
     max_wait: int | None = None
     family: str | None = None
     fixed: Placement | None = None
+    interruptible: bool = True
+    uses: tuple[tuple[int, int], ...] = ()
+    consumes: tuple[tuple[int, int], ...] = ()
 
     def duration_on(self, machine: int) -> int | None:
         """Processing minutes on `machine`, or None when it is not eligible."""
@@ -83,11 +95,36 @@ class OrderInfo:
 
 @dataclass(frozen=True, slots=True)
 class MachineInfo:
-    """A machine's identity for reports; the solver only needs its index."""
+    """A machine's identity for reports and its own calendar (for utilization)."""
 
     id: str
     name: str | None
     work_center: str | None
+    calendar: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceInfo:
+    """A crew, tool or fixture: `capacity` units, available in its calendar."""
+
+    id: str
+    capacity: int
+    calendar: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialInfo:
+    """Supply of one material in minutes from start.
+
+    `supply` lists (minute, quantity) arrivals, stock at start included at
+    minute 0 (receipts dated earlier count as arrived). With a lead time any
+    quantity arrives at `lead_time`.
+    """
+
+    id: str
+    unit: str | None
+    supply: tuple[tuple[int, int], ...]
+    lead_time: int | None
 
 
 @dataclass(frozen=True)
@@ -103,6 +140,35 @@ class Problem:
     objective: tuple[ObjectiveTerm, ...]
     successors: tuple[tuple[int, ...], ...] = field(repr=False)
     task_index: dict[tuple[str, str], int] = field(repr=False, hash=False)
+    calendars: tuple[WorkingTime, ...] = field(default=(), repr=False)
+    resources: tuple[ResourceInfo, ...] = ()
+    materials: tuple[MaterialInfo, ...] = ()
+
+    def end_of(self, task: Task, mode: Mode, start: int) -> int | None:
+        """When `task` run in `mode` from `start` ends; None if it cannot start then.
+
+        Around the clock the end is start + duration. On a calendar the start
+        must be a working minute; interruptible work pauses over breaks, and
+        uninterruptible work must fit in one working period (rules 3-4).
+        """
+        if mode.calendar is None:
+            return start + mode.duration
+        hours = self.calendars[mode.calendar]
+        if not task.interruptible:
+            fits = hours.fitting_period(start, mode.duration)
+            return start + mode.duration if fits else None
+        if not hours.is_working(start):
+            return None
+        return hours.finish(start, mode.duration)
+
+    def earliest_start(self, task: Task, mode: Mode, minute: int) -> int | None:
+        """The first start at or after `minute` that `mode` allows."""
+        if mode.calendar is None:
+            return minute
+        hours = self.calendars[mode.calendar]
+        if task.interruptible:
+            return hours.next_working(minute)
+        return hours.next_fit(minute, mode.duration)
 
     def instant(self, minute: int) -> datetime:
         """The wall-clock instant of a minute offset, in the scenario's zone."""

@@ -1,0 +1,194 @@
+"""Task variables: one start, one end, and an interval per eligible machine.
+
+On a calendar, when interruptible work ends depends on when it starts. The
+feasible starts of each (task, machine) are partitioned by elapsed time (see
+`WorkingTime.start_groups`); a Boolean per group fixes the start's domain and
+the interval's size. There are only as many groups as distinct break lengths
+an operation can span, so the encoding stays small at minute resolution.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from mtosched.cpsat.bounds import Windows
+from mtosched.problem.model import Mode, Problem, Task
+
+#: elapsed minutes -> start ranges [a, b]
+Groups = dict[int, list[tuple[int, int]]]
+
+
+@dataclass
+class TaskVars:
+    """The CP-SAT handles of one task."""
+
+    start: cp_model.IntVar | int
+    end: cp_model.LinearExprT
+    duration: cp_model.IntVar | int
+    interval: cp_model.IntervalVar
+    # machine index -> presence literal (empty for a single mode)
+    presence: dict[int, cp_model.IntVar] = field(default_factory=dict)
+    # (literal, machine, elapsed minutes) for each start group
+    groups: list[tuple[cp_model.IntVar, int, int]] = field(default_factory=list)
+    # the machine, when only one is possible
+    machine: int | None = None
+
+
+def mode_groups(
+    problem: Problem, task: Task, mode: Mode, low: int, high: int
+) -> Groups:
+    """Feasible starts in `[low, high]` of `task` on `mode`, by elapsed time."""
+    if high < low:
+        return {}
+    if mode.calendar is None:
+        return {mode.duration: [(low, high)]}
+    hours = problem.calendars[mode.calendar]
+    if task.interruptible:
+        return hours.start_groups(mode.duration, low, high)
+    ranges = hours.fit_ranges(mode.duration, low, high)
+    return {mode.duration: ranges} if ranges else {}
+
+
+def _domain(ranges: list[tuple[int, int]]) -> cp_model.Domain:
+    return cp_model.Domain.from_intervals([[a, b] for a, b in ranges])
+
+
+def add_task(
+    model: cp_model.CpModel,
+    problem: Problem,
+    windows: Windows,
+    t: int,
+    *,
+    use_deadline_domains: bool,
+    machine_intervals: dict[int, list[cp_model.IntervalVar]],
+) -> TaskVars:
+    """Create the variables of task `t` and register its machine intervals."""
+    task = problem.tasks[t]
+    name = f"t{t}"
+    if task.fixed is not None:
+        fixed = task.fixed
+        interval = model.new_fixed_size_interval_var(
+            fixed.start, fixed.end - fixed.start, f"{name}_running"
+        )
+        machine_intervals.setdefault(fixed.machine, []).append(interval)
+        return TaskVars(
+            fixed.start,
+            fixed.end,
+            fixed.end - fixed.start,
+            interval,
+            machine=fixed.machine,
+        )
+
+    earliest = windows.head[t]
+    # The latest end that leaves room for the rest of the routing; a deadline
+    # tightens it (a slower machine is cut by the end bound).
+    end_limit = windows.horizon - windows.tail[t]
+    deadline = problem.orders[task.order].deadline
+    if use_deadline_domains and deadline is not None:
+        end_limit = min(end_limit, deadline - windows.tail[t])
+    options: list[tuple[Mode, Groups]] = []
+    for mode in task.modes:
+        groups = mode_groups(problem, task, mode, earliest, end_limit - mode.duration)
+        groups = {e: r for e, r in groups.items() if r}
+        if groups:
+            options.append((mode, groups))
+    if not options:
+        # No start fits the window: state it, and let the infeasibility
+        # explanation find out why.
+        start = model.new_int_var(earliest, earliest, f"{name}_s")
+        model.add_bool_or([])
+        interval = model.new_fixed_size_interval_var(start, task.min_duration, name)
+        return TaskVars(
+            start,
+            start + task.min_duration,
+            task.min_duration,
+            interval,
+            machine=task.modes[0].machine,
+        )
+
+    all_ranges = [
+        r for _, groups in options for ranges in groups.values() for r in ranges
+    ]
+    start = model.new_int_var_from_domain(_domain(all_ranges), f"{name}_s")
+    elapsed = sorted({e for _, groups in options for e in groups})
+    low_end = earliest + elapsed[0]
+    high_end = max(b for _, b in all_ranges) + elapsed[-1]
+    end = model.new_int_var(low_end, max(low_end, high_end), f"{name}_e")
+    model.add(end <= end_limit)
+
+    if len(options) == 1 and len(options[0][1]) == 1:
+        # One machine, one elapsed time: the common case stays lean.
+        mode, groups = options[0]
+        size = next(iter(groups))
+        interval = model.new_fixed_size_interval_var(start, size, name)
+        model.add(end == start + size)
+        machine_intervals.setdefault(mode.machine, []).append(interval)
+        return TaskVars(start, end, size, interval, machine=mode.machine)
+
+    duration = model.new_int_var_from_domain(
+        cp_model.Domain.from_values(elapsed), f"{name}_d"
+    )
+    interval = model.new_interval_var(start, duration, end, name)
+    single_mode = len(options) == 1
+    result = TaskVars(
+        start,
+        end,
+        duration,
+        interval,
+        machine=options[0][0].machine if single_mode else None,
+    )
+    for mode, groups in options:
+        if single_mode:
+            present: cp_model.IntVar | None = None
+            machine_intervals.setdefault(mode.machine, []).append(interval)
+        else:
+            present = model.new_bool_var(f"{name}_on{mode.machine}")
+            result.presence[mode.machine] = present
+            machine_intervals.setdefault(mode.machine, []).append(
+                model.new_optional_interval_var(
+                    start, duration, end, present, f"{name}_m{mode.machine}"
+                )
+            )
+        _add_groups(
+            model, result, mode.machine, groups, present, f"{name}_m{mode.machine}"
+        )
+    if not single_mode:
+        model.add_exactly_one(result.presence.values())
+    return result
+
+
+def _add_groups(
+    model: cp_model.CpModel,
+    task_vars: TaskVars,
+    machine: int,
+    groups: Groups,
+    present: cp_model.IntVar | None,
+    name: str,
+) -> None:
+    """Tie start domain and elapsed time to the chosen machine and group."""
+    start, duration = task_vars.start, task_vars.duration
+    if len(groups) == 1:
+        size, ranges = next(iter(groups.items()))
+        if present is None:
+            model.add(duration == size)
+            return
+        model.add(duration == size).only_enforce_if(present)
+        model.add_linear_expression_in_domain(start, _domain(ranges)).only_enforce_if(
+            present
+        )
+        return
+    literals = []
+    for size, ranges in sorted(groups.items()):
+        literal = model.new_bool_var(f"{name}_g{size}")
+        literals.append(literal)
+        task_vars.groups.append((literal, machine, size))
+        model.add(duration == size).only_enforce_if(literal)
+        model.add_linear_expression_in_domain(start, _domain(ranges)).only_enforce_if(
+            literal
+        )
+    if present is None:
+        model.add_exactly_one(literals)
+    else:
+        model.add(sum(literals) == present)

@@ -1,0 +1,229 @@
+"""Attach working time to compiled tasks: calendars, crews, stock.
+
+Runs after the orders are compiled, because how far ahead calendars must be
+unrolled depends on how much work there is.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from mtosched.problem.calendars import weekly_minutes, working_time
+from mtosched.problem.model import (
+    MaterialInfo,
+    Mode,
+    OrderInfo,
+    Placement,
+    ResourceInfo,
+    Task,
+)
+from mtosched.problem.worktime import WorkingTime, intersect_periods
+from mtosched.scenario.models import Material, Scenario
+from mtosched.scenario.references import localize
+
+MinuteReader = Callable[[datetime], int]
+
+#: Calendars are unrolled at most this far: a plan beyond three years is noise.
+MAX_SPAN_MINUTES = 3 * 366 * 1440
+
+
+@dataclass
+class Timed:
+    """Tasks with calendars attached, plus what turned out to be impossible."""
+
+    tasks: list[Task]
+    calendars: list[WorkingTime]
+    machine_calendars: list[int | None]
+    resources: list[ResourceInfo]
+    materials: list[MaterialInfo]
+    impossible: list[str]
+
+
+def calendar_span(
+    scenario: Scenario, zone: ZoneInfo, tasks: list[Task], orders: list[OrderInfo]
+) -> tuple[int, int]:
+    """Minutes `[first, last)` over which calendars are unrolled.
+
+    Long enough for every task to run one after another on the slowest
+    calendar after the latest release or due date, plus the closures.
+    """
+    work = sum(t.max_duration + t.min_wait for t in tasks if t.fixed is None)
+    anchor = max([0, *(t.release for t in tasks), *(o.due for o in orders)])
+    anchor = max([anchor, *(o.deadline for o in orders if o.deadline is not None)])
+    weekly = [weekly_minutes(c) for c in scenario.calendars if c.shifts]
+    slowest = min(weekly, default=7 * 1440)
+    days = math.ceil(work * 7 / max(slowest, 1)) + 14
+    closed_days = sum(
+        math.ceil(
+            (localize(c.to, zone) - localize(c.from_, zone)).total_seconds() / 86400
+        )
+        for calendar in scenario.calendars
+        for c in calendar.closures
+    )
+    last = anchor + (days + closed_days) * 1440
+    first = min([0, *(t.fixed.start for t in tasks if t.fixed is not None)]) - 1440
+    return first, min(last, MAX_SPAN_MINUTES)
+
+
+class _Book:
+    """Working time per calendar combination, built once each."""
+
+    def __init__(
+        self, scenario: Scenario, zone: ZoneInfo, start: datetime, span: tuple[int, int]
+    ) -> None:
+        self.by_id = {c.id: c for c in scenario.calendars}
+        self.zone, self.start, self.span = zone, start, span
+        self.index: dict[tuple[str, ...], int] = {}
+        self.calendars: list[WorkingTime] = []
+
+    def of(self, ids: set[str]) -> int | None:
+        """Index of the intersection of these calendars; None for around the clock."""
+        if not ids:
+            return None
+        key = tuple(sorted(ids))
+        if key not in self.index:
+            periods: tuple[tuple[int, int], ...] | None = None
+            for calendar_id in key:
+                hours = working_time(
+                    self.by_id[calendar_id], self.zone, self.start, *self.span
+                ).periods
+                periods = (
+                    hours if periods is None else intersect_periods(periods, hours)
+                )
+            self.index[key] = len(self.calendars)
+            self.calendars.append(WorkingTime(periods or ()))
+        return self.index[key]
+
+
+def attach_working_time(
+    scenario: Scenario,
+    zone: ZoneInfo,
+    start: datetime,
+    tasks: list[Task],
+    orders: list[OrderInfo],
+    minutes: MinuteReader,
+) -> Timed:
+    """Give every mode its calendar, place running work, list impossibilities."""
+    span = calendar_span(scenario, zone, tasks, orders)
+    book = _Book(scenario, zone, start, span)
+    machine_cal = [m.calendar for m in scenario.machines]
+    machine_calendars = [book.of({c} if c else set()) for c in machine_cal]
+    resources = [
+        ResourceInfo(r.id, r.capacity, book.of({r.calendar} if r.calendar else set()))
+        for r in scenario.resources
+    ]
+    resource_cal = [r.calendar for r in scenario.resources]
+    impossible: list[str] = []
+    timed: list[Task] = []
+    for task in tasks:
+        order = orders[task.order].id
+        crew_calendars = {resource_cal[r] for r, _ in task.uses if resource_cal[r]}
+        for r, amount in task.uses:
+            if amount > resources[r].capacity:
+                impossible.append(
+                    f"order {order}, operation {task.operation}: needs {amount} of "
+                    f"resource {resources[r].id}, whose capacity is "
+                    f"{resources[r].capacity}"
+                )
+        modes = []
+        for mode in task.modes:
+            calendars = crew_calendars | (
+                {machine_cal[mode.machine]} if machine_cal[mode.machine] else set()
+            )
+            modes.append(replace(mode, calendar=book.of({c for c in calendars if c})))
+        task = replace(task, modes=tuple(modes))
+        if task.fixed is not None:
+            task = replace(task, fixed=_running(task, book.calendars))
+            timed.append(task)
+            continue
+        possible = tuple(m for m in task.modes if _can_run(task, m, book.calendars))
+        if not possible:
+            machines = ", ".join(scenario.machines[m.machine].id for m in task.modes)
+            kind = "uninterrupted " if not task.interruptible else ""
+            impossible.append(
+                f"order {order}, operation {task.operation}: {task.modes[0].duration} "
+                f"min of {kind}work fit in no working time of machine(s) {machines}"
+                + (" and its resources" if crew_calendars else "")
+            )
+            timed.append(task)
+            continue
+        timed.append(replace(task, modes=possible))
+    materials = [_material(m, minutes) for m in scenario.materials]
+    impossible.extend(_shortages(scenario, timed, orders, materials))
+    return Timed(
+        timed, book.calendars, machine_calendars, resources, materials, impossible
+    )
+
+
+def _can_run(task: Task, mode: Mode, calendars: list[WorkingTime]) -> bool:
+    if mode.calendar is None:
+        return True
+    hours = calendars[mode.calendar]
+    if task.interruptible:
+        first = hours.next_working(0)
+        return first is not None and hours.finish(first, mode.duration) is not None
+    return hours.next_fit(0, mode.duration) is not None
+
+
+def _running(task: Task, calendars: list[WorkingTime]) -> Placement:
+    """Running work keeps its machine; its working minutes count from `started`."""
+    assert task.fixed is not None
+    mode = next(m for m in task.modes if m.machine == task.fixed.machine)
+    if mode.calendar is None:
+        return task.fixed
+    hours = calendars[mode.calendar]
+    end = hours.finish(task.fixed.start, mode.duration)
+    if end is None or end <= 0:
+        # Rule 11: work that should be over ends one working minute after start.
+        first = hours.next_working(0)
+        end = (first + 1) if first is not None else 1
+    return Placement(task.fixed.machine, task.fixed.start, end)
+
+
+def _material(material: Material, minutes: MinuteReader) -> MaterialInfo:
+    arrived = material.on_hand
+    later: list[tuple[int, int]] = []
+    for receipt in material.receipts:
+        at = minutes(receipt.at)
+        if at <= 0:
+            arrived += receipt.quantity  # rule 13: dated at or before start
+        else:
+            later.append((at, receipt.quantity))
+    supply = ((0, arrived), *sorted(later)) if arrived else tuple(sorted(later))
+    return MaterialInfo(material.id, material.unit, supply, material.lead_time_minutes)
+
+
+def _shortages(
+    scenario: Scenario,
+    tasks: list[Task],
+    orders: list[OrderInfo],
+    materials: list[MaterialInfo],
+) -> list[str]:
+    """Materials whose whole supply cannot cover the demand of the free tasks."""
+    reasons = []
+    for index, material in enumerate(materials):
+        if material.lead_time is not None:
+            continue
+        needed: dict[str, int] = {}
+        for task in tasks:
+            if task.fixed is not None:
+                continue  # rule 11: running work took its material already
+            for m, quantity in task.consumes:
+                if m == index:
+                    order = orders[task.order].id
+                    needed[order] = needed.get(order, 0) + quantity
+        total = sum(needed.values())
+        available = sum(q for _, q in material.supply)
+        if total > available:
+            unit = f" {material.unit}" if material.unit else ""
+            who = ", ".join(f"{o} ({q})" for o, q in needed.items())
+            reasons.append(
+                f"material {material.id}: orders need {total}{unit}, stock and "
+                f"receipts give {available} ({total - available} missing, no lead "
+                f"time to buy more); needed by {who}"
+            )
+    return reasons
