@@ -29,6 +29,7 @@ from mtosched.cli.render import (
     render_schedule,
     schedule_report,
 )
+from mtosched.cli.show import show
 from mtosched.errors import InfeasibleError, InputError, Issue, NoScheduleFoundError
 from mtosched.export import FORMATS, export_schedule, is_supported
 from mtosched.export.json_writer import schedule_json
@@ -364,6 +365,9 @@ def check_command(
         return EXIT_OK if report.ok else EXIT_GATE
 
     _run(body, debug=debug, fmt=fmt)
+
+
+app.command("show")(show)
 
 
 @app.command()

@@ -31,6 +31,16 @@ def local(moment: datetime, zone: ZoneInfo) -> datetime:
     return moment.astimezone(zone)
 
 
+def utc(moment: datetime, zone: ZoneInfo) -> datetime:
+    """`moment` in UTC, the safe form to sort, compare and subtract.
+
+    Aware datetimes that share a tzinfo compare as wall-clock times, which
+    misorders the repeated autumn hour; naive ones cannot be compared with
+    aware ones at all.
+    """
+    return local(moment, zone).astimezone(UTC)
+
+
 def wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:
     """Naive local time, as Excel stores it (Excel has no time zones)."""
     return local(moment, zone).replace(tzinfo=None)
@@ -42,7 +52,7 @@ def minutes_between(first: datetime, last: datetime, zone: ZoneInfo) -> float:
     Goes through UTC because Python subtracts two datetimes that share a
     tzinfo as wall-clock times, which is an hour off across a DST change.
     """
-    return (_utc(last, zone) - _utc(first, zone)).total_seconds() / 60
+    return (utc(last, zone) - utc(first, zone)).total_seconds() / 60
 
 
 def busy_from(op: ScheduledOperation) -> datetime:
@@ -55,18 +65,12 @@ def span(schedule: Schedule, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
     An empty schedule spans one day, so charts always have a width.
     """
-    first = _utc(schedule.start, zone)
+    first = utc(schedule.start, zone)
     if not schedule.operations:
         return first.astimezone(zone), (first + timedelta(days=1)).astimezone(zone)
-    starts = [_utc(busy_from(op), zone) for op in schedule.operations]
-    last = max(_utc(op.end, zone) for op in schedule.operations)
+    starts = [utc(busy_from(op), zone) for op in schedule.operations]
+    last = max(utc(op.end, zone) for op in schedule.operations)
     return min([first, *starts]).astimezone(zone), last.astimezone(zone)
-
-
-def _utc(moment: datetime, zone: ZoneInfo) -> datetime:
-    # Compare in UTC: aware datetimes that share a tzinfo compare as
-    # wall-clock times, which misorders the repeated autumn hour.
-    return local(moment, zone).astimezone(UTC)
 
 
 def day_start(day: date, zone: ZoneInfo) -> datetime:
@@ -123,15 +127,15 @@ def daily_load(schedule: Schedule, zone: ZoneInfo) -> DailyLoad:
     left out, as `machine_utilization` leaves it out. The arithmetic is in
     UTC, so the repeated hour of an autumn DST change is counted once.
     """
-    origin = _utc(schedule.start, zone)
-    last = max(_utc(span(schedule, zone)[1], zone), origin + timedelta(minutes=1))
+    origin = utc(schedule.start, zone)
+    last = max(utc(span(schedule, zone)[1], zone), origin + timedelta(minutes=1))
     days = local_days(origin, last, zone)
     bounds = [day_start(d, zone).astimezone(UTC) for d in days]
     bounds.append(day_start(days[-1] + timedelta(days=1), zone).astimezone(UTC))
     minutes = {m.id: [0] * len(days) for m in machine_rows(schedule)}
     for op in schedule.operations:
-        begin = max(_utc(busy_from(op), zone), origin)
-        end = _utc(op.end, zone)
+        begin = max(utc(busy_from(op), zone), origin)
+        end = utc(op.end, zone)
         row = minutes.setdefault(op.machine, [0] * len(days))
         for k in range(len(days)):
             low, high = max(begin, bounds[k]), min(end, bounds[k + 1])
