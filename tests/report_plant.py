@@ -82,3 +82,28 @@ def hand_schedule(
     )
     assert_checked(problem, schedule)
     return problem, schedule
+
+
+def busy_line(tmp_path: Path, orders: int) -> tuple[Problem, Schedule]:
+    """`orders` one-hour jobs back to back on one machine, in order, from 06:00."""
+    document = {
+        "name": "busy-line",
+        "start": "2026-11-30T06:00:00Z",
+        "machines": [{"id": "M1"}],
+        "products": [
+            {"id": "p", "routing": [{"id": "op", "machines": ["M1"], "minutes": 60}]}
+        ],
+        "orders": [
+            {"id": f"J{k:03d}", "product": "p", "due": "2026-12-31T00:00:00Z"}
+            for k in range(orders)
+        ],
+    }
+    scenario = load_scenario(write_json(tmp_path / "line.json", document))
+    problem = build_problem(scenario)
+    placements = [Placement(0, 60 * t.order, 60 * (t.order + 1)) for t in problem.tasks]
+    solution = Solution(tuple(placements))
+    schedule = build_schedule(
+        problem, solution, evaluate(problem, solution), status="feasible"
+    )
+    assert_checked(problem, schedule)
+    return problem, schedule

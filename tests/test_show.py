@@ -9,7 +9,7 @@ import pytest
 
 from mtosched import SolveParams, build_problem, load_scenario, solve
 from mtosched.export.json_writer import write
-from report_plant import hand_schedule
+from report_plant import busy_line, hand_schedule
 from support import INSTANCES, assert_checked, run_cli
 
 # The hand-placed plant of report_plant.py: times are Berlin wall-clock, one
@@ -105,6 +105,18 @@ def test_gantt_of_one_order(tmp_path: Path) -> None:
     assert bars[0] == " " * 16 + "A" + "█" * 8 + " " * 49 + "┊"
     assert bars[1] == " " * 49 + "A" + "█" * 21 + " " * 3 + "┊"
     assert lines[5] == "A O-3   █ on time  ▒ late  ┊ midnight"
+
+
+def test_legend_names_at_most_62_orders(tmp_path: Path) -> None:
+    """70 orders: keys A-Z, a-z, 0-9 name 62; the other 8 share '?'."""
+    _, schedule = busy_line(tmp_path, 70)
+    path = tmp_path / "plan.json"
+    write(schedule, path)
+    result = _show(path, "--gantt", "--width", "100")
+    assert result.returncode == 0, result.stderr
+    text = result.stdout
+    assert "9 J061" in text and "J062" not in text
+    assert "? 8 more orders (narrow --from/--to)" in " ".join(text.split())
 
 
 def test_gantt_fits_the_console_width(tmp_path: Path) -> None:

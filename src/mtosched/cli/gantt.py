@@ -170,13 +170,20 @@ def _legend(
 ) -> list[Text]:
     """Key letter and order id, late ones with their lateness, wrapped to `width`."""
     items = []
+    unkeyed = sum(1 for key in keys.values() if key == "?")
     for order, key in keys.items():
+        if key == "?":
+            continue
         entry = Text()
         entry.append(key, style=f"reverse {styles[order]}")
         entry.append(f" {order}")
         if order in late:
             entry.append(f" late {hours_minutes(late[order])}", style=_LATE_STYLE)
         items.append(entry)
+    if unkeyed:
+        # A legend of thousands of orders would bury the chart: narrow the
+        # window or pick orders to see them all by name.
+        items.append(Text(f"? {unkeyed} more orders (narrow --from/--to)"))
     items.append(Text(f"{ON_TIME} on time  {LATE} late  {MIDNIGHT} midnight"))
     lines: list[Text] = [Text("")]
     for item in items:
