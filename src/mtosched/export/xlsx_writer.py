@@ -182,6 +182,9 @@ def _summary(sheet: Worksheet, schedule: Schedule, zone: ZoneInfo, st: _Styles) 
         f"{NEAR_LATE_MINUTES // 60} h to spare.",
         f"Machines: day columns hold busy minutes per calendar day in {zone.key}, "
         f"setup included, from the planning start ({FULL_DAY_MINUTES} = all day).",
+        "Busy minutes are elapsed time from setup start to end: an operation "
+        "paused over closed time counts its pause; utilization counts working "
+        "time only.",
     )
     row += 1
     for note in notes:
