@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from mtosched import InputError, Scenario, UnsupportedFeatureError, build_problem
+from mtosched import InputError, Scenario, build_problem
 
 START = "2026-11-30T06:00:00Z"
 
@@ -171,17 +171,28 @@ def test_running_started_after_start_is_an_input_error() -> None:
     assert caught.value.issues[0].path == "orders[0].progress.body.started"
 
 
-def test_unscheduled_features_are_refused_by_name() -> None:
-    """Changeovers are refused rather than silently ignored."""
+def test_changeover_matrices_and_families_are_compiled() -> None:
+    """A painted operation's family is its order's colour option."""
     data = scenario().model_dump(mode="json", by_alias=True, exclude_none=True)
-    data["changeovers"] = [{"id": "paint", "default_minutes": 30}]
-    data["machines"][1]["changeovers"] = "paint"
+    data["changeovers"] = [
+        {
+            "id": "paint",
+            "default_minutes": 30,
+            "pairs": [{"from": "std", "to": "bespoke", "minutes": 90}],
+        }
+    ]
+    data["machines"][1].update(changeovers="paint", initial_family="std")
     for op in data["products"][0]["routing"]:
-        op["family"] = "any"
-    with pytest.raises(UnsupportedFeatureError) as caught:
-        build_problem(Scenario.model_validate(data))
-    assert caught.value.issues[0].path == "machines[1].changeovers"
-    assert "changeover" in caught.value.issues[0].message
+        op["family_option"] = "paint"
+    problem = build_problem(Scenario.model_validate(data))
+    machine = problem.machines[1]
+    assert machine.initial_family == "std" and machine.changeovers == 0
+    matrix = problem.changeovers[0]
+    assert matrix.minutes("std", "bespoke") == 90
+    assert matrix.minutes("bespoke", "std") == 30
+    assert matrix.minutes("std", "std") == 0
+    assert matrix.minutes(None, "std") == 0
+    assert task(problem, "B1", "paint").family == "bespoke"
 
 
 def test_minutes_are_elapsed_time_across_a_daylight_saving_change() -> None:

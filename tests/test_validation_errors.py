@@ -572,16 +572,17 @@ def with_sections() -> dict[str, Any]:
     return data
 
 
-def test_changeovers_are_refused_by_name(tmp_path: Path) -> None:
-    """Changeovers are not scheduled yet: refused (exit 1), naming the field."""
+def test_changeover_machines_need_families(tmp_path: Path) -> None:
+    """On a machine with a matrix every operation needs a family (exit 1)."""
     data = with_sections()
+    data["machines"][2]["changeovers"] = "paint"  # PAINT-1: 'paint' has a family
     code, _, err = validate(tmp_path, data)
-    assert code == 0, err  # declaring the sections alone is fine
-    data["machines"][2]["changeovers"] = "paint"
+    assert code == 0, err
+    data["machines"][0]["changeovers"] = "paint"  # SAW-1: 'cut' and 'final' have none
     assert_invalid(
         validate(tmp_path, data),
-        f"{FILE}: machines[2].changeovers: changeovers are not scheduled by this "
-        "version yet",
+        f"{FILE}: products[0].routing[0]: machine 'SAW-1' has changeovers, so the "
+        "operation needs 'family' or 'family_option'",
     )
 
 

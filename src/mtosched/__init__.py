@@ -16,7 +16,6 @@ from mtosched.errors import (
     Issue,
     MtoschedError,
     NoScheduleFoundError,
-    UnsupportedFeatureError,
 )
 from mtosched.params import SolveParams, SolveProgress
 from mtosched.problem import Problem, build_problem
@@ -42,7 +41,6 @@ __all__ = [
     "Solution",
     "SolveParams",
     "SolveProgress",
-    "UnsupportedFeatureError",
     "__version__",
     "build_problem",
     "check",

@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from mtosched.evaluate import Evaluation, evaluate
 from mtosched.problem.model import Mode, Placement, Problem
+from mtosched.sequences import changeovers
 from mtosched.solution import Solution
 
 
@@ -156,6 +157,25 @@ def _material_violations(problem: Problem, solution: Solution) -> list[str]:
     return found
 
 
+def _changeover_violations(problem: Problem, solution: Solution) -> list[str]:
+    """Enough machine working time between neighbours for each changeover."""
+    found = []
+    for change in changeovers(problem, solution):
+        place = solution.placements[change.task]
+        gap = problem.changeover_gap(place.machine, change.after, place.start)
+        if gap < change.minutes:
+            before = (
+                _name(problem, change.previous)
+                if change.previous is not None
+                else "the initial set-up"
+            )
+            found.append(
+                f"{_name(problem, change.task)}: {change.minutes} min changeover "
+                f"after {before} needs machine time, only {gap} min left"
+            )
+    return found
+
+
 def _machine_violations(problem: Problem, solution: Solution) -> list[str]:
     found: list[str] = []
     by_machine: dict[int, list[int]] = {}
@@ -194,5 +214,6 @@ def check(problem: Problem, solution: Solution) -> CheckReport:
         *_deadline_violations(problem, solution),
         *_resource_violations(problem, solution),
         *_material_violations(problem, solution),
+        *_changeover_violations(problem, solution),
     ]
     return CheckReport(tuple(violations), evaluate(problem, solution))

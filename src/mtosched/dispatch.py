@@ -101,9 +101,20 @@ def _place(
     timelines: list[_Timeline],
     pools: list[_Pool],
     stocks: list[_Stock],
+    setups: dict[int, tuple[int, str | None]],
 ) -> Placement | None:
     """The earliest placement of `task` in `mode` from `earliest` on."""
     start: int | None = earliest
+    info = problem.machines[mode.machine]
+    if info.changeovers is not None:
+        # Changeover machines are filled in order (no gap insertion), so the
+        # changeover from the last family is known when placing.
+        last_end, last_family = setups[mode.machine]
+        minutes = problem.changeovers[info.changeovers].minutes(
+            last_family, task.family
+        )
+        start = problem.setup_ready(mode.machine, max(last_end, 0), minutes)
+        start = None if start is None else max(start, earliest)
     for _ in range(100_000):
         start = problem.earliest_start(task, mode, start) if start is not None else None
         if start is None:
@@ -137,6 +148,12 @@ def dispatch(problem: Problem) -> Solution:
             for material, quantity in task.consumes:
                 demand[material] += quantity
     stocks = [_Stock(m, demand[k]) for k, m in enumerate(problem.materials)]
+    # machine -> (end of its last task, family it is set up for)
+    setups = {
+        m: (0, info.initial_family)
+        for m, info in enumerate(problem.machines)
+        if info.changeovers is not None
+    }
     placements: list[Placement | None] = [None] * len(problem.tasks)
     waiting = [len(task.predecessors) for task in problem.tasks]
     ready: list[tuple[int, int, int]] = []
@@ -149,6 +166,8 @@ def dispatch(problem: Problem) -> Solution:
         if task.fixed is not None:
             placements[t] = task.fixed
             timelines[task.fixed.machine].book(task.fixed.start, task.fixed.end)
+            if task.fixed.machine in setups:
+                setups[task.fixed.machine] = (task.fixed.end, task.family)
             for resource, amount in task.uses:
                 pools[resource].bookings.append(
                     (task.fixed.start, task.fixed.end, amount)
@@ -169,7 +188,9 @@ def dispatch(problem: Problem) -> Solution:
             earliest = max(earliest, done.end + task.min_wait)
         best: Placement | None = None
         for mode in task.modes:
-            candidate = _place(problem, task, mode, earliest, timelines, pools, stocks)
+            candidate = _place(
+                problem, task, mode, earliest, timelines, pools, stocks, setups
+            )
             if candidate is not None and (best is None or candidate.end < best.end):
                 best = candidate
         if best is None:
@@ -179,6 +200,8 @@ def dispatch(problem: Problem) -> Solution:
             )
         placements[t] = best
         timelines[best.machine].book(best.start, best.end)
+        if best.machine in setups:
+            setups[best.machine] = (best.end, task.family)
         for resource, amount in task.uses:
             pools[resource].bookings.append((best.start, best.end, amount))
         for material, quantity in task.consumes:

@@ -30,13 +30,6 @@ class InputError(MtoschedError):
         super().__init__("\n".join(str(issue) for issue in issues))
 
 
-class UnsupportedFeatureError(InputError):
-    """The scenario uses a contract feature this version cannot schedule yet.
-
-    Refusing is better than a schedule that silently ignores shifts or stock.
-    """
-
-
 class InfeasibleError(MtoschedError):
     """No schedule satisfies the hard constraints; `reasons` says which ones."""
 

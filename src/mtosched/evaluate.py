@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
+from mtosched.sequences import changeovers
 from mtosched.solution import Solution
 
 
@@ -67,23 +68,37 @@ def objective_terms(
             r.completion - o.released for o, r in zip(orders, outcomes, strict=True)
         ),
         "makespan": max(ends, default=0),
-        # No changeovers and no previous schedule are modelled in this version,
-        # so both terms are exactly zero for every schedule.
-        "changeover_minutes": 0,
+        "changeover_minutes": sum(c.minutes for c in changeovers(problem, solution)),
+        # No previous schedule is read in this version: nothing can move.
         "stability": 0,
     }
 
 
 def machine_utilization(problem: Problem, solution: Solution) -> dict[str, float]:
-    """Busy share of each machine between start and the last end (rule 15)."""
+    """Busy share of each machine's working time up to the last end (rule 15).
+
+    Busy means processing plus changeover working minutes after start.
+    """
     horizon = max((p.end for p in solution.placements), default=0)
     busy = [0] * len(problem.machines)
     for placement in solution.placements:
-        busy[placement.machine] += max(0, placement.end - max(placement.start, 0))
-    return {
-        machine.id: round(busy[m] / horizon, 4) if horizon > 0 else 0.0
-        for m, machine in enumerate(problem.machines)
-    }
+        busy[placement.machine] += _worked(
+            problem, placement.machine, max(placement.start, 0), placement.end
+        )
+    for changeover in changeovers(problem, solution):
+        busy[solution.placements[changeover.task].machine] += changeover.minutes
+    result = {}
+    for m, machine in enumerate(problem.machines):
+        available = _worked(problem, m, 0, horizon)
+        result[machine.id] = round(busy[m] / available, 4) if available > 0 else 0.0
+    return result
+
+
+def _worked(problem: Problem, machine: int, start: int, end: int) -> int:
+    calendar = problem.machines[machine].calendar
+    if calendar is None:
+        return max(0, end - start)
+    return problem.calendars[calendar].worked(start, end)
 
 
 def evaluate(problem: Problem, solution: Solution) -> Evaluation:

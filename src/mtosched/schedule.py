@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mtosched.evaluate import Evaluation
 from mtosched.problem.model import Placement, Problem
 from mtosched.scenario.models import Instant, ObjectiveTerm
+from mtosched.sequences import changeovers
 from mtosched.solution import Solution
 
 ScheduleStatus = Literal["optimal", "feasible", "infeasible", "unknown"]
@@ -175,6 +176,14 @@ def build_schedule(
         )
         for order, outcome in zip(problem.orders, evaluation.outcomes, strict=True)
     ]
+    setups = {
+        c.task: problem.setup_start(
+            solution.placements[c.task].machine,
+            solution.placements[c.task].start,
+            c.minutes,
+        )
+        for c in changeovers(problem, solution)
+    }
     indexed = sorted(
         enumerate(solution.placements),
         key=lambda item: (item[1].machine, item[1].start, item[0]),
@@ -184,6 +193,7 @@ def build_schedule(
             order=problem.orders[problem.tasks[t].order].id,
             operation=problem.tasks[t].operation,
             machine=problem.machines[place.machine].id,
+            setup_start=instant(setups[t]) if t in setups else None,
             start=instant(place.start),
             end=instant(place.end),
             running=problem.tasks[t].fixed is not None,

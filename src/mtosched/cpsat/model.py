@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from mtosched.cpsat.bounds import Windows
+from mtosched.cpsat.changeovers import HintRule, add_changeovers
 from mtosched.cpsat.tasks import TaskVars, add_task
 from mtosched.problem.model import Placement, Problem
 from mtosched.scenario.models import ObjectiveTerm
@@ -40,9 +41,11 @@ class ScheduleModel:
         self.guards: dict[tuple[str, int], cp_model.IntVar] = {}
         self._guarded = guard_deadlines
         self._term_cache: dict[ObjectiveTerm, LinearExpr] = {}
-        self._aux_hints: list[tuple[cp_model.IntVar, _HintRule]] = []
+        self._aux_hints: list[tuple[cp_model.IntVar, HintRule]] = []
         self._add_tasks(use_deadline_domains=not guard_deadlines)
         self._add_machine_capacity()
+        self._changeovers = add_changeovers(self.model, problem, self.vars)
+        self._aux_hints.extend(self._changeovers.hints)
         self._add_resource_capacity()
         self._add_material_balance()
         self._add_precedences()
@@ -71,6 +74,9 @@ class ScheduleModel:
         for machine in sorted(self.intervals):
             if len(self.intervals[machine]) > 1:
                 self.model.add_no_overlap(self.intervals[machine])
+
+    def _hint(self, variable: cp_model.IntVar, rule: _HintRule) -> None:
+        self._aux_hints.append((variable, lambda s: rule.value(self.problem, s)))
 
     def _add_resource_capacity(self) -> None:
         for r, resource in enumerate(self.problem.resources):
@@ -152,7 +158,7 @@ class ScheduleModel:
             )
             self.model.add_max_equality(completion, ends)
             self.completion.append(completion)
-            self._aux_hints.append((completion, _HintRule("completion", index)))
+            self._hint(completion, _HintRule("completion", index))
 
     def _add_guarded_deadlines(self) -> None:
         for index, order in enumerate(self.problem.orders):
@@ -180,7 +186,7 @@ class ScheduleModel:
                     continue  # cannot be late within the horizon
                 tardy = model.new_int_var(0, max(0, horizon - order.due), f"T{j}")
                 model.add_max_equality(tardy, [0, self.completion[j] - order.due])
-                self._aux_hints.append((tardy, _HintRule("tardiness", j)))
+                self._hint(tardy, _HintRule("tardiness", j))
                 parts.append(order.priority * tardy)
             return sum(parts, start=0)
         if term == "earliness":
@@ -188,7 +194,7 @@ class ScheduleModel:
             for j, order in enumerate(orders):
                 early = model.new_int_var(0, max(0, order.due - floor[j]), f"E{j}")
                 model.add_max_equality(early, [0, order.due - self.completion[j]])
-                self._aux_hints.append((early, _HintRule("earliness", j)))
+                self._hint(early, _HintRule("earliness", j))
                 parts.append(order.priority * early)
             return sum(parts, start=0)
         if term == "late_orders":
@@ -197,7 +203,7 @@ class ScheduleModel:
                 late = model.new_bool_var(f"late{j}")
                 model.add(self.completion[j] <= order.due).only_enforce_if(~late)
                 model.add(self.completion[j] >= order.due + 1).only_enforce_if(late)
-                self._aux_hints.append((late, _HintRule("late", j)))
+                self._hint(late, _HintRule("late", j))
                 parts.append(order.priority * late)
             return sum(parts, start=0)
         if term == "max_lateness":
@@ -209,7 +215,7 @@ class ScheduleModel:
             model.add_max_equality(
                 lateness, [self.completion[j] - o.due for j, o in enumerate(orders)]
             )
-            self._aux_hints.append((lateness, _HintRule("max_lateness", 0)))
+            self._hint(lateness, _HintRule("max_lateness", 0))
             return lateness
         if term == "flow_time":
             released = sum(order.released for order in orders)
@@ -220,9 +226,11 @@ class ScheduleModel:
                 return 0
             makespan = model.new_int_var(0, horizon, "makespan")
             model.add_max_equality(makespan, ends)
-            self._aux_hints.append((makespan, _HintRule("makespan", 0)))
+            self._hint(makespan, _HintRule("makespan", 0))
             return makespan
-        # changeover_minutes and stability are identically zero in this version.
+        if term == "changeover_minutes":
+            return sum(self._changeovers.minutes, start=0)
+        # stability: no previous schedule is read in this version.
         return 0
 
     # --- hints and solutions ---------------------------------------------
@@ -244,7 +252,7 @@ class ScheduleModel:
                 chosen = machine == place.machine and place.end - place.start == elapsed
                 self.model.add_hint(literal, chosen)
         for variable, rule in self._aux_hints:
-            self.model.add_hint(variable, rule.value(self.problem, solution))
+            self.model.add_hint(variable, rule(solution))
 
     def extract(
         self, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback

@@ -13,8 +13,9 @@ from decimal import ROUND_CEILING, Decimal
 from itertools import pairwise
 from zoneinfo import ZoneInfo
 
-from mtosched.errors import InfeasibleError, InputError, Issue, UnsupportedFeatureError
+from mtosched.errors import InfeasibleError, InputError, Issue
 from mtosched.problem.model import (
+    ChangeoverMatrix,
     MachineInfo,
     Mode,
     OrderInfo,
@@ -42,26 +43,6 @@ def processing_minutes(op: Operation, machine: Machine, quantity: int) -> int:
         work = Decimal((op.minutes or 0) + (op.minutes_per_unit or 0) * quantity)
         processing = int((work / machine.speed).to_integral_value(ROUND_CEILING))
     return processing + op.setup_minutes
-
-
-def unsupported_features(scenario: Scenario) -> list[Issue]:
-    """Contract features this version parses but cannot schedule yet.
-
-    Scheduling around them silently would give a plan that ignores
-    changeovers, so the scenario is refused instead.
-    """
-    issues: list[Issue] = []
-    for index, machine in enumerate(scenario.machines):
-        origin = scenario.origin("machines", index)
-        if machine.changeovers is not None:
-            issues.append(
-                Issue(
-                    origin.file,
-                    f"{origin.path}.changeovers",
-                    "changeovers are not scheduled by this version yet",
-                )
-            )
-    return issues
 
 
 class _Compiler:
@@ -262,11 +243,9 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
 
     `now` overrides the scenario's `start`. Raises `InputError` for what only
     shows once the start is known (a running operation started in the future)
-    and `UnsupportedFeatureError` for sections this version cannot schedule.
+    and `InfeasibleError` for what no schedule can satisfy (work that fits in
+    no working time, a material shortage, a crew too small).
     """
-    unsupported = unsupported_features(scenario)
-    if unsupported:
-        raise UnsupportedFeatureError(unsupported)
     start = now or scenario.start
     if start is None:
         raise InputError(
@@ -298,6 +277,7 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
         raise InputError(compiler.issues)
     if timed.impossible:
         raise InfeasibleError(timed.impossible)
+    matrix_index = {c.id: i for i, c in enumerate(scenario.changeovers)}
     successors: list[list[int]] = [[] for _ in compiler.tasks]
     for t, task in enumerate(compiler.tasks):
         for p in task.predecessors:
@@ -307,7 +287,14 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
         timezone=scenario.timezone or "UTC",
         start=compiler.start,
         machines=tuple(
-            MachineInfo(m.id, m.name, m.work_center, timed.machine_calendars[i])
+            MachineInfo(
+                m.id,
+                m.name,
+                m.work_center,
+                timed.machine_calendars[i],
+                matrix_index.get(m.changeovers or ""),
+                m.initial_family,
+            )
             for i, m in enumerate(scenario.machines)
         ),
         orders=tuple(compiler.orders),
@@ -318,4 +305,13 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
         calendars=tuple(timed.calendars),
         resources=tuple(timed.resources),
         materials=tuple(timed.materials),
+        changeovers=tuple(
+            ChangeoverMatrix(
+                c.id,
+                c.default_minutes,
+                c.same_minutes,
+                {(p.from_, p.to): p.minutes for p in c.pairs},
+            )
+            for c in scenario.changeovers
+        ),
     )

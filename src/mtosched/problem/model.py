@@ -95,12 +95,37 @@ class OrderInfo:
 
 @dataclass(frozen=True, slots=True)
 class MachineInfo:
-    """A machine's identity for reports and its own calendar (for utilization)."""
+    """A machine: identity for reports, its own calendar, its changeover matrix.
+
+    `calendar` is the machine's working time alone (changeovers are machine
+    work; utilization is measured against it). `changeovers` indexes
+    `Problem.changeovers`; `initial_family` is the set-up at start.
+    """
 
     id: str
     name: str | None
     work_center: str | None
     calendar: int | None = None
+    changeovers: int | None = None
+    initial_family: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeoverMatrix:
+    """Sequence-dependent changeover minutes between families."""
+
+    id: str
+    default_minutes: int
+    same_minutes: int
+    pairs: dict[tuple[str, str], int]
+
+    def minutes(self, before: str | None, after: str | None) -> int:
+        """Changeover from `before` to `after`; none when nothing came before."""
+        if before is None or after is None:
+            return 0
+        if (before, after) in self.pairs:
+            return self.pairs[(before, after)]
+        return self.same_minutes if before == after else self.default_minutes
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +168,34 @@ class Problem:
     calendars: tuple[WorkingTime, ...] = field(default=(), repr=False)
     resources: tuple[ResourceInfo, ...] = ()
     materials: tuple[MaterialInfo, ...] = ()
+    changeovers: tuple[ChangeoverMatrix, ...] = ()
+
+    def setup_ready(self, machine: int, after: int, minutes: int) -> int | None:
+        """The first start allowed `minutes` of changeover work after `after`.
+
+        Changeover minutes are working minutes of the machine's calendar
+        (rule 10): the start must leave that much machine work in between.
+        """
+        calendar = self.machines[machine].calendar
+        if minutes == 0:
+            return after
+        if calendar is None:
+            return after + minutes
+        return self.calendars[calendar].finish(after, minutes)
+
+    def setup_start(self, machine: int, start: int, minutes: int) -> int:
+        """The latest changeover start that leaves `minutes` of work before `start`."""
+        calendar = self.machines[machine].calendar
+        if calendar is None or minutes == 0:
+            return start - minutes
+        return self.calendars[calendar].rewind(start, minutes)
+
+    def changeover_gap(self, machine: int, after: int, start: int) -> int:
+        """Machine working minutes in `[after, start)` available for a changeover."""
+        calendar = self.machines[machine].calendar
+        if calendar is None:
+            return start - after
+        return self.calendars[calendar].worked(after, start)
 
     def end_of(self, task: Task, mode: Mode, start: int) -> int | None:
         """When `task` run in `mode` from `start` ends; None if it cannot start then.

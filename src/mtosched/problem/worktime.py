@@ -135,6 +135,14 @@ class WorkingTime:
             return None
         return k
 
+    def rewind(self, end: int, work: int) -> int:
+        """The latest start from which `work` working minutes end by `end`."""
+        target = self._cumulative(end) - work
+        k = bisect.bisect_right(self._before, target) - 1
+        k = max(k, 0)
+        # the working minute number `target` (0-based) lies in period k
+        return self._starts[k] + target - self._before[k]
+
     def fitting_period(self, start: int, work: int) -> bool:
         """Whether `[start, start + work)` lies inside one working period."""
         k = bisect.bisect_right(self._starts, start) - 1
