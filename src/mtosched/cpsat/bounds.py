@@ -38,6 +38,7 @@ def _serial_horizon(problem: Problem, order: list[int], base: int) -> int:
     """
     cursor = base
     ends = [0] * len(problem.tasks)
+    incoming = _max_changeovers(problem)
     for t in order:
         task = problem.tasks[t]
         if task.fixed is not None:
@@ -52,13 +53,40 @@ def _serial_horizon(problem: Problem, order: list[int], base: int) -> int:
         )
         finish = ready
         for mode in task.modes:
-            start = problem.earliest_start(task, mode, ready)
+            setup = incoming.get((t, mode.machine), 0)
+            after = problem.setup_ready(mode.machine, ready, setup)
+            start = (
+                problem.earliest_start(task, mode, after) if after is not None else None
+            )
             end = problem.end_of(task, mode, start) if start is not None else None
             if end is None:
                 return _span_end(problem, cursor)
             finish = max(finish, end)
         ends[t] = cursor = finish
     return cursor
+
+
+def _max_changeovers(problem: Problem) -> dict[tuple[int, int], int]:
+    """The longest changeover each task may need on each changeover machine."""
+    families: dict[int, set[str | None]] = {}
+    for m, info in enumerate(problem.machines):
+        if info.changeovers is not None:
+            families[m] = {info.initial_family}
+    for task in problem.tasks:
+        for mode in task.modes:
+            if mode.machine in families:
+                families[mode.machine].add(task.family)
+    longest: dict[tuple[int, int], int] = {}
+    for t, task in enumerate(problem.tasks):
+        for mode in task.modes:
+            changeovers = problem.machines[mode.machine].changeovers
+            if changeovers is None or task.fixed is not None:
+                continue
+            matrix = problem.changeovers[changeovers]
+            longest[(t, mode.machine)] = max(
+                matrix.minutes(f, task.family) for f in families[mode.machine]
+            )
+    return longest
 
 
 def _span_end(problem: Problem, fallback: int) -> int:

@@ -65,9 +65,19 @@ class _Axis:
         self.hints: list[tuple[cp_model.IntVar, HintRule]] = []
 
     def position(
-        self, moment: cp_model.IntVar, name: str, *, is_end: bool, rule: HintRule
+        self,
+        moment: cp_model.IntVar,
+        name: str,
+        *,
+        is_end: bool,
+        rule: HintRule,
+        present: cp_model.IntVar | None,
     ) -> cp_model.LinearExpr:
-        """W(moment): working minutes before a start, or up to an end."""
+        """W(moment): working minutes before a start, or up to an end.
+
+        Only binding while the task runs on this machine (`present`): on
+        another machine its times follow another calendar.
+        """
         model = self.model
         index = model.new_int_var(0, len(self.lows) - 1, f"{name}_p")
         low = model.new_int_var(min(self.lows), max(self.lows), f"{name}_lo")
@@ -77,8 +87,13 @@ class _Axis:
         model.add_element(index, self.highs, high)
         model.add_element(index, self.offsets, offset)
         shift = 1 if is_end else 0  # the minute before an end is working time
-        model.add(moment >= low + shift)
-        model.add(moment <= high - 1 + shift)
+        inside = [
+            model.add(moment >= low + shift),
+            model.add(moment <= high - 1 + shift),
+        ]
+        if present is not None:
+            for constraint in inside:
+                constraint.only_enforce_if(present)
         periods = list(range(len(self.lows)))
         for variable, values in (
             (index, periods),
@@ -183,10 +198,18 @@ def _add_machine(
             continue
         assert isinstance(start, cp_model.IntVar) and isinstance(end, cp_model.IntVar)
         starts[t] = axis.position(
-            start, f"m{m}t{t}s", is_end=False, rule=partial(_start_of, task=t)
+            start,
+            f"m{m}t{t}s",
+            is_end=False,
+            rule=partial(_start_of, task=t),
+            present=present[t],
         )
         ends[t] = axis.position(
-            end, f"m{m}t{t}e", is_end=True, rule=partial(_end_of, task=t)
+            end,
+            f"m{m}t{t}e",
+            is_end=True,
+            rule=partial(_end_of, task=t),
+            present=present[t],
         )
     # W(0): the calendar's working minutes unrolled before the planning start
     origin = hours.worked(hours.periods[0][0], 0) if axis and hours else 0
