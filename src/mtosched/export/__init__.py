@@ -16,6 +16,7 @@ from mtosched.schedule import Schedule
 FORMATS: dict[str, str] = {
     ".json": "mtosched.export.json_writer",
     ".csv": "mtosched.export.csv_writer",
+    ".html": "mtosched.export.html_gantt",
     ".xlsx": "mtosched.export.xlsx_writer",
     ".svg": "mtosched.export.svg_gantt",
 }
