@@ -107,3 +107,44 @@ def busy_line(tmp_path: Path, orders: int) -> tuple[Problem, Schedule]:
     )
     assert_checked(problem, schedule)
     return problem, schedule
+
+
+def changeover_pair(tmp_path: Path) -> tuple[Problem, Schedule]:
+    """Red, then blue on one paint line from 06:00 UTC, 90 minutes to switch.
+
+    Red paints 06:00-08:00; the changeover runs 08:00-09:30; blue paints
+    09:30-11:30, so blue's operation has setup_start 08:00.
+    """
+    document = {
+        "name": "colour-change",
+        "start": "2026-11-30T06:00:00Z",
+        "changeovers": [{"id": "colours", "default_minutes": 90}],
+        "machines": [{"id": "PAINT-1", "changeovers": "colours"}],
+        "products": [
+            {
+                "id": colour,
+                "routing": [
+                    {
+                        "id": "paint",
+                        "machines": ["PAINT-1"],
+                        "minutes": 120,
+                        "family": colour,
+                    }
+                ],
+            }
+            for colour in ("red", "blue")
+        ],
+        "orders": [
+            {"id": "RED", "product": "red", "due": "2026-11-30T12:00:00Z"},
+            {"id": "BLUE", "product": "blue", "due": "2026-11-30T12:00:00Z"},
+        ],
+    }
+    scenario = load_scenario(write_json(tmp_path / "colours.json", document))
+    problem = build_problem(scenario)
+    placements = (Placement(0, 0, 120), Placement(0, 210, 330))
+    solution = Solution(placements)
+    schedule = build_schedule(
+        problem, solution, evaluate(problem, solution), status="feasible"
+    )
+    assert_checked(problem, schedule)
+    return problem, schedule

@@ -9,7 +9,7 @@ import pytest
 
 from mtosched import SolveParams, build_problem, load_scenario, solve
 from mtosched.export.json_writer import write
-from report_plant import busy_line, hand_schedule
+from report_plant import busy_line, changeover_pair, hand_schedule
 from support import INSTANCES, assert_checked, run_cli
 
 # The hand-placed plant of report_plant.py: times are Berlin wall-clock, one
@@ -132,6 +132,28 @@ def test_order_and_machine_tables(tmp_path: Path) -> None:
     result = _show(plan, "--order", "O-2", "--machine", "PAINT-1", "--width", "100")
     assert result.returncode == 0, result.stderr
     assert _lines(result.stdout) == TABLES
+
+
+def test_changeovers_in_gantt_and_machine_table(tmp_path: Path) -> None:
+    """A 90-minute colour change: light shade before BLUE's bar, a setup column.
+
+    06:00-11:30 over 91 columns is 3.6 min per column: the changeover from
+    08:00 fills columns 33-56 and BLUE's key sits at 09:30, column 57.
+    """
+    _, schedule = changeover_pair(tmp_path)
+    path = tmp_path / "plan.json"
+    write(schedule, path)
+    chart = _show(path, "--gantt", "--width", "100")
+    assert chart.returncode == 0, chart.stderr
+    lines = _lines(chart.stdout).splitlines()
+    assert lines[3] == "PAINT-1 │A" + "█" * 32 + "░" * 24 + "B" + "█" * 33
+    assert lines[4] == "A RED   B BLUE   █ on time  ▒ late  ░ changeover  ┊ midnight"
+    table = _show(path, "--machine", "PAINT-1", "--width", "100")
+    rows = [line.split("│") for line in _lines(table.stdout).splitlines()[3:5]]
+    assert [[cell.strip() for cell in row[:4]] for row in rows] == [
+        ["1", "RED", "paint", ""],
+        ["2", "BLUE", "paint", "90"],
+    ]
 
 
 def test_summary_without_filters(tmp_path: Path) -> None:

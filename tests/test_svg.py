@@ -10,7 +10,7 @@ import openpyxl
 from mtosched import build_problem, load_scenario, read_schedule
 from mtosched.export import export_schedule
 from mtosched.export.svg_gantt import esc, schedule_svg
-from report_plant import ORDERS, hand_schedule
+from report_plant import ORDERS, changeover_pair, hand_schedule
 from support import INSTANCES, assert_checked, run_cli
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -70,6 +70,18 @@ def test_midnight_line_is_local_midnight(tmp_path: Path) -> None:
     left, width = float(paint.get("x", "nan")), float(paint.get("width", "nan"))
     assert abs((x - left) / width - 0.2) < 0.01
     assert "Tue 01 Dec" in _texts(root)
+
+
+def test_changeover_is_a_grey_rect_before_its_bar(tmp_path: Path) -> None:
+    """BLUE's 90-minute changeover ends where its 120-minute bar begins."""
+    _, schedule = changeover_pair(tmp_path)
+    root = ET.fromstring(schedule_svg(schedule))
+    (setup,) = [r for r in root.iter(f"{SVG}rect") if r.get("class") == "setup"]
+    blue = next(b for b in _bars(root) if b.get("data-order") == "BLUE")
+    setup_x, setup_w = float(setup.get("x", "nan")), float(setup.get("width", "nan"))
+    bar_x, bar_w = float(blue.get("x", "nan")), float(blue.get("width", "nan"))
+    assert abs(setup_x + setup_w - bar_x) < 0.2
+    assert abs(setup_w / bar_w - 90 / 120) < 0.01
 
 
 def test_machines_grouped_under_work_centres_and_kpis_in_title(tmp_path: Path) -> None:

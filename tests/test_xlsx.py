@@ -10,7 +10,7 @@ import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
 from mtosched.export import export_schedule
-from report_plant import ORDERS, hand_schedule
+from report_plant import ORDERS, changeover_pair, hand_schedule
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -106,6 +106,18 @@ def test_machines_load_per_local_day(tmp_path: Path) -> None:
     assert rows["PAINT-1"][2:] == ("finishing", 0.9091, 4, 1200, 960, 240)
     scales = [rule.type for area in sheet.conditional_formatting for rule in area.rules]
     assert scales == ["colorScale"]
+
+
+def test_changeover_has_its_setup_start_and_counts_as_busy(tmp_path: Path) -> None:
+    """BLUE's setup starts at 08:00; the line is busy 120 + 90 + 120 minutes."""
+    _, schedule = changeover_pair(tmp_path)
+    path = tmp_path / "plan.xlsx"
+    export_schedule(schedule, path)
+    book = openpyxl.load_workbook(path)
+    setups = [row["setup start (UTC)"] for row in _rows(book["Operations"])]
+    assert setups == [None, datetime(2026, 11, 30, 8, 0)]
+    machine = _rows(book["Machines"])[0]
+    assert machine["busy (min)"] == 330
 
 
 def test_summary_names_the_time_zone_objective_and_kpis(tmp_path: Path) -> None:

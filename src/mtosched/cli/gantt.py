@@ -30,7 +30,7 @@ from mtosched.export.timeline import (
 )
 from mtosched.schedule import Schedule, ScheduledOperation
 
-ON_TIME, LATE, MIDNIGHT = "█", "▒", "┊"
+ON_TIME, LATE, SETUP, MIDNIGHT = "█", "▒", "░", "┊"
 _KEYS = string.ascii_uppercase + string.ascii_lowercase + string.digits
 _PALETTE = ("cyan", "green", "yellow", "blue", "magenta", "bright_cyan")
 _LATE_STYLE = "bold red"
@@ -100,7 +100,8 @@ def gantt_lines(
         for style, run in groupby(cells, key=lambda cell: cell[1]):
             line.append("".join(char for char, _ in run), style)  # one escape per run
         lines.append(line)
-    lines += _legend(keys, styles, late, width)
+    setups = any(busy_from(op) != op.start for op in shown)
+    lines += _legend(keys, styles, late, width, setups=setups)
     return lines
 
 
@@ -121,10 +122,14 @@ def _draw(
     style: str,
     late: dict[str, int],
 ) -> None:
-    """Paint one bar: its key letter, then the order's block to its end."""
-    first = max(0, math.floor(col(busy_from(op))))
+    """Paint one bar: changeover in light shade, key letter, the order's block."""
+    setup = max(0, math.floor(col(busy_from(op))))
+    first = max(setup, math.floor(col(op.start)))
     last = min(len(cells) - 1, math.ceil(col(op.end)) - 1)
     fill = LATE if op.order in late else ON_TIME
+    for c in range(setup, first):
+        cells[c] = (SETUP, "dim")
+    first = min(first, len(cells) - 1)
     for c in range(first, max(first, last) + 1):
         cells[c] = (fill, style)
     cells[first] = (key, f"reverse {style}")
@@ -166,7 +171,12 @@ def _axis(
 
 
 def _legend(
-    keys: dict[str, str], styles: dict[str, str], late: dict[str, int], width: int
+    keys: dict[str, str],
+    styles: dict[str, str],
+    late: dict[str, int],
+    width: int,
+    *,
+    setups: bool,
 ) -> list[Text]:
     """Key letter and order id, late ones with their lateness, wrapped to `width`."""
     items = []
@@ -184,7 +194,10 @@ def _legend(
         # A legend of thousands of orders would bury the chart: narrow the
         # window or pick orders to see them all by name.
         items.append(Text(f"? {unkeyed} more orders (narrow --from/--to)"))
-    items.append(Text(f"{ON_TIME} on time  {LATE} late  {MIDNIGHT} midnight"))
+    changeover = f"{SETUP} changeover  " if setups else ""
+    items.append(
+        Text(f"{ON_TIME} on time  {LATE} late  {changeover}{MIDNIGHT} midnight")
+    )
     lines: list[Text] = [Text("")]
     for item in items:
         if lines[-1].cell_len and lines[-1].cell_len + 3 + item.cell_len > width:

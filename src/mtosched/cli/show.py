@@ -36,7 +36,7 @@ from mtosched.export.timeline import (
 from mtosched.schedule import Schedule, ScheduledOperation
 
 _WHEN = "%a %d %b %H:%M"
-_NUMERIC = {"#", "min"}
+_NUMERIC = {"#", "min", "setup"}
 
 
 def show(
@@ -208,8 +208,9 @@ def _order_table(
     console.print(Text(when) + verdict)
     table = _table("#", "operation", "machine", "start", "end", "min")
     ops = sorted(_of(plan, [order_id]), key=lambda op: utc(op.start, zone))
-    for k, op in enumerate((op for op in ops if _inside(op, window, zone)), start=1):
-        table.add_row(*_cells(op, zone, str(k), op.operation, op.machine))
+    for k, op in enumerate(ops, start=1):  # numbered in the whole routing
+        if _inside(op, window, zone):
+            table.add_row(*_cells(op, zone, str(k), op.operation, op.machine))
     console.print(table)
     console.print()
 
@@ -224,12 +225,18 @@ def _machine_table(
         facts.append(f"utilization {utilization:.0%}")
     console.print(Text(" · ".join(f for f in facts if f), style="bold"))
     late = {o.id for o in plan.orders if o.tardiness_minutes}
-    table = _table("#", "order", "operation", "start", "end", "min", "late")
     ops = [op for op in plan.operations if op.machine == machine_id]
     ops.sort(key=lambda op: utc(busy_from(op), zone))
-    for k, op in enumerate((op for op in ops if _inside(op, window, zone)), start=1):
+    # Changeover minutes get a column only on machines that have any.
+    setups = [round(minutes_between(busy_from(op), op.start, zone)) for op in ops]
+    setup = ["setup"] if any(setups) else []
+    table = _table("#", "order", "operation", *setup, "start", "end", "min", "late")
+    for k, (op, minutes) in enumerate(zip(ops, setups, strict=True), start=1):
+        if not _inside(op, window, zone):
+            continue
         flag = Text("late", style="bold red") if op.order in late else Text("")
-        table.add_row(*_cells(op, zone, str(k), op.order, op.operation), flag)
+        first = [str(k), op.order, op.operation] + [str(minutes or "")] * len(setup)
+        table.add_row(*_cells(op, zone, *first), flag)
     console.print(table)
     console.print()
 
