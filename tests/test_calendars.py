@@ -204,3 +204,27 @@ def test_running_work_counts_working_minutes_from_its_start() -> None:
     assert solved_end(Scenario.model_validate(data)) == (
         "2026-11-27T21:00:00+00:00 -> 2026-11-30T08:00:00+00:00"
     )
+
+
+def test_both_calendar_encodings_agree(monkeypatch: Any) -> None:
+    """Grouping starts by elapsed time or by segment gives the same optimum."""
+    from mtosched.cpsat import tasks
+
+    data = one_operation({"minutes": 600}, "2026-11-27T12:00:00Z").model_dump(
+        mode="json", by_alias=True, exclude_none=True
+    )
+    data["orders"] = [
+        {**data["orders"][0], "id": f"O{k}", "due": f"2026-11-3{k}T12:00:00Z"}
+        for k in range(3)
+    ]
+    data["objective"] = {"terms": ["weighted_tardiness", "flow_time"]}
+    scenario = Scenario.model_validate(data)
+    values = []
+    for encoding in ("elapsed", "segments"):
+        monkeypatch.setattr(tasks, "CALENDAR_ENCODING", encoding)
+        problem = build_problem(scenario)
+        schedule = solve(problem, SolveParams(time_limit=20, workers=1))
+        assert_checked(problem, schedule)
+        assert schedule.status == "optimal"
+        values.append(schedule.objective)
+    assert values[0] == values[1]

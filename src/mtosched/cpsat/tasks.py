@@ -16,8 +16,14 @@ from ortools.sat.python import cp_model
 from mtosched.cpsat.bounds import Windows
 from mtosched.problem.model import Mode, Problem, Task
 
-#: elapsed minutes -> start ranges [a, b]
-Groups = dict[int, list[tuple[int, int]]]
+#: (elapsed minutes, start ranges [a, b]) per start group
+Groups = list[tuple[int, list[tuple[int, int]]]]
+
+#: How interruptible work on a calendar is encoded: "elapsed" groups starts
+#: by elapsed time (few Booleans); "segments" has one Boolean per run of
+#: starts ending in the same period (many). Kept switchable for the
+#: benchmark that chose "elapsed" (benchmarks/RESULTS.md).
+CALENDAR_ENCODING = "elapsed"
 
 
 @dataclass
@@ -41,14 +47,17 @@ def mode_groups(
 ) -> Groups:
     """Feasible starts in `[low, high]` of `task` on `mode`, by elapsed time."""
     if high < low:
-        return {}
+        return []
     if mode.calendar is None:
-        return {mode.duration: [(low, high)]}
+        return [(mode.duration, [(low, high)])]
     hours = problem.calendars[mode.calendar]
-    if task.interruptible:
-        return hours.start_groups(mode.duration, low, high)
-    ranges = hours.fit_ranges(mode.duration, low, high)
-    return {mode.duration: ranges} if ranges else {}
+    if not task.interruptible:
+        ranges = hours.fit_ranges(mode.duration, low, high)
+        return [(mode.duration, ranges)] if ranges else []
+    segments = hours.start_segments(mode.duration, low, high)
+    if CALENDAR_ENCODING == "segments":
+        return [(e, [(a, b)]) for e, a, b in segments]
+    return sorted(hours.start_groups(mode.duration, low, high).items())
 
 
 def _domain(ranges: list[tuple[int, int]]) -> cp_model.Domain:
@@ -91,7 +100,7 @@ def add_task(
     options: list[tuple[Mode, Groups]] = []
     for mode in task.modes:
         groups = mode_groups(problem, task, mode, earliest, end_limit - mode.duration)
-        groups = {e: r for e, r in groups.items() if r}
+        groups = [(e, r) for e, r in groups if r]
         if groups:
             options.append((mode, groups))
     if not options:
@@ -108,11 +117,9 @@ def add_task(
             machine=task.modes[0].machine,
         )
 
-    all_ranges = [
-        r for _, groups in options for ranges in groups.values() for r in ranges
-    ]
+    all_ranges = [r for _, groups in options for _, ranges in groups for r in ranges]
     start = model.new_int_var_from_domain(_domain(all_ranges), f"{name}_s")
-    elapsed = sorted({e for _, groups in options for e in groups})
+    elapsed = sorted({e for _, groups in options for e, _ in groups})
     low_end = earliest + elapsed[0]
     high_end = max(b for _, b in all_ranges) + elapsed[-1]
     end = model.new_int_var(low_end, max(low_end, high_end), f"{name}_e")
@@ -121,7 +128,7 @@ def add_task(
     if len(options) == 1 and len(options[0][1]) == 1:
         # One machine, one elapsed time: the common case stays lean.
         mode, groups = options[0]
-        size = next(iter(groups))
+        size = groups[0][0]
         interval = model.new_fixed_size_interval_var(start, size, name)
         model.add(end == start + size)
         machine_intervals.setdefault(mode.machine, []).append(interval)
@@ -170,7 +177,7 @@ def _add_groups(
     """Tie start domain and elapsed time to the chosen machine and group."""
     start, duration = task_vars.start, task_vars.duration
     if len(groups) == 1:
-        size, ranges = next(iter(groups.items()))
+        size, ranges = groups[0]
         if present is None:
             model.add(duration == size)
             return
@@ -180,7 +187,7 @@ def _add_groups(
         )
         return
     literals = []
-    for size, ranges in sorted(groups.items()):
+    for size, ranges in groups:
         literal = model.new_bool_var(f"{name}_g{size}")
         literals.append(literal)
         task_vars.groups.append((literal, machine, size))

@@ -158,40 +158,47 @@ class WorkingTime:
             k += 1
         return None
 
-    def start_groups(
+    def start_segments(
         self, work: int, low: int, high: int
-    ) -> dict[int, list[tuple[int, int]]]:
-        """Feasible starts in `[low, high]` of interruptible work, by elapsed time.
+    ) -> list[tuple[int, int, int]]:
+        """Feasible starts in `[low, high]` of interruptible work, as segments.
 
-        Returns elapsed minutes (end - start) -> start ranges `[s1, s2]`.
-        Within a period the elapsed time only changes where the end crosses
-        into another period, so there are few groups: one per distinct
-        amount of non-working time an operation can span.
+        Each `(elapsed, s1, s2)`: every start in `[s1, s2]` ends `elapsed`
+        minutes later, in the same period. Within a period the elapsed time
+        changes only where the end crosses into another period.
         """
-        groups: dict[int, list[tuple[int, int]]] = {}
+        segments: list[tuple[int, int, int]] = []
         first = max(bisect.bisect_right(self._starts, low) - 1, 0)
         for i in range(first, len(self.periods)):
             a, b = self._starts[i], self._ends[i]
             if a > high:
                 break
             lo, hi = max(a, low), min(b - 1, high)
-            if lo > hi:
-                continue
-            # target count for start s is before_i + (s - a) + work
             s = lo
             while s <= hi:
+                # the working count reached at the end, for a start at s
                 target = self._before[i] + (s - a) + work
                 j = self._period_reaching(target)
                 if j is None:
                     break
-                # starts that still end inside period j
                 last_target = self._before[j] + self._ends[j] - self._starts[j]
                 s_last = min(hi, s + (last_target - target))
-                elapsed = (
-                    (self._starts[j] - self._before[j]) - (a - self._before[i]) + work
-                )
-                groups.setdefault(elapsed, []).append((s, s_last))
+                gap = (self._starts[j] - self._before[j]) - (a - self._before[i])
+                segments.append((work + gap, s, s_last))
                 s = s_last + 1
+        return segments
+
+    def start_groups(
+        self, work: int, low: int, high: int
+    ) -> dict[int, list[tuple[int, int]]]:
+        """The same starts grouped by elapsed time: elapsed -> ranges.
+
+        There are few groups: one per distinct amount of non-working time an
+        operation can span (a night, a weekend, a holiday).
+        """
+        groups: dict[int, list[tuple[int, int]]] = {}
+        for elapsed, first, last in self.start_segments(work, low, high):
+            groups.setdefault(elapsed, []).append((first, last))
         return groups
 
     def fit_ranges(self, work: int, low: int, high: int) -> list[tuple[int, int]]:
