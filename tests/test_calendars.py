@@ -214,7 +214,7 @@ def test_both_calendar_encodings_agree(monkeypatch: Any) -> None:
         mode="json", by_alias=True, exclude_none=True
     )
     data["orders"] = [
-        {**data["orders"][0], "id": f"O{k}", "due": f"2026-11-3{k}T12:00:00Z"}
+        {**data["orders"][0], "id": f"O{k}", "due": f"2026-12-0{k + 1}T12:00:00Z"}
         for k in range(3)
     ]
     data["objective"] = {"terms": ["weighted_tardiness", "flow_time"]}
