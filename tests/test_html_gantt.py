@@ -390,6 +390,17 @@ def test_zoom_buttons_and_wheel_change_the_scale(
     fitted = width()
     page.click("#zoom-in")
     assert width() > fitted * 1.5
+    # Zoomed far in and scrolled to the end, the machine names stay in view
+    # (they once scrolled away past the first window width).
+    for _ in range(3):
+        page.click("#zoom-in")
+    page.eval_on_selector("#gantt", "g => { g.scrollLeft = g.scrollWidth; }")
+    labels, chart = (
+        page.locator("#labels").bounding_box(),
+        page.locator("#gantt").bounding_box(),
+    )
+    assert labels is not None and chart is not None
+    assert labels["x"] == pytest.approx(chart["x"], abs=2)
     page.click("#zoom-all")
     assert width() == pytest.approx(fitted, rel=0.01)
     page.locator("#axis").hover()

@@ -86,8 +86,8 @@ function drawTime() {
   });
   lastX = -Infinity;
   for (const [m, text] of plan.lower.sort((a, b) => a[0] - b[0])) {
-    if (x(m) < 0 || x(m) - lastX < 38) continue;
-    lastX = x(m);
+    if (x(m) < 0 || x(m) < lastX) continue;
+    lastX = x(m) + 10 + 6 * String(text).length;
     const label = el("div", "tick lower", text);
     label.style.left = x(m) + "px";
     axisPart.append(label);

@@ -10,9 +10,13 @@ stays a few hundred elements. `html_script_panels` continues in the same scope.
 
 CHART_JS = r"""
 const data = JSON.parse(document.getElementById("gantt-data").textContent);
-const ROW = 28, GROUP = 26, BAR = 20, LABEL_W = 280, DAY = 1440;
-const MAX_PX_PER_MIN = 8; // one hour is 480 px at the closest zoom
 const { orders, ops, machines } = data;
+const GROUP = 26, LABEL_W = 280, DAY = 1440;
+const MAX_PX_PER_MIN = 8; // one hour is 480 px at the closest zoom
+// Rows grow (28 to 38 px) when few machines would leave the window empty.
+const ROW = Math.round(Math.min(38, Math.max(28,
+  (window.innerHeight - 320) / Math.max(1, machines.length))));
+const BAR = ROW - 8;
 const T0 = data.t0;
 const $ = (id) => document.getElementById(id);
 const scroller = $("gantt"), axis = $("axis"), labels = $("labels"), plot = $("plot");
@@ -146,6 +150,7 @@ function drawRows(height) {
     names.append(label);
     lanes.append(el("div", stripe++ % 2 ? "lane alt" : "lane"));
   }
+  labels.classList.toggle("two-line", ROW >= 34); // room for the name below
   labels.replaceChildren(names);
   layers.lanes.replaceChildren(lanes);
   plot.style.height = labels.style.height = height + "px";

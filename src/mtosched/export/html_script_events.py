@@ -120,6 +120,8 @@ window.addEventListener("resize", () => zoomTo(pxPerMin));
 // First paint: the whole horizon when it is short, else its first week. The
 // scale is set before the bars go in, so the page lays them out only once.
 scroller.style.setProperty("--label-w", LABEL_W + "px");
+scroller.style.setProperty("--row", ROW + "px");
+scroller.style.setProperty("--bar", BAR + "px");
 drawHeader();
 drawLateTable();
 setColourMode("order");

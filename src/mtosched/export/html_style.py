@@ -74,7 +74,10 @@ button { font: inherit; color: inherit; }
   max-height: calc(100vh - 190px); min-height: 240px; background: var(--card);
   border: 1px solid var(--line); border-radius: 8px; cursor: grab; }
 .gantt.dragging { cursor: grabbing; }
-.sheet { display: grid; grid-template-columns: var(--label-w) max-content; }
+/* As wide as its content: sticky labels stay inside their containing block,
+   so a sheet only as wide as the window would let them scroll away. */
+.sheet { display: grid; grid-template-columns: var(--label-w) max-content;
+  width: max-content; min-width: 100%; }
 .corner { position: sticky; top: 0; left: 0; z-index: 4; background: var(--card);
   border-right: 1px solid var(--rule); border-bottom: 1px solid var(--rule);
   padding: 6px 10px; color: var(--muted); font-size: 11px; }
@@ -92,12 +95,16 @@ button { font: inherit; color: inherit; }
 .flag.due { background: var(--late); }
 .labels { position: sticky; left: 0; z-index: 2; background: var(--card);
   border-right: 1px solid var(--rule); }
-.label { display: flex; align-items: center; gap: 8px; height: 28px; padding: 0 10px;
-  white-space: nowrap; overflow: hidden; border-bottom: 1px solid #f0f2f5; }
+.label { display: flex; align-items: center; gap: 8px; height: var(--row);
+  padding: 0 10px; white-space: nowrap; overflow: hidden;
+  border-bottom: 1px solid #f0f2f5; }
 .label .name { flex: 1; overflow: hidden; text-overflow: ellipsis;
   color: var(--muted); }
 .label .util { color: var(--muted); font-size: 11px;
   font-variant-numeric: tabular-nums; }
+.two-line .label.machine { display: grid; grid-template-columns: 1fr auto;
+  align-content: center; gap: 0 8px; line-height: 1.25; }
+.two-line .label .name { grid-row: 2; grid-column: 1 / -1; font-size: 11px; }
 .label.group, .lane.group { height: 26px; background: #eef1f5; }
 .label.group { font-size: 11px; font-weight: 650; letter-spacing: .05em;
   text-transform: uppercase; }
@@ -106,20 +113,21 @@ button { font: inherit; color: inherit; }
 .plot { position: relative; overflow: hidden; user-select: none; }
 .layer { position: absolute; inset: 0; }
 .grid, .closed, .marks { pointer-events: none; }
-.lane { height: 28px; border-bottom: 1px solid #f0f2f5; }
+.lane { height: var(--row); border-bottom: 1px solid #f0f2f5; }
 .lane.alt { background: #fafbfc; }
 .weekend { position: absolute; top: 0; bottom: 0; background: rgba(95, 107, 122, .06); }
 .gl { position: absolute; top: 0; bottom: 0; width: 1px; background: #f0f2f5; }
 .gl.day { background: #dfe3e8; }
 .gl.week { background: #c3cad3; }
-.closed-time { position: absolute; height: 28px;
+.closed-time { position: absolute; height: var(--row);
   background: repeating-linear-gradient(45deg, #dcdfe4 0 4px, #eceef1 4px 8px); }
 .mark { position: absolute; top: 0; bottom: 0; border-left: 2px dashed #6b7686; }
 .mark.due { border-left-color: var(--late); }
 
-.bar { position: absolute; height: 20px; min-width: 2px; padding: 0 4px;
+.bar { position: absolute; height: var(--bar); min-width: 2px; padding: 0 4px;
   overflow: hidden; white-space: nowrap; border-radius: 3px; cursor: pointer;
-  font-size: 11px; line-height: 20px; color: var(--text); background: var(--fill);
+  font-size: 11px; line-height: calc(var(--bar) - 2px); color: var(--text);
+  background: var(--fill);
   border: 1px solid var(--edge); }
 .by-order .bar { --fill: hsl(var(--hue) 68% calc(84% - var(--tone) * 6%));
   --edge: hsl(var(--hue) 45% 50%);
