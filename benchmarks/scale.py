@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from mtosched import SolveParams, build_problem, check, load_scenario, solve
+from mtosched.cpsat import tasks
 from mtosched.dispatch import dispatch
 from mtosched.evaluate import evaluate
 
@@ -25,7 +26,11 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--calendar-encoding", choices=["elapsed", "segments"], default="elapsed"
+    )
     args = parser.parse_args()
+    tasks.CALENDAR_ENCODING = args.calendar_encoding
 
     began = time.monotonic()
     problem = build_problem(load_scenario(args.scenario))
@@ -68,7 +73,8 @@ def main() -> None:
         else "-"
     )
     print(
-        f"| {args.scenario.stem} | {len(problem.orders)} | {len(problem.tasks)} | "
+        f"| {args.scenario.stem} ({args.calendar_encoding}, seed {args.seed}) | "
+        f"{len(problem.orders)} | {len(problem.tasks)} | "
         f"{len(problem.machines)} | {term} | {heuristic[term]} | {value} | "
         f"{ratio:.3f} | {bound} | {dispatch_late} → {schedule.kpis.late_orders} | "
         f"{second} | {seconds:.1f} | "

@@ -254,3 +254,16 @@ def test_internal_error_exits_70_without_traceback(
         cli_app.app, ["schedule", str(INSTANCES / "curing-no-wait.json"), "--debug"]
     )
     assert debug.exit_code == 70
+
+
+def test_names_that_look_like_markup_print_as_written(tmp_path: Path) -> None:
+    """A customer '[/bold]' or an order '[Wien]' is text, not rich markup."""
+    due = "2026-11-30T06:30:00Z"  # both late, so both are in the late table
+    orders = [
+        order("[Wien]", due, customer="[/bold]"),
+        order("B", due, customer="[red]x"),
+    ]
+    path = write_json(tmp_path / "markup.json", one_machine(orders))
+    result = run_cli("schedule", path, "--time-limit", "5")
+    assert result.returncode == 0, result.stderr
+    assert "[Wien]" in result.stdout and "[/bold]" in result.stdout

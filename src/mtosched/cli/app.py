@@ -186,8 +186,8 @@ def schedule(
         typer.Option(
             "-o",
             "--output",
-            help="Write the schedule: .json or .csv by extension; "
-            "'-' = JSON to stdout. Repeatable.",
+            help="Write the schedule in the format its extension names "
+            "(.json, .csv, .xlsx, .svg, .html); '-' = JSON to stdout. Repeatable.",
         ),
     ] = None,
     fmt: FormatOpt = Format.text,

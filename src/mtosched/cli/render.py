@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from mtosched.check import CheckReport
@@ -31,7 +32,9 @@ def _when(schedule: Schedule, moment: Any) -> str:
 
 def render_schedule(console: Console, schedule: Schedule) -> None:
     """The nightly summary: status, objective, KPIs, late orders, machines."""
-    name = schedule.scenario or "scenario"
+    # Names come from user files: escape them, or '[Wien]' vanishes and
+    # '[/bold]' crashes the renderer.
+    name = escape(schedule.scenario or "scenario")
     console.print(
         f"[bold]{name}[/bold]  status [bold]{schedule.status}[/bold]  "
         f"start {schedule.start.isoformat()} ({schedule.timezone})"
@@ -71,8 +74,8 @@ def render_schedule(console: Console, schedule: Schedule) -> None:
             table.add_column(column)
         for order in late[:_LATE_ROWS]:
             table.add_row(
-                order.id,
-                order.customer or "",
+                escape(order.id),
+                escape(order.customer or ""),
                 str(order.priority),
                 _when(schedule, order.due),
                 _when(schedule, order.completion),
@@ -98,7 +101,9 @@ def render_schedule(console: Console, schedule: Schedule) -> None:
         shown = " → ".join(sequence[:_SEQUENCE_WIDTH])
         if len(sequence) > _SEQUENCE_WIDTH:
             shown += f" … (+{len(sequence) - _SEQUENCE_WIDTH})"
-        machines.add_row(machine, f"{utilization:.0%}", str(len(sequence)), shown)
+        machines.add_row(
+            escape(machine), f"{utilization:.0%}", str(len(sequence)), escape(shown)
+        )
     console.print(machines)
     if schedule.solver is not None:
         s = schedule.solver

@@ -18,8 +18,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 # xlsxwriter ships no type information; its objects are typed as Any here.
-from xlsxwriter.workbook import Workbook  # type: ignore[import-untyped]
-from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
 
 from mtosched.export.atomic import write_atomically
 from mtosched.export.timeline import (
