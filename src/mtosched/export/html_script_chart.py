@@ -159,16 +159,19 @@ function drawRows(height) {
 // Bars: one .bar element per operation, busy from its changeover (hatched).
 const bars = new Array(ops.length);
 const barsOfOrder = orders.map(() => []);
-/** Hue and tone from the order id alone, so an order keeps its colour from
- * one night's plan to the next. FNV-1a, then a finaliser: ids that differ
- * only in their last digit must not get neighbouring hues. */
+/** Fill, edge and text colour from the order id alone, so an order keeps
+ * its colour from one night's plan to the next. FNV-1a, then a finaliser:
+ * ids that differ only in their last digit must not get neighbouring hues.
+ * They are set inline on each bar: custom properties resolved per bar made
+ * style recalculation three times slower at 5,000 bars. */
 function colourOf(id) {
   let hash = 2166136261;
   for (const char of id) hash = Math.imul(hash ^ char.codePointAt(0), 16777619);
   hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
   hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
   hash = (hash ^ (hash >>> 16)) >>> 0;
-  return [String(hash % 360), String((hash >>> 20) % 3)];
+  const hue = hash % 360, light = 84 - 6 * ((hash >>> 20) % 3);
+  return [`hsl(${hue} 68% ${light}%)`, `hsl(${hue} 45% 50%)`, `hsl(${hue} 60% 17%)`];
 }
 const colours = orders.map((order) => colourOf(order[0]));
 
@@ -185,8 +188,7 @@ function drawBars() {
     bar.style.left = pct(from - hStart);
     bar.style.width = pct(Math.max(end - from, 0));
     bar.style.top = rowTop[machine] + (ROW - BAR) / 2 + "px";
-    bar.style.setProperty("--hue", colours[o][0]);
-    bar.style.setProperty("--tone", colours[o][1]);
+    [bar.style.backgroundColor, bar.style.borderColor, bar.style.color] = colours[o];
     if (from < start) {
       const hatch = el("div", "setup");
       hatch.style.width = ((start - from) / (end - from)) * 100 + "%";

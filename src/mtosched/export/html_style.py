@@ -1,9 +1,9 @@
 """The Gantt page's style sheet, inlined into every page.
 
-Bars get their colour from custom properties: the script sets only `--hue`
-per bar, and the colour mode is one class on the chart, so switching between
-order and status colours restyles 5,000 bars without touching them. Status
-colours also differ in lightness, so they survive a grey-scale printout.
+The script sets each bar's order colour inline; status mode overrides it
+with `!important` rules, so switching modes is one class on the chart and
+no script touches the 5,000 bars. Status colours also differ in lightness,
+so they survive a grey-scale printout.
 """
 
 STYLE_CSS = r"""
@@ -126,21 +126,20 @@ button { font: inherit; color: inherit; }
 
 .bar { position: absolute; height: var(--bar); min-width: 2px; padding: 0 4px;
   overflow: hidden; white-space: nowrap; border-radius: 3px; cursor: pointer;
-  font-size: 11px; line-height: calc(var(--bar) - 2px); color: var(--text);
-  background: var(--fill);
-  border: 1px solid var(--edge); }
-.by-order .bar { --fill: hsl(var(--hue) 68% calc(84% - var(--tone) * 6%));
-  --edge: hsl(var(--hue) 45% 50%);
-  --text: hsl(var(--hue) 60% 17%); }
-.by-status .bar.on-time { --fill: #cadcf1; --edge: #6f97c8; --text: #15314f; }
-.by-status .bar.late { --fill: #f3c4be; --edge: #c5584c; --text: #571510; }
-.by-status .bar.running { --fill: #f6dfa6; --edge: #bf8c2c; --text: #473006; }
-.bar.narrow { color: transparent; }
+  font-size: 11px; line-height: calc(var(--bar) - 2px); border: 1px solid; }
+.by-status .bar.on-time { background-color: #cadcf1 !important;
+  border-color: #6f97c8 !important; color: #15314f !important; }
+.by-status .bar.late { background-color: #f3c4be !important;
+  border-color: #c5584c !important; color: #571510 !important; }
+.by-status .bar.running { background-color: #f6dfa6 !important;
+  border-color: #bf8c2c !important; color: #473006 !important; }
+/* After the status rules, and as specific, so that it wins over them. */
+.gantt .bar.narrow { color: transparent !important; }
 .bar .setup { position: absolute; left: 0; top: 0; bottom: 0; pointer-events: none;
-  border-right: 1px solid var(--edge);
+  border-right: 1px solid rgba(0, 0, 0, .35);
   background: repeating-linear-gradient(135deg, rgba(255, 255, 255, .8) 0 2px,
     rgba(0, 0, 0, .18) 2px 4px); }
-.bar:hover { outline: 1px solid var(--edge); }
+.bar:hover { outline: 1px solid rgba(29, 36, 48, .7); }
 /* Dimming is one veil over the plot with the chosen order's bars lifted
    above it: cheaper than changing the opacity of 5,000 bars. */
 .veil { display: none; position: absolute; inset: 0; z-index: 1;
