@@ -1,11 +1,10 @@
-"""Page script, first half: time axis, rows, bars, zoom and pan.
+"""Page script, first part: time helpers, rows, bars, zoom and pan.
 
-Kept as a Python string so the page ships inside the wheel without package
-data. Bars are absolutely positioned divs placed in percent of the plot, so
-zooming only changes the plot's width and the browser re-lays them out: no
-per-bar JavaScript runs on zoom. Gridlines and tick labels are redrawn on
-each frame for the visible stretch only, so a year-long horizon at hour scale
-stays a few hundred elements. `html_script_panels` continues in the same scope.
+Kept as Python strings so the page ships inside the wheel without package
+data; `html_gantt` joins the four parts into one function scope. Bars are
+absolutely positioned divs placed in percent of the plot, so zooming only
+changes the plot's width and the browser lays them out again; the script
+touches just the bars whose label starts or stops fitting.
 """
 
 CHART_JS = r"""

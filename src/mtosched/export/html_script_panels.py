@@ -1,9 +1,8 @@
-"""Page script, last part: header, late-orders table, tooltip, selection, boot.
+"""Page script, third part: KPI header, late-orders table, selection, tooltip.
 
 Everything the user reads comes from the JSON payload through `el`, which
-sets `textContent`; nothing here assigns markup. The page sets
-`window.__ganttReady` once the bars are laid out and painted, which the
-tests and the 5,000-operation benchmark wait for.
+sets `textContent`; nothing here assigns markup, so a customer called
+`<img onerror=...>` is shown as those characters.
 """
 
 PANELS_JS = r"""
