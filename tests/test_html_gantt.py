@@ -410,34 +410,62 @@ def test_zoom_buttons_and_wheel_change_the_scale(
     )
 
 
-def test_changeovers_and_closed_time_are_drawn(
-    crates: Schedule,
-    open_gantt: Callable[[Schedule], Opened],
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """A setup_start draws a hatched part inside the bar; closed intervals
-    from the one hook function draw grey blocks."""
-    first = crates.operations[0]
-    with_setup = crates.model_copy(
-        update={
-            "operations": [
-                first.model_copy(
-                    update={"setup_start": first.start - timedelta(minutes=30)}
-                ),
-                *crates.operations[1:],
-            ]
+def paint_booth() -> Scenario:
+    """One booth, a red and a black panel of 60 minutes, 45 minutes to
+    change colour and none for the first job: changeover_minutes = 45."""
+    return Scenario.model_validate(
+        {
+            "start": "2026-11-30T06:00:00Z",
+            "changeovers": [{"id": "colours", "default_minutes": 45}],
+            "machines": [{"id": "BOOTH", "changeovers": "colours"}],
+            "products": [
+                {
+                    "id": "panel",
+                    "options": {"colour": ["red", "black"]},
+                    "routing": [
+                        {
+                            "id": "paint",
+                            "machines": ["BOOTH"],
+                            "minutes": 60,
+                            "family_option": "colour",
+                        }
+                    ],
+                }
+            ],
+            "orders": [
+                {
+                    "id": f"P-{colour}",
+                    "product": "panel",
+                    "options": {"colour": colour},
+                    "due": "2026-12-01T06:00:00Z",
+                }
+                for colour in ("red", "black")
+            ],
+            "objective": {"terms": ["changeover_minutes"]},
         }
     )
-    begin = crates.start + timedelta(hours=1)
+
+
+def test_changeovers_and_closed_time_are_drawn(
+    open_gantt: Callable[[Schedule], Opened], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The solved changeover draws one hatched part inside the second bar;
+    closed intervals from the one hook function draw grey blocks."""
+    schedule = solved(paint_booth())
+    assert schedule.objective["changeover_minutes"] == 45
+    (second,) = [
+        op for op in schedule.operations if op.setup_start and op.setup_start < op.start
+    ]
+    begin = max(op.end for op in schedule.operations)  # closed after the work
     monkeypatch.setattr(
         html_payload,
         "closed_time",
-        lambda schedule: {"PACK-1": [(begin, begin + timedelta(hours=2))]},
+        lambda schedule: {"BOOTH": [(begin, begin + timedelta(minutes=30))]},
     )
-    page = open_gantt(with_setup).page
+    page = open_gantt(schedule).page
     assert page.locator(".bar .setup").count() == 1
     assert page.locator(".closed-time").count() == 1
     assert "Closed" in page.locator("#legend").inner_text()
-    bar = page.locator(f'.bar[data-order="{first.order}"][data-op="{first.operation}"]')
-    bar.hover()
+    page.locator(f'.bar[data-order="{second.order}"]').hover()
     assert "Changeover" in page.locator("#tooltip").inner_text()
+    assert "(45 min)" in page.locator("#tooltip").inner_text()
