@@ -267,3 +267,17 @@ def test_names_that_look_like_markup_print_as_written(tmp_path: Path) -> None:
     result = run_cli("schedule", path, "--time-limit", "5")
     assert result.returncode == 0, result.stderr
     assert "[Wien]" in result.stdout and "[/bold]" in result.stdout
+
+
+def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
+    """Atomic writes still leave a file others may read (umask 022 -> 0644)."""
+    import os
+
+    old = os.umask(0o022)
+    try:
+        plan = tmp_path / "plan.json"
+        result = run_cli("schedule", INSTANCES / "curing-no-wait.json", "-o", plan)
+        assert result.returncode == 0, result.stderr
+        assert plan.stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(old)

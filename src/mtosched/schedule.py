@@ -51,12 +51,24 @@ class ScheduledOperation(_Output):
     running: bool = Field(default=False, description="Already running at start.")
 
 
+class ClosedPeriod(_Output):
+    """Time in which a machine does not work (outside shifts, closures)."""
+
+    from_: Instant = Field(alias="from")
+    to: Instant
+
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+
+
 class ScheduledMachine(_Output):
-    """A machine as reports show it: grouped by work centre."""
+    """A machine as reports show it: grouped by work centre, closed time."""
 
     id: str
     name: str | None = None
     work_center: str | None = None
+    closed: list[ClosedPeriod] = Field(
+        default=[], description="Non-working time from start to the last end."
+    )
 
 
 class Kpis(_Output):
@@ -209,13 +221,43 @@ def build_schedule(
         bound=bound or {},
         solver=solver,
         machines=[
-            ScheduledMachine(id=m.id, name=m.name, work_center=m.work_center)
+            ScheduledMachine(
+                id=m.id,
+                name=m.name,
+                work_center=m.work_center,
+                closed=_closed(problem, m.calendar, solution),
+            )
             for m in problem.machines
         ],
         orders=orders,
         operations=operations,
         kpis=kpis_of(problem, evaluation),
     )
+
+
+def _closed(
+    problem: Problem, calendar: int | None, solution: Solution
+) -> list[ClosedPeriod]:
+    """The gaps between a calendar's working periods, up to the last end."""
+    if calendar is None:
+        return []
+    last = max((p.end for p in solution.placements), default=0)
+    closed, cursor = [], 0
+    for start, end in problem.calendars[calendar].periods:
+        if end <= 0:
+            continue
+        if start > cursor:
+            closed.append((cursor, min(start, last)))
+        cursor = max(cursor, end)
+        if cursor >= last:
+            break
+    if cursor < last:
+        closed.append((cursor, last))
+    return [
+        ClosedPeriod(from_=problem.instant(a), to=problem.instant(b))
+        for a, b in closed
+        if b > a
+    ]
 
 
 def solution_from_schedule(

@@ -37,14 +37,12 @@ OP_FIELDS = ("order", "operation", "machine", "start", "end", "setup", "running"
 
 
 def closed_time(schedule: Schedule) -> dict[str, list[tuple[datetime, datetime]]]:
-    """Intervals, per machine id, in which a machine is closed (drawn grey).
-
-    The schedule contract has no calendars yet, so there is nothing to draw.
-    When it gets per-machine unavailable intervals, return them here: the
-    payload and the page already carry and draw them.
-    """
-    del schedule
-    return {}
+    """Intervals, per machine id, in which a machine is closed (drawn grey)."""
+    return {
+        machine.id: [(period.from_, period.to) for period in machine.closed]
+        for machine in schedule.machines
+        if machine.closed
+    }
 
 
 def gantt_payload(schedule: Schedule) -> dict[str, Any]:

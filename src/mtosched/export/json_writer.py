@@ -10,7 +10,7 @@ from mtosched.schedule import Schedule
 
 def schedule_json(schedule: Schedule) -> str:
     """Pretty JSON (2-space indent) with every instant carrying its offset."""
-    return schedule.model_dump_json(indent=2, exclude_none=True) + "\n"
+    return schedule.model_dump_json(indent=2, exclude_none=True, by_alias=True) + "\n"
 
 
 def write(schedule: Schedule, path: Path) -> None:
