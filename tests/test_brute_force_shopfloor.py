@@ -53,8 +53,9 @@ from mtosched.problem.model import Mode, Placement
 from support import assert_checked
 from test_brute_force import REGULAR_TERMS, read_instance, scenario_with
 
-#: Seeds where the solver misses the optimum because of HORIZON_BUG (found by
-#: running this generator over seeds 0-700), with the terms it misses.
+#: Seeds where the solver once missed the optimum because of a horizon that
+#: was too short on calendars (HORIZON_REGRESSION; found by running this
+#: generator over seeds 0-700), with the terms it missed.
 HORIZON_BUG_CASES = {
     681: ("weighted_tardiness", "max_lateness"),
     685: ("weighted_tardiness", "max_lateness"),
@@ -746,8 +747,8 @@ HORIZON_OPTIMA = {
     "flow_time": 1800,
     "makespan": 1500,
 }
-HORIZON_BUG = (
-    "BUG: cpsat/bounds.py compute_windows takes as horizon the end of one serial "
+HORIZON_REGRESSION = (
+    "FIXED: cpsat/bounds.py compute_windows takes as horizon the end of one serial "
     "schedule (tasks in topological order, one after another) and tasks.py bounds "
     "every end by it. On a calendar that is no bound on an optimal schedule: an "
     "uninterrupted operation placed after another may have to wait for a later "
@@ -766,17 +767,7 @@ def test_horizon_instance_brute_force() -> None:
 
 @pytest.mark.parametrize(
     "term",
-    [
-        pytest.param(
-            term,
-            marks=pytest.mark.xfail(
-                strict=True, raises=AssertionError, reason=HORIZON_BUG
-            ),
-        )
-        if HORIZON_OPTIMA[term] == 0
-        else term
-        for term in REGULAR_TERMS
-    ],
+    [term for term in REGULAR_TERMS],
 )
 def test_horizon_instance_solver(term: str) -> None:
     problem = build_problem(scenario_with(HORIZON, [term]))
@@ -799,23 +790,9 @@ def test_compiled_like_the_contract(seed: int) -> None:
         assert report.ok, report.violations
 
 
-def horizon_bug(seed: int, term: str | None = None) -> list[pytest.MarkDecorator]:
-    """The xfail mark where HORIZON_BUG makes the solver miss the optimum."""
-    missed = HORIZON_BUG_CASES.get(seed, ())
-    if missed and (term is None or term in missed):
-        return [
-            pytest.mark.xfail(strict=True, raises=AssertionError, reason=HORIZON_BUG)
-        ]
-    return []
-
-
 @pytest.mark.parametrize(
     ("seed", "term"),
-    [
-        pytest.param(seed, term, marks=horizon_bug(seed, term))
-        for seed in SEEDS
-        for term in REGULAR_TERMS
-    ],
+    [(seed, term) for seed in SEEDS for term in REGULAR_TERMS],
 )
 def test_single_term_optimum(seed: int, term: str) -> None:
     data, _, optima = instance(seed)
@@ -826,9 +803,7 @@ def test_single_term_optimum(seed: int, term: str) -> None:
     assert schedule.objective == {term: optima.single[term]}
 
 
-@pytest.mark.parametrize(
-    "seed", [pytest.param(seed, marks=horizon_bug(seed)) for seed in SEEDS]
-)
+@pytest.mark.parametrize("seed", SEEDS)
 def test_lexicographic_tardiness_then_flow(seed: int) -> None:
     data, _, optima = instance(seed)
     problem = build_problem(scenario_with(data, ["weighted_tardiness", "flow_time"]))

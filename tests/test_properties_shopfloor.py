@@ -12,10 +12,9 @@ no changeovers: then a schedule exists unless a material runs short (no lead
 time) or an operation fits in no working time, and both are worked out here
 independently, from the scenario dict.
 
-Below the properties: daylight-saving cases worked by hand, and the known
-bugs these tests found, each pinned by a strict xfail test. One family of
-them (the calendar span is too short) is tolerated by the properties under
-its exact signature, see SPAN_CRASH, so that they keep testing the rest.
+Below the properties: daylight-saving cases worked by hand, and regression
+tests for the bugs these tests found (a calendar span too short for thin
+calendar intersections, for one-per-shift packing and for running work).
 
 The runs are derandomized and keep no example database, so CI sees the same
 examples every time (Hypothesis derives them from the test's source, so an
@@ -463,19 +462,8 @@ def expected_impossible(data: dict[str, Any]) -> Expected:
     return expected
 
 
-#: How the known "span too short" bugs show (THIN_BUG, PACKING_BUG and
-#: RUNNING_BUG below, each pinned by a strict xfail test). The properties
-#: tolerate exactly these signatures, so that they keep testing everything
-#: else on such scenarios; remove the tolerance with the fix.
-SPAN_CRASH = "within the modelled calendar span"
-
-
 def assert_reasons(reasons: list[str], expected: Expected) -> None:
-    """Every expected cause is named, and nothing else is blamed.
-
-    A "fits in no working time" for an operation that does fit is the known
-    span bug, tolerated (see SPAN_CRASH).
-    """
+    """Every expected cause is named, and nothing else is blamed."""
     text = "\n".join(reasons)
     for material, orders in expected.shortages.items():
         named = [r for r in reasons if r.startswith(f"material {material}:")]
@@ -498,11 +486,7 @@ def assert_reasons(reasons: list[str], expected: Expected) -> None:
             for order, op in expected.surely | expected.maybe
         ):
             continue
-        assert any(
-            f"order {order}, operation {op}:" in reason
-            for order, op in expected.fitting
-        ), reason
-        event("known bug: span too short (fits in no working time)")
+        raise AssertionError(f"blames an operation that fits: {reason}")
 
 
 # --- solve and dispatch give checked schedules -------------------------------------
@@ -520,11 +504,6 @@ def test_solve_gives_checked_schedules(data: dict[str, Any]) -> None:
     except InfeasibleError as exc:
         assert_reasons(exc.reasons, expected)
         event("infeasible: " + ", ".join(sorted({r.split()[0] for r in exc.reasons})))
-        return
-    except RuntimeError as exc:
-        if SPAN_CRASH not in str(exc):
-            raise
-        event("known bug: span too short (dispatch)")
         return
     assert not expected.shortages, f"{sorted(expected.shortages)} ran short"
     assert not expected.surely, f"{sorted(expected.surely)} fit in no working time"
@@ -555,13 +534,7 @@ def test_dispatch_gives_checked_schedules(data: dict[str, Any]) -> None:
         problem = build_problem(validated(data))
     except InfeasibleError:
         return  # judged in test_solve_gives_checked_schedules
-    try:
-        solution = dispatch(problem)
-    except RuntimeError as exc:
-        if SPAN_CRASH not in str(exc):
-            raise
-        event("known bug: span too short (dispatch)")
-        return
+    solution = dispatch(problem)
     report = check(problem, solution)
     assert report.ok, report.violations
 
@@ -658,7 +631,7 @@ def test_daylight_saving_by_hand(case: str) -> None:
 
 MON_FRI = ["mon", "tue", "wed", "thu", "fri"]
 THIN_BUG = (
-    "BUG: the calendar span (problem/timing.py calendar_span) is sized with the "
+    "FIXED: the calendar span (problem/timing.py calendar_span) is sized with the "
     "slowest single calendar's weekly minutes, not with the intersection of a "
     "machine's and its crew's calendars that an operation actually works in. "
     "Here M1 works 06:00-14:00 and the crew 13:00-20:00 on weekdays: together "
@@ -710,7 +683,6 @@ def test_thin_overlap_within_the_span() -> None:
     assert schedule.operations[0].end == datetime.fromisoformat("2026-12-11T14:00Z")
 
 
-@pytest.mark.xfail(strict=True, raises=InfeasibleError, reason=THIN_BUG)
 def test_long_work_on_a_thin_overlap() -> None:
     """900 min = 15 weekdays of one hour: the end is Friday 18 December 14:00."""
     data = thin_overlap([900])
@@ -721,7 +693,6 @@ def test_long_work_on_a_thin_overlap() -> None:
     assert schedule.operations[0].end == datetime.fromisoformat("2026-12-18T14:00Z")
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=THIN_BUG)
 def test_two_operations_on_a_thin_overlap() -> None:
     """Each 480 min fits alone; both need 16 weekdays, ending Monday 21st."""
     data = thin_overlap([480, 480])
@@ -732,7 +703,7 @@ def test_two_operations_on_a_thin_overlap() -> None:
 
 
 PACKING_BUG = (
-    "BUG: the calendar span (problem/timing.py calendar_span) assumes work packs "
+    "FIXED: the calendar span (problem/timing.py calendar_span) assumes work packs "
     "into the calendar's weekly minutes without gaps; uninterrupted operations "
     "that fit only one per working period need more. Here M1 works Saturdays "
     "06:00-14:00 (480 min a week) and each of 7 orders needs 300 uninterrupted "
@@ -742,7 +713,6 @@ PACKING_BUG = (
 )
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=PACKING_BUG)
 def test_uninterrupted_work_one_per_week() -> None:
     """Saturdays 5 December to 16 January; the last ends 16 January 11:00."""
     data = {
@@ -779,7 +749,7 @@ def test_uninterrupted_work_one_per_week() -> None:
 
 
 RUNNING_BUG = (
-    "BUG: problem/timing.py calendar_span leaves running work out of the work it "
+    "FIXED: problem/timing.py calendar_span leaves running work out of the work it "
     "sizes the span with (`if t.fixed is None`). Running work that needs more "
     "working time than the span holds is then cut: `_running` reads "
     "`finish(...) is None` as rule 11's 'already over' and ends it one working "
@@ -838,7 +808,6 @@ def test_running_work_within_the_span() -> None:
     assert ends(schedule) == {"RUN": datetime.fromisoformat("2026-04-06T01:00Z")}
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=RUNNING_BUG)
 def test_running_work_past_the_span() -> None:
     """180 min: three Mondays, the last 13 April; reported to end 30 March 00:01."""
     problem = build_problem(validated(mondays(180, then=False)))
@@ -847,7 +816,6 @@ def test_running_work_past_the_span() -> None:
     assert ends(schedule) == {"RUN": datetime.fromisoformat("2026-04-13T01:00Z")}
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=RUNNING_BUG)
 def test_work_after_running_work_past_the_span() -> None:
     """The running work ends 6 April 01:00; the next order runs 13 April 00:00."""
     problem = build_problem(validated(mondays(120, then=True)))

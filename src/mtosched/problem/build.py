@@ -263,6 +263,15 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
             compiler.compile_order(order, scenario.origin("orders", index))
     if compiler.issues:
         raise InputError(compiler.issues)
+    matrices = [
+        ChangeoverMatrix(
+            c.id,
+            c.default_minutes,
+            c.same_minutes,
+            {(p.from_, p.to): p.minutes for p in c.pairs},
+        )
+        for c in scenario.changeovers
+    ]
     timed = attach_working_time(
         scenario,
         compiler.zone,
@@ -270,6 +279,8 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
         compiler.tasks,
         compiler.orders,
         compiler.minutes,
+        changeovers=matrices,
+        earliness="earliness" in scenario.objective_terms,
     )
     compiler.tasks = timed.tasks
     compiler.check_running_overlaps()
@@ -305,13 +316,6 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
         calendars=tuple(timed.calendars),
         resources=tuple(timed.resources),
         materials=tuple(timed.materials),
-        changeovers=tuple(
-            ChangeoverMatrix(
-                c.id,
-                c.default_minutes,
-                c.same_minutes,
-                {(p.from_, p.to): p.minutes for p in c.pairs},
-            )
-            for c in scenario.changeovers
-        ),
+        changeovers=tuple(matrices),
+        horizon=timed.horizon,
     )

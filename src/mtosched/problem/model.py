@@ -169,6 +169,9 @@ class Problem:
     resources: tuple[ResourceInfo, ...] = ()
     materials: tuple[MaterialInfo, ...] = ()
     changeovers: tuple[ChangeoverMatrix, ...] = ()
+    #: An end every active schedule keeps to (see `problem.timing._horizon`);
+    #: calendars are unrolled at least twice as far.
+    horizon: int = 0
 
     def setup_ready(self, machine: int, after: int, minutes: int) -> int | None:
         """The first start allowed `minutes` of changeover work after `after`.

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from mtosched.problem.calendars import weekly_minutes, working_time
 from mtosched.problem.model import (
+    ChangeoverMatrix,
     MaterialInfo,
     Mode,
     OrderInfo,
@@ -41,6 +42,8 @@ class Timed:
     resources: list[ResourceInfo]
     materials: list[MaterialInfo]
     impossible: list[str]
+    horizon: int = 0
+    running_cut: bool = False
 
 
 def calendar_span(
@@ -106,9 +109,39 @@ def attach_working_time(
     tasks: list[Task],
     orders: list[OrderInfo],
     minutes: MinuteReader,
+    *,
+    changeovers: list[ChangeoverMatrix],
+    earliness: bool,
 ) -> Timed:
-    """Give every mode its calendar, place running work, list impossibilities."""
-    span = calendar_span(scenario, zone, tasks, orders)
+    """Give every mode its calendar, place running work, find a safe horizon.
+
+    Calendars are unrolled over a first guess of the span, which doubles
+    until running work ends inside it and the horizon fits in its first half
+    (or the span reaches three years).
+    """
+    first, last = calendar_span(scenario, zone, tasks, orders)
+    materials = [_material(m, minutes) for m in scenario.materials]
+    while True:
+        timed = _attach(scenario, zone, start, tasks, orders, (first, last))
+        timed.materials = materials
+        horizon = _horizon(scenario, timed, orders, changeovers, earliness, last // 2)
+        if horizon is not None or last >= MAX_SPAN_MINUTES:
+            break
+        last = min(MAX_SPAN_MINUTES, 2 * last)
+    timed.horizon = horizon if horizon is not None else last // 2
+    timed.impossible.extend(_impossible(scenario, timed, orders))
+    timed.impossible.extend(_shortages(scenario, timed.tasks, orders, materials))
+    return timed
+
+
+def _attach(
+    scenario: Scenario,
+    zone: ZoneInfo,
+    start: datetime,
+    tasks: list[Task],
+    orders: list[OrderInfo],
+    span: tuple[int, int],
+) -> Timed:
     book = _Book(scenario, zone, start, span)
     machine_cal = [m.calendar for m in scenario.machines]
     machine_calendars = [book.of({c} if c else set()) for c in machine_cal]
@@ -119,6 +152,7 @@ def attach_working_time(
     resource_cal = [r.calendar for r in scenario.resources]
     impossible: list[str] = []
     timed: list[Task] = []
+    running_cut = False
     for task in tasks:
         order = orders[task.order].id
         crew_calendars = {resource_cal[r] for r, _ in task.uses if resource_cal[r]}
@@ -137,26 +171,122 @@ def attach_working_time(
             modes.append(replace(mode, calendar=book.of({c for c in calendars if c})))
         task = replace(task, modes=tuple(modes))
         if task.fixed is not None:
-            task = replace(task, fixed=_running(task, book.calendars))
-            timed.append(task)
+            placed = _running(task, book.calendars)
+            running_cut = running_cut or placed is None
+            task = replace(task, fixed=placed or task.fixed)
+        timed.append(task)
+    result = Timed(timed, book.calendars, machine_calendars, resources, [], impossible)
+    result.running_cut = running_cut
+    return result
+
+
+def _impossible(scenario: Scenario, timed: Timed, orders: list[OrderInfo]) -> list[str]:
+    """Tasks none of whose machines ever has time for them; drop such modes."""
+    reasons = []
+    for t, task in enumerate(timed.tasks):
+        if task.fixed is not None:
             continue
-        possible = tuple(m for m in task.modes if _can_run(task, m, book.calendars))
-        if not possible:
-            machines = ", ".join(scenario.machines[m.machine].id for m in task.modes)
-            kind = "uninterrupted " if not task.interruptible else ""
-            impossible.append(
-                f"order {order}, operation {task.operation}: {task.modes[0].duration} "
-                f"min of {kind}work fit in no working time of machine(s) {machines}"
-                + (" and its resources" if crew_calendars else "")
+        possible = tuple(m for m in task.modes if _can_run(task, m, timed.calendars))
+        if possible:
+            timed.tasks[t] = replace(task, modes=possible)
+            continue
+        machines = ", ".join(scenario.machines[m.machine].id for m in task.modes)
+        kind = "uninterrupted " if not task.interruptible else ""
+        crews = " and its resources" if task.uses else ""
+        reasons.append(
+            f"order {orders[task.order].id}, operation {task.operation}: "
+            f"{task.modes[0].duration} min of {kind}work fit in no working time "
+            f"of machine(s) {machines}{crews}"
+        )
+    return reasons
+
+
+def _horizon(
+    scenario: Scenario,
+    timed: Timed,
+    orders: list[OrderInfo],
+    changeovers: list[ChangeoverMatrix],
+    earliness: bool,
+    upto: int,
+) -> int | None:
+    """An end that every active schedule, hence an optimal one, keeps to.
+
+    Ordered by start, each task of an active schedule starts no later than
+    the first allowed start after everything before it ended. So the latest
+    release or arrival plus, per task, the longest possible wait-and-run
+    after any moment (its worst changeover included) bounds it, whatever the
+    order. Regular objectives keep an active optimum; with `earliness` the
+    latest due date joins the releases. None when the span is too short.
+    """
+    if timed.running_cut:
+        return None
+    tasks = timed.tasks
+    base = max([0, *(t.release for t in tasks)])
+    base = max([base, *(t.fixed.end for t in tasks if t.fixed is not None)])
+    for material in timed.materials:
+        base = max([base, *(at for at, _ in material.supply)])
+        if material.lead_time is not None:
+            base = max(base, material.lead_time)
+    if earliness:
+        base = max([base, *(o.due for o in orders)])
+    setups = _longest_changeovers(scenario, tasks, changeovers)
+    cache: dict[tuple[int | None, int, bool], int | None] = {}
+
+    def worst(calendar: int | None, work: int, interruptible: bool) -> int | None:
+        if work == 0 or calendar is None:
+            return work
+        key = (calendar, work, interruptible)
+        if key not in cache:
+            cache[key] = timed.calendars[calendar].worst_elapsed(
+                work, interruptible, upto
             )
-            timed.append(task)
+        return cache[key]
+
+    total = base
+    for t, task in enumerate(tasks):
+        if task.fixed is not None:
             continue
-        timed.append(replace(task, modes=possible))
-    materials = [_material(m, minutes) for m in scenario.materials]
-    impossible.extend(_shortages(scenario, timed, orders, materials))
-    return Timed(
-        timed, book.calendars, machine_calendars, resources, materials, impossible
-    )
+        longest = 0
+        for mode in task.modes:
+            run = worst(mode.calendar, mode.duration, task.interruptible)
+            machine_calendar = timed.machine_calendars[mode.machine]
+            setup = worst(machine_calendar, setups.get((t, mode.machine), 0), True)
+            if run is None or setup is None:
+                continue  # this machine cannot take the task within the span
+            longest = max(longest, run + setup)
+        if longest == 0:
+            return None
+        total += task.min_wait + longest
+        if total > upto:
+            return None
+    return total
+
+
+def _longest_changeovers(
+    scenario: Scenario, tasks: list[Task], changeovers: list[ChangeoverMatrix]
+) -> dict[tuple[int, int], int]:
+    """The longest changeover each task may need on each changeover machine."""
+    matrix_of = {c.id: i for i, c in enumerate(changeovers)}
+    families: dict[int, set[str | None]] = {}
+    for m, machine in enumerate(scenario.machines):
+        if machine.changeovers is not None:
+            families[m] = {machine.initial_family}
+    for task in tasks:
+        for mode in task.modes:
+            if mode.machine in families:
+                families[mode.machine].add(task.family)
+    longest: dict[tuple[int, int], int] = {}
+    for t, task in enumerate(tasks):
+        for mode in task.modes:
+            if mode.machine not in families or task.fixed is not None:
+                continue
+            matrix = changeovers[
+                matrix_of[scenario.machines[mode.machine].changeovers or ""]
+            ]
+            longest[(t, mode.machine)] = max(
+                matrix.minutes(f, task.family) for f in families[mode.machine]
+            )
+    return longest
 
 
 def _can_run(task: Task, mode: Mode, calendars: list[WorkingTime]) -> bool:
@@ -169,15 +299,20 @@ def _can_run(task: Task, mode: Mode, calendars: list[WorkingTime]) -> bool:
     return hours.next_fit(0, mode.duration) is not None
 
 
-def _running(task: Task, calendars: list[WorkingTime]) -> Placement:
-    """Running work keeps its machine; its working minutes count from `started`."""
+def _running(task: Task, calendars: list[WorkingTime]) -> Placement | None:
+    """Running work keeps its machine; its working minutes count from `started`.
+
+    None when the unrolled span ends before the work does.
+    """
     assert task.fixed is not None
     mode = next(m for m in task.modes if m.machine == task.fixed.machine)
     if mode.calendar is None:
         return task.fixed
     hours = calendars[mode.calendar]
     end = hours.finish(task.fixed.start, mode.duration)
-    if end is None or end <= 0:
+    if end is None:
+        return None
+    if end <= 0:
         # Rule 11: work that should be over ends one working minute after start.
         first = hours.next_working(0)
         end = (first + 1) if first is not None else 1

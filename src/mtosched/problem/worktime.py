@@ -201,6 +201,37 @@ class WorkingTime:
             groups.setdefault(elapsed, []).append((first, last))
         return groups
 
+    def worst_elapsed(self, work: int, interruptible: bool, upto: int) -> int | None:
+        """The longest wait-plus-run of `work` begun as soon as possible after x.
+
+        The maximum over every moment x in `[0, upto]` of (end - x) when the
+        work starts at the first start allowed after x. None when the span
+        ends before some x gets its work done: the span must grow.
+        """
+        candidates = {0}
+        for a, b in self.periods:
+            if a > upto:
+                break
+            candidates.update((a, b))
+            if not interruptible:
+                candidates.add(b - work + 1)
+        if interruptible:
+            candidates.update(s for _, s, _ in self.start_segments(work, 0, upto))
+        worst = 0
+        for x in candidates:
+            if not 0 <= x <= upto:
+                continue
+            if interruptible:
+                begin = self.next_working(x)
+                end = None if begin is None else self.finish(begin, work)
+            else:
+                begin = self.next_fit(x, work)
+                end = None if begin is None else begin + work
+            if end is None:
+                return None
+            worst = max(worst, end - x)
+        return worst
+
     def fit_ranges(self, work: int, low: int, high: int) -> list[tuple[int, int]]:
         """Starts in `[low, high]` of uninterrupted work inside one period."""
         ranges = []
