@@ -64,6 +64,7 @@ def solve(
         seed=params.seed,
         time_limit=params.time_limit,
         source=outcome.source,
+        horizon=problem.instant(outcome.horizon),
         stages=[
             StageInfo(
                 term=s.term,

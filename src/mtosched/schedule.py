@@ -92,7 +92,7 @@ class StageInfo(_Output):
     term: ObjectiveTerm
     status: Literal["optimal", "feasible", "unknown"]
     value: int
-    bound: int | None
+    bound: int | None = None
     seconds: float
 
 
@@ -104,6 +104,10 @@ class SolverInfo(_Output):
     seed: int
     time_limit: float
     source: Literal["cp-sat", "dispatch", "input"] = "cp-sat"
+    horizon: Instant | None = Field(
+        default=None,
+        description="The model's horizon: 'optimal' is among schedules ending by it.",
+    )
     stages: list[StageInfo] = []
     dispatch_objective: dict[ObjectiveTerm, int] = {}
 

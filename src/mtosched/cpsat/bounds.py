@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mtosched.problem.model import Problem
+from mtosched.solution import Solution
 
 
 @dataclass(frozen=True)
@@ -29,11 +30,35 @@ def topological_order(problem: Problem) -> list[int]:
     return order
 
 
-def compute_windows(problem: Problem) -> Windows:
-    """Heads and tails of every task, within the problem's safe horizon."""
+def planning_horizon(problem: Problem, heuristic: Solution | None) -> int:
+    """The horizon the model uses: safe, or capped near a known schedule.
+
+    `problem.horizon` bounds every active schedule, but on calendars it
+    assumes the worst wait for every task and can be months long, which
+    bloats domains. With a heuristic schedule at hand the model ends at its
+    makespan (or the latest due date or release, if later) plus twice the
+    longest wait-and-run of any one task: optimal then means optimal among
+    schedules ending by that horizon, which `solver.horizon` reports.
+    """
+    if heuristic is None:
+        return problem.horizon
+    latest = max(
+        [
+            *(p.end for p in heuristic.placements),
+            *(o.due for o in problem.orders),
+            *(o.deadline for o in problem.orders if o.deadline is not None),
+            *(t.release for t in problem.tasks),
+        ],
+        default=0,
+    )
+    return min(problem.horizon, latest + 2 * problem.longest_step)
+
+
+def compute_windows(problem: Problem, heuristic: Solution | None = None) -> Windows:
+    """Heads and tails of every task, within the planning horizon."""
     tasks = problem.tasks
     order = topological_order(problem)
-    horizon = problem.horizon
+    horizon = planning_horizon(problem, heuristic)
     head = [0] * len(tasks)
     head_end = [0] * len(tasks)
     for t in order:

@@ -53,13 +53,19 @@ def _end_of(solution: Solution, *, task: int) -> int:
 class _Axis:
     """Working-time positions W(start) and W(end) of tasks on one machine."""
 
-    def __init__(self, model: cp_model.CpModel, hours: WorkingTime) -> None:
+    def __init__(
+        self, model: cp_model.CpModel, hours: WorkingTime, horizon: int
+    ) -> None:
         self.model, self.hours = model, hours
-        self.lows = [a for a, _ in hours.periods]
-        self.highs = [b for _, b in hours.periods]
+        self.lows: list[int] = []
+        self.highs: list[int] = []
         self.offsets: list[int] = []
         worked = 0
         for a, b in hours.periods:
+            if a >= horizon and self.lows:
+                break  # nothing of the model lies beyond the horizon
+            self.lows.append(a)
+            self.highs.append(b)
             self.offsets.append(a - worked)  # W(x) = x - offset inside the period
             worked += b - a
         self.hints: list[tuple[cp_model.IntVar, HintRule]] = []
@@ -146,7 +152,10 @@ class _Sequences:
 
 
 def add_changeovers(
-    model: cp_model.CpModel, problem: Problem, task_vars: list[TaskVars]
+    model: cp_model.CpModel,
+    problem: Problem,
+    task_vars: list[TaskVars],
+    horizon: int,
 ) -> ChangeoverModel:
     """Circuits, changeover constraints and the changeover-minutes parts."""
     result = ChangeoverModel([], [])
@@ -162,7 +171,9 @@ def add_changeovers(
             elif v.machine == m:
                 present[t] = None
         if present:
-            _add_machine(model, problem, task_vars, m, present, sequences, result)
+            _add_machine(
+                model, problem, task_vars, m, present, sequences, result, horizon
+            )
     return result
 
 
@@ -174,6 +185,7 @@ def _add_machine(
     present: dict[int, cp_model.IntVar | None],
     sequences: _Sequences,
     result: ChangeoverModel,
+    horizon: int,
 ) -> None:
     machine = problem.machines[m]
     assert machine.changeovers is not None
@@ -182,7 +194,7 @@ def _add_machine(
     hours = (
         problem.calendars[machine.calendar] if machine.calendar is not None else None
     )
-    axis = _Axis(model, hours) if hours is not None and hours.periods else None
+    axis = _Axis(model, hours, horizon) if hours is not None and hours.periods else None
     starts: dict[int, cp_model.LinearExprT] = {}
     ends: dict[int, cp_model.LinearExprT] = {}
     for t in nodes:

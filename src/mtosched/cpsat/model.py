@@ -44,7 +44,9 @@ class ScheduleModel:
         self._aux_hints: list[tuple[cp_model.IntVar, HintRule]] = []
         self._add_tasks(use_deadline_domains=not guard_deadlines)
         self._add_machine_capacity()
-        self._changeovers = add_changeovers(self.model, problem, self.vars)
+        self._changeovers = add_changeovers(
+            self.model, problem, self.vars, windows.horizon
+        )
         self._aux_hints.extend(self._changeovers.hints)
         self._add_resource_capacity()
         self._add_material_balance()

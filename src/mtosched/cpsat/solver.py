@@ -54,6 +54,7 @@ class SolveOutcome:
     source: Literal["cp-sat", "dispatch"]
     dispatch_objective: dict[ObjectiveTerm, int]
     seconds: float
+    horizon: int = 0
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -90,6 +91,7 @@ def solve_problem(problem: Problem, params: SolveParams) -> SolveOutcome:
     if reasons:
         raise InfeasibleError(reasons)
     heuristic = dispatch(problem)
+    windows = compute_windows(problem, heuristic)
     heuristic_ok = check(problem, heuristic).ok
     heuristic_terms = evaluate(problem, heuristic).terms
     terms = problem.objective
@@ -101,7 +103,13 @@ def solve_problem(problem: Problem, params: SolveParams) -> SolveOutcome:
             for term in terms
         )
         return SolveOutcome(
-            heuristic, "optimal", stages, "dispatch", heuristic_terms, 0.0
+            heuristic,
+            "optimal",
+            stages,
+            "dispatch",
+            heuristic_terms,
+            0.0,
+            windows.horizon,
         )
 
     sm = ScheduleModel(problem, windows)
@@ -137,6 +145,7 @@ def solve_problem(problem: Problem, params: SolveParams) -> SolveOutcome:
         source,
         heuristic_terms,
         time.monotonic() - began,
+        windows.horizon,
     )
 
 

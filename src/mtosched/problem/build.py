@@ -318,4 +318,5 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
         materials=tuple(timed.materials),
         changeovers=tuple(matrices),
         horizon=timed.horizon,
+        longest_step=timed.longest_step,
     )

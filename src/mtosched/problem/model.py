@@ -172,6 +172,8 @@ class Problem:
     #: An end every active schedule keeps to (see `problem.timing._horizon`);
     #: calendars are unrolled at least twice as far.
     horizon: int = 0
+    #: The longest wait-and-run one task can take after any moment.
+    longest_step: int = 0
 
     def setup_ready(self, machine: int, after: int, minutes: int) -> int | None:
         """The first start allowed `minutes` of changeover work after `after`.

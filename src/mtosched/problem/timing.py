@@ -43,6 +43,7 @@ class Timed:
     materials: list[MaterialInfo]
     impossible: list[str]
     horizon: int = 0
+    longest_step: int = 0
     running_cut: bool = False
 
 
@@ -218,6 +219,7 @@ def _horizon(
     order. Regular objectives keep an active optimum; with `earliness` the
     latest due date joins the releases. None when the span is too short.
     """
+    timed.longest_step = 0
     if timed.running_cut:
         return None
     tasks = timed.tasks
@@ -257,6 +259,7 @@ def _horizon(
         if longest == 0:
             return None
         total += task.min_wait + longest
+        timed.longest_step = max(timed.longest_step, task.min_wait + longest)
         if total > upto:
             return None
     return total
