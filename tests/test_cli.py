@@ -281,3 +281,21 @@ def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
         assert plan.stat().st_mode & 0o777 == 0o644
     finally:
         os.umask(old)
+
+
+def test_a_schedule_from_an_unfinished_stage_reads_back(tmp_path: Path) -> None:
+    """A stage that ends without a bound writes no bound; check still reads it."""
+    from mtosched.schedule import StageInfo
+
+    assert (
+        StageInfo(term="flow_time", status="unknown", value=1, seconds=0.1).bound
+        is None
+    )
+    plan = tmp_path / "plan.json"
+    scenario = INSTANCES / "shopfloor-small.json"
+    made = run_cli(
+        "schedule", scenario, "--time-limit", "0.05", "--workers", "1", "-o", plan
+    )
+    assert made.returncode == 0, made.stderr
+    checked = run_cli("check", scenario, "--schedule", plan)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
