@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import heapq
+from collections.abc import Callable
 
 from mtosched.problem.model import MaterialInfo, Mode, Placement, Problem, Task
 from mtosched.solution import Solution
@@ -138,8 +139,23 @@ def _place(
     return None
 
 
-def dispatch(problem: Problem) -> Solution:
-    """Place every task greedily: EDD order, gap insertion, earliest finish."""
+#: Urgency of an order for the dispatch rule: lower goes first.
+OrderKey = Callable[[int], float]
+
+
+def earliest_due_date(problem: Problem) -> OrderKey:
+    """The classic rule: the order due first goes first."""
+    return lambda j: float(problem.orders[j].due)
+
+
+def dispatch(problem: Problem, urgency: OrderKey | None = None) -> Solution:
+    """Place every task greedily: most urgent order first, earliest finish.
+
+    `urgency` ranks orders (default: earliest due date, then priority);
+    each task goes to the machine where it ends first, into the earliest
+    gap that fits.
+    """
+    rank = urgency or earliest_due_date(problem)
     timelines = [_Timeline() for _ in problem.machines]
     pools = [_Pool(r.capacity) for r in problem.resources]
     demand = [0] * len(problem.materials)
@@ -156,11 +172,13 @@ def dispatch(problem: Problem) -> Solution:
     }
     placements: list[Placement | None] = [None] * len(problem.tasks)
     waiting = [len(task.predecessors) for task in problem.tasks]
-    ready: list[tuple[int, int, int]] = []
+    ready: list[tuple[float, int, int]] = []
+
+    task_order = [task.order for task in problem.tasks]
 
     def release(t: int) -> None:
         order = problem.orders[problem.tasks[t].order]
-        heapq.heappush(ready, (order.due, -order.priority, t))
+        heapq.heappush(ready, (rank(task_order[t]), -order.priority, t))
 
     for t, task in enumerate(problem.tasks):
         if task.fixed is not None:

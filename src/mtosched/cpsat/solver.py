@@ -15,14 +15,13 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from mtosched.check import check
 from mtosched.cpsat.bounds import Windows, compute_windows
 from mtosched.cpsat.diagnose import explain_infeasibility, impossible_deadlines
 from mtosched.cpsat.model import ScheduleModel
-from mtosched.dispatch import dispatch
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.evaluate import evaluate
 from mtosched.params import SolveParams, SolveProgress
+from mtosched.portfolio import best_dispatch
 from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.solution import Solution
@@ -90,9 +89,9 @@ def solve_problem(problem: Problem, params: SolveParams) -> SolveOutcome:
     reasons = impossible_deadlines(problem, windows)
     if reasons:
         raise InfeasibleError(reasons)
-    heuristic = dispatch(problem)
+    first = best_dispatch(problem, seed=params.seed)
+    heuristic, heuristic_ok = first.solution, first.feasible
     windows = compute_windows(problem, heuristic)
-    heuristic_ok = check(problem, heuristic).ok
     heuristic_terms = evaluate(problem, heuristic).terms
     terms = problem.objective
     if not problem.free_tasks:
