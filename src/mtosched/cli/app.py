@@ -22,6 +22,7 @@ from rich.console import Console
 from mtosched import __version__
 from mtosched.api import check as check_schedule
 from mtosched.api import read_schedule, solve
+from mtosched.cli.importing import import_command
 from mtosched.cli.render import (
     issues_json,
     render_check,
@@ -368,6 +369,7 @@ def check_command(
 
 
 app.command("show")(show)
+app.command("import")(import_command)
 
 
 @app.command()
