@@ -13,11 +13,29 @@ import argparse
 import resource
 import time
 from pathlib import Path
+from typing import Any
 
 from mtosched import SolveParams, build_problem, check, load_scenario, solve
+from mtosched.cpsat import solver as solver_module
 from mtosched.cpsat import tasks
 from mtosched.dispatch import dispatch
 from mtosched.evaluate import evaluate
+
+
+def _override_solver_parameters(overrides: dict[str, str]) -> None:
+    """Wrap the solver factory so every stage gets the given parameters."""
+    if not overrides:
+        return
+    make = solver_module._solver
+
+    def patched(params: SolveParams, seconds: float) -> Any:
+        solver = make(params, seconds)
+        for name, value in overrides.items():
+            kind = type(getattr(solver.parameters, name))
+            setattr(solver.parameters, name, kind(value))
+        return solver
+
+    solver_module._solver = patched
 
 
 def main() -> None:
@@ -29,8 +47,16 @@ def main() -> None:
     parser.add_argument(
         "--calendar-encoding", choices=["elapsed", "segments"], default="elapsed"
     )
+    parser.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a CP-SAT parameter for every stage, for experiments (repeatable)",
+    )
     args = parser.parse_args()
     tasks.CALENDAR_ENCODING = args.calendar_encoding
+    _override_solver_parameters(dict(p.split("=", 1) for p in args.param))
 
     began = time.monotonic()
     problem = build_problem(load_scenario(args.scenario))
