@@ -301,3 +301,16 @@ def test_dispatch_respects_changeovers(seed: int) -> None:
     """The first schedule already leaves room for every changeover."""
     problem = build_problem(Scenario.model_validate(random_shop(seed)))
     assert check_solution(problem, dispatch(problem)).ok
+
+
+@pytest.mark.parametrize("seed", range(10, 40))
+def test_lexicographic_solves_with_changeovers_pass_the_checker(seed: int) -> None:
+    """More random paint shops, three terms in a row: every schedule checks out."""
+    data = random_shop(seed)
+    data["objective"] = {
+        "terms": ["weighted_tardiness", "changeover_minutes", "flow_time"]
+    }
+    problem = build_problem(Scenario.model_validate(data))
+    schedule = solve(problem, SolveParams(time_limit=5, workers=1, seed=seed))
+    assert_checked(problem, schedule)
+    assert check_solution(problem, dispatch(problem)).ok
