@@ -8,7 +8,7 @@ reader works line by line through `DataLine` and reports `Issue(file,
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,6 +101,32 @@ class LineReader:
         left = len(self.line.tokens) - self.position
         if left:
             raise self.error(f"{left} unexpected value(s) at the end of the line")
+
+
+def read_header(
+    file: str,
+    text: str,
+    header: str,
+    rest: Callable[[LineReader], None] | None = None,
+) -> tuple[list[DataLine], int, int]:
+    """The data lines and the header's job and machine counts.
+
+    `header` describes the expected first line for the error message;
+    `rest` reads whatever a format adds after the two counts.
+    """
+    lines = list(data_lines(text))
+    if not lines:
+        raise LineReader(file, DataLine(1, ())).error(
+            f"no header '{header}' found (empty file?)"
+        )
+    reader = LineReader(file, lines[0])
+    jobs = reader.integer("number of jobs", minimum=1)
+    machines = reader.integer("number of machines", minimum=1)
+    if rest is not None:
+        rest(reader)
+    reader.finish()
+    check_job_count(file, lines, jobs)
+    return lines, jobs, machines
 
 
 def check_job_count(file: str, lines: Sequence[DataLine], jobs: int) -> None:

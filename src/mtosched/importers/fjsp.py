@@ -15,12 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from mtosched.importers.common import (
-    DataLine,
     ImportedOperation,
     LineReader,
     build_scenario,
-    check_job_count,
-    data_lines,
+    read_header,
     read_text,
 )
 from mtosched.scenario.models import Scenario
@@ -37,17 +35,9 @@ def read_fjsp(path: Path | str) -> Scenario:
 
 def parse_fjsp(text: str, *, file: str, name: str) -> Scenario:
     """Parse FJSP text; `file` only names the source in error messages."""
-    lines = list(data_lines(text))
-    if not lines:
-        raise LineReader(file, DataLine(1, ())).error(
-            "no header 'jobs machines [flexibility]' found (empty file?)"
-        )
-    header = LineReader(file, lines[0])
-    jobs = header.integer("number of jobs", minimum=1)
-    machines = header.integer("number of machines", minimum=1)
-    _skip_flexibility(header)
-    header.finish()
-    check_job_count(file, lines, jobs)
+    lines, _, machines = read_header(
+        file, text, "jobs machines [flexibility]", _skip_flexibility
+    )
     routings = [_job(LineReader(file, line), machines) for line in lines[1:]]
     return build_scenario(
         file, name, [f"M{k}" for k in range(1, machines + 1)], routings

@@ -12,12 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from mtosched.importers.common import (
-    DataLine,
     ImportedOperation,
     LineReader,
     build_scenario,
-    check_job_count,
-    data_lines,
+    read_header,
     read_text,
 )
 from mtosched.scenario.models import Scenario
@@ -34,16 +32,7 @@ def read_jsplib(path: Path | str) -> Scenario:
 
 def parse_jsplib(text: str, *, file: str, name: str) -> Scenario:
     """Parse JSPLIB text; `file` only names the source in error messages."""
-    lines = list(data_lines(text))
-    if not lines:
-        raise LineReader(file, DataLine(1, ())).error(
-            "no header 'jobs machines' found (empty file?)"
-        )
-    header = LineReader(file, lines[0])
-    jobs = header.integer("number of jobs", minimum=1)
-    machines = header.integer("number of machines", minimum=1)
-    header.finish()
-    check_job_count(file, lines, jobs)
+    lines, _, machines = read_header(file, text, "jobs machines")
     routings: list[list[ImportedOperation]] = []
     for line in lines[1:]:
         reader = LineReader(file, line)
