@@ -17,7 +17,7 @@ from functools import partial
 from ortools.sat.python import cp_model
 
 from mtosched.cpsat.tasks import TaskVars
-from mtosched.problem.model import Problem
+from mtosched.problem.model import Placement, Problem
 from mtosched.problem.worktime import WorkingTime
 from mtosched.solution import Solution
 
@@ -151,11 +151,28 @@ class _Sequences:
         return int(t in order and u in order and order[u] == order[t] + 1)
 
 
+def _pinned_neighbours(
+    pinned: dict[int, Placement], machine: int
+) -> dict[int, int | None]:
+    """For pinned tasks on `machine`: the next pinned task there (or None).
+
+    Only these pairs can still be direct neighbours; free tasks may come
+    between them, so the arc stays, but not between pinned tasks farther
+    apart.
+    """
+    here = sorted(
+        (t for t, p in pinned.items() if p.machine == machine),
+        key=lambda t: (pinned[t].start, t),
+    )
+    return {t: (here[k + 1] if k + 1 < len(here) else None) for k, t in enumerate(here)}
+
+
 def add_changeovers(
     model: cp_model.CpModel,
     problem: Problem,
     task_vars: list[TaskVars],
     horizon: int,
+    pinned: dict[int, Placement] | None = None,
 ) -> ChangeoverModel:
     """Circuits, changeover constraints and the changeover-minutes parts."""
     result = ChangeoverModel([], [])
@@ -172,7 +189,15 @@ def add_changeovers(
                 present[t] = None
         if present:
             _add_machine(
-                model, problem, task_vars, m, present, sequences, result, horizon
+                model,
+                problem,
+                task_vars,
+                m,
+                present,
+                sequences,
+                result,
+                horizon,
+                _pinned_neighbours(pinned or {}, m),
             )
     return result
 
@@ -186,6 +211,7 @@ def _add_machine(
     sequences: _Sequences,
     result: ChangeoverModel,
     horizon: int,
+    neighbours: dict[int, int | None],
 ) -> None:
     machine = problem.machines[m]
     assert machine.changeovers is not None
@@ -254,6 +280,8 @@ def _add_machine(
         for u in nodes:
             if u == t:
                 continue
+            if t in neighbours and u in neighbours and neighbours[t] != u:
+                continue  # two pinned tasks with a pinned one between them
             follow = model.new_bool_var(f"m{m}_{t}to{u}")
             arcs.append((node[t], node[u], follow))
             hint = partial(sequences.follows, machine=m, t=t, u=u)

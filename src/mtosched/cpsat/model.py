@@ -29,7 +29,12 @@ class ScheduleModel:
     """
 
     def __init__(
-        self, problem: Problem, windows: Windows, *, guard_deadlines: bool = False
+        self,
+        problem: Problem,
+        windows: Windows,
+        *,
+        guard_deadlines: bool = False,
+        pinned: dict[int, Placement] | None = None,
     ) -> None:
         self.problem = problem
         self.windows = windows
@@ -42,10 +47,11 @@ class ScheduleModel:
         self._guarded = guard_deadlines
         self._term_cache: dict[ObjectiveTerm, LinearExpr] = {}
         self._aux_hints: list[tuple[cp_model.IntVar, HintRule]] = []
+        self._pinned = pinned or {}
         self._add_tasks(use_deadline_domains=not guard_deadlines)
         self._add_machine_capacity()
         self._changeovers = add_changeovers(
-            self.model, problem, self.vars, windows.horizon
+            self.model, problem, self.vars, windows.horizon, self._pinned
         )
         self._aux_hints.extend(self._changeovers.hints)
         self._add_resource_capacity()
@@ -67,6 +73,7 @@ class ScheduleModel:
                     t,
                     use_deadline_domains=use_deadline_domains,
                     machine_intervals=self.intervals,
+                    pinned=self._pinned.get(t),
                 )
             )
 

@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 
 from mtosched.cpsat.bounds import Windows, compute_windows
 from mtosched.cpsat.diagnose import explain_infeasibility, impossible_deadlines
+from mtosched.cpsat.lns import improve
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.evaluate import evaluate
@@ -30,6 +31,10 @@ StageStatus = Literal["optimal", "feasible", "unknown"]
 
 #: Share of the remaining time given to a stage that has later stages after it.
 _EARLY_STAGE_SHARE = 0.7
+#: From this many operations to place, a stage runs neighbourhood search too,
+#: after the full model has had this share of the stage's time.
+LNS_MIN_TASKS = 500
+_FULL_MODEL_SHARE = 0.4
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +161,8 @@ class _Search:
     ) -> None:
         self.problem, self.params, self.sm, self.began = problem, params, sm, began
         self.best: Solution | None = None
+        # earlier lexicographic terms and the values they must keep
+        self.settled: list[tuple[ObjectiveTerm, int]] = []
 
     def stage(
         self,
@@ -173,15 +180,17 @@ class _Search:
             sm.model.clear_objective()  # type: ignore[no-untyped-call]
         else:
             sm.model.minimize(expression)
-        solver = _solver(params, budget)
+        stage_began = time.monotonic()
+        # On large plants the full model gets part of the time; neighbourhood
+        # search around its result gets the rest (see lns.py).
+        large = expression is not None and len(problem.free_tasks) >= LNS_MIN_TASKS
+        solver = _solver(params, budget * _FULL_MODEL_SHARE if large else budget)
         progress = params.progress
         if progress is not None:
             solver.best_bound_callback = lambda bound: progress(
                 SolveProgress(label, None, bound, time.monotonic() - self.began)
             )
-        stage_began = time.monotonic()
         status = solver.solve(sm.model, _Progress(params, label, self.began))
-        seconds = time.monotonic() - stage_began
         stage_term: ObjectiveTerm = term or problem.objective[0]
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.best = sm.extract(solver)
@@ -196,9 +205,13 @@ class _Search:
                 if status == cp_model.OPTIMAL or expression is None
                 else "feasible"
             )
+            if large and finished != "optimal" and term is not None:
+                value = self._polish(term, windows, stage_began + budget)
             if expression is not None:
                 sm.model.add(expression <= value)
+                self.settled.append((stage_term, value))
             sm.add_hint(self.best)
+            seconds = time.monotonic() - stage_began
             return StageResult(stage_term, finished, value, bound, seconds)
         if status == cp_model.INFEASIBLE:
             if self.best is not None:
@@ -221,7 +234,29 @@ class _Search:
                 )
             self.best = heuristic
         value = evaluate(problem, self.best).terms[stage_term]
+        unknown: StageStatus = "unknown"
+        if large and term is not None:
+            improved = self._polish(term, windows, stage_began + budget)
+            unknown = "feasible" if improved < value else "unknown"
+            value = improved
         if expression is not None:
             sm.model.add(expression <= value)
+            self.settled.append((stage_term, value))
         sm.add_hint(self.best)
-        return StageResult(stage_term, "unknown", value, None, seconds)
+        seconds = time.monotonic() - stage_began
+        return StageResult(stage_term, unknown, value, None, seconds)
+
+    def _polish(self, term: ObjectiveTerm, windows: Windows, until: float) -> int:
+        """Neighbourhood search on the best schedule; returns the term's value."""
+        assert self.best is not None
+        self.best = improve(
+            self.problem,
+            windows,
+            self.best,
+            term,
+            self.settled,
+            self.params,
+            until=until,
+            began=self.began,
+        )
+        return evaluate(self.problem, self.best).terms[term]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from mtosched.cpsat.bounds import Windows
-from mtosched.problem.model import Mode, Problem, Task
+from mtosched.problem.model import Mode, Placement, Problem, Task
 
 #: (elapsed minutes, start ranges [a, b]) per start group
 Groups = list[tuple[int, list[tuple[int, int]]]]
@@ -72,8 +72,14 @@ def add_task(
     *,
     use_deadline_domains: bool,
     machine_intervals: dict[int, list[cp_model.IntervalVar]],
+    pinned: Placement | None = None,
 ) -> TaskVars:
-    """Create the variables of task `t` and register its machine intervals."""
+    """Create the variables of task `t` and register its machine intervals.
+
+    A `pinned` task keeps that placement (large-neighbourhood search frees
+    a few tasks and pins the rest); it stays a variable so that every other
+    constraint is posted the same way.
+    """
     task = problem.tasks[t]
     name = f"t{t}"
     if task.fixed is not None:
@@ -97,9 +103,15 @@ def add_task(
     deadline = problem.orders[task.order].deadline
     if use_deadline_domains and deadline is not None:
         end_limit = min(end_limit, deadline - windows.tail[t])
+    modes = task.modes
+    latest = end_limit
+    if pinned is not None:
+        modes = tuple(m for m in task.modes if m.machine == pinned.machine)
+        earliest, latest = pinned.start, pinned.start + min(m.duration for m in modes)
+        end_limit = max(end_limit, pinned.end)
     options: list[tuple[Mode, Groups]] = []
-    for mode in task.modes:
-        groups = mode_groups(problem, task, mode, earliest, end_limit - mode.duration)
+    for mode in modes:
+        groups = mode_groups(problem, task, mode, earliest, latest - mode.duration)
         groups = [(e, r) for e, r in groups if r]
         if groups:
             options.append((mode, groups))
