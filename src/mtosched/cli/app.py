@@ -23,6 +23,7 @@ from mtosched import __version__
 from mtosched.api import check as check_schedule
 from mtosched.api import read_schedule, solve
 from mtosched.cli.importing import import_command
+from mtosched.cli.options import parse_instant
 from mtosched.cli.render import (
     issues_json,
     render_check,
@@ -127,17 +128,6 @@ def _report_input(issues: list[Issue], fmt: Format) -> None:
     render_issues(stderr, issues, "Invalid input")
 
 
-def _parse_now(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"'{value}' is not an ISO 8601 instant (e.g. 2026-11-30T06:00:00Z)"
-        ) from None
-
-
 def _localized(now: datetime | None, scenario: Scenario) -> datetime | None:
     from zoneinfo import ZoneInfo
 
@@ -218,7 +208,7 @@ def schedule(
                 f"(use {', '.join(sorted(FORMATS))}, or '-')",
                 param_hint="-o",
             )
-    moment = _parse_now(now)
+    moment = parse_instant(now, "--now")
 
     def body() -> int:
         scenario = load_scenario(*files)
@@ -298,7 +288,7 @@ def validate(
       mtosched validate plant.json orders.json
 
     """
-    moment = _parse_now(now)
+    moment = parse_instant(now, "--now")
 
     def body() -> int:
         scenario = load_scenario(*files)
@@ -340,7 +330,7 @@ def check_command(
       mtosched check plant.json orders.json --schedule plan.json
 
     """
-    moment = _parse_now(now)
+    moment = parse_instant(now, "--now")
 
     def body() -> int:
         scenario = load_scenario(*files)

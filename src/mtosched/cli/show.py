@@ -21,6 +21,7 @@ from rich.text import Text
 
 from mtosched.api import read_schedule
 from mtosched.cli.gantt import Window, gantt_lines
+from mtosched.cli.options import parse_instant
 from mtosched.cli.render import render_schedule
 from mtosched.errors import InputError, Issue
 from mtosched.export.timeline import (
@@ -83,7 +84,7 @@ def show(
     # Imported here: app.py registers this command, so it imports us first.
     from mtosched.cli.app import EXIT_OK, EXIT_USAGE, Format, _run, stderr
 
-    first, last = _instant(begin, "--from"), _instant(end, "--to")
+    first, last = parse_instant(begin, "--from"), parse_instant(end, "--to")
     if (first or last) and not (gantt or machine or order):
         raise typer.BadParameter(
             "a window only narrows --gantt, --machine or --order", param_hint="--from"
@@ -131,18 +132,6 @@ def _gantt(
     )
     for line in lines:
         console.print(line, no_wrap=True, overflow="crop", crop=True)
-
-
-def _instant(value: str | None, option: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        raise typer.BadParameter(
-            f"'{value}' is not an ISO 8601 instant (e.g. 2026-12-01T06:00)",
-            param_hint=option,
-        ) from None
 
 
 def _zone(plan: Schedule, file: str) -> ZoneInfo:
