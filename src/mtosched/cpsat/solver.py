@@ -90,6 +90,8 @@ def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
 def solve_problem(problem: Problem, params: SolveParams) -> SolveOutcome:
     """Solve lexicographically; raise when infeasible or nothing is found."""
     began = time.monotonic()
+    # Deadlines no routing can meet fail fast, before the dispatch portfolio;
+    # windows are recomputed (cheaply) once its schedule caps the horizon.
     windows = compute_windows(problem)
     reasons = impossible_deadlines(problem, windows)
     if reasons:
@@ -207,12 +209,9 @@ class _Search:
             )
             if large and finished != "optimal" and term is not None:
                 value = self._polish(term, windows, stage_began + budget)
-            if expression is not None:
-                sm.model.add(expression <= value)
-                self.settled.append((stage_term, value))
-            sm.add_hint(self.best)
-            seconds = time.monotonic() - stage_began
-            return StageResult(stage_term, finished, value, bound, seconds)
+            return self._settle(
+                expression, stage_term, finished, value, bound, stage_began
+            )
         if status == cp_model.INFEASIBLE:
             if self.best is not None:
                 raise RuntimeError(f"stage '{label}' infeasible after a feasible one")
@@ -239,12 +238,25 @@ class _Search:
             improved = self._polish(term, windows, stage_began + budget)
             unknown = "feasible" if improved < value else "unknown"
             value = improved
+        return self._settle(expression, stage_term, unknown, value, None, stage_began)
+
+    def _settle(
+        self,
+        expression: cp_model.LinearExprT | None,
+        term: ObjectiveTerm,
+        status: StageStatus,
+        value: int,
+        bound: int | None,
+        stage_began: float,
+    ) -> StageResult:
+        """Keep the stage's value for later stages and hint its schedule."""
+        assert self.best is not None
         if expression is not None:
-            sm.model.add(expression <= value)
-            self.settled.append((stage_term, value))
-        sm.add_hint(self.best)
+            self.sm.model.add(expression <= value)
+            self.settled.append((term, value))
+        self.sm.add_hint(self.best)
         seconds = time.monotonic() - stage_began
-        return StageResult(stage_term, unknown, value, None, seconds)
+        return StageResult(term, status, value, bound, seconds)
 
     def _polish(self, term: ObjectiveTerm, windows: Windows, until: float) -> int:
         """Neighbourhood search on the best schedule; returns the term's value."""
