@@ -18,7 +18,7 @@ import tempfile
 from datetime import datetime, timedelta
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -38,19 +38,11 @@ from mtosched import (
     solve,
 )
 from mtosched.export.json_writer import schedule_json
+from mtosched.scenario.models import ObjectiveTerm
 from mtosched.scenario.references import check_references
 from test_brute_force import assert_compiled_alike, read_instance
 
-TERMS = (
-    "weighted_tardiness",
-    "max_lateness",
-    "late_orders",
-    "earliness",
-    "flow_time",
-    "makespan",
-    "changeover_minutes",
-    "stability",
-)
+TERMS = get_args(ObjectiveTerm)
 #: Terms that are never a constant in the CP-SAT model. Every drawn objective
 #: contains one. An objective made only of terms that can be constants
 #: (weighted tardiness with far due dates, changeovers, stability) once hit a

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, get_args
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -41,6 +41,7 @@ from mtosched import (
     solve,
 )
 from mtosched.dispatch import dispatch
+from mtosched.scenario.models import ObjectiveTerm
 from mtosched.scenario.references import check_references
 from support import assert_checked
 from test_brute_force import read_instance
@@ -53,16 +54,7 @@ from test_brute_force_shopfloor import (
     routing_of,
 )
 
-TERMS = (
-    "weighted_tardiness",
-    "max_lateness",
-    "late_orders",
-    "earliness",
-    "flow_time",
-    "makespan",
-    "changeover_minutes",
-    "stability",
-)
+TERMS = get_args(ObjectiveTerm)
 ZONES = ("UTC", "Europe/London", "Europe/London", "America/New_York", "Asia/Kolkata")
 #: Near the 2026 changes: London on 29 March and 25 October, New York on
 #: 8 March and 1 November (a drawn offset of up to 12 hours is added).
