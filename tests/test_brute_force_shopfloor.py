@@ -479,8 +479,11 @@ def brute_force(problem: Problem) -> Optima:
 
 def instant(rng: random.Random, start: datetime, minute: int, zone: str) -> str:
     """`minute` after start, written in UTC, with an offset, or naive local."""
-    moment = start + timedelta(minutes=minute)
-    style = rng.randrange(3)
+    return written(start + timedelta(minutes=minute), zone, rng.randrange(3))
+
+
+def written(moment: datetime, zone: str, style: int) -> str:
+    """An instant as a file may write it: 0 UTC 'Z', 1 with offset, 2 naive."""
     if style == 0:
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     local = moment.astimezone(ZoneInfo(zone))

@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, get_args
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -52,6 +51,7 @@ from test_brute_force_shopfloor import (
     longest_run,
     mode_minutes,
     routing_of,
+    written,
 )
 
 TERMS = get_args(ObjectiveTerm)
@@ -102,15 +102,7 @@ PROPERTIES = settings(
 
 def instant(draw: st.DrawFn, start: datetime, minute: int, zone: str) -> str:
     """`minute` after start in UTC, with the zone's offset, or naive local."""
-    moment = start + timedelta(minutes=minute)
-    style = draw(st.integers(0, 2))
-    if style == 0:
-        return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-    local = moment.astimezone(ZoneInfo(zone))
-    naive = local.replace(tzinfo=None)
-    if style == 1 or naive.replace(tzinfo=ZoneInfo(zone)) != moment:
-        return local.isoformat()  # an offset (always, for an ambiguous time)
-    return naive.isoformat()
+    return written(start + timedelta(minutes=minute), zone, draw(st.integers(0, 2)))
 
 
 @st.composite
