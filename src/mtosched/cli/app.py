@@ -22,6 +22,7 @@ from rich.console import Console
 from mtosched import __version__
 from mtosched.api import check as check_schedule
 from mtosched.api import read_schedule, solve
+from mtosched.cli.diffing import diff_command
 from mtosched.cli.importing import import_command
 from mtosched.cli.options import parse_instant
 from mtosched.cli.render import (
@@ -360,6 +361,7 @@ def check_command(
 
 app.command("show")(show)
 app.command("import")(import_command)
+app.command("diff")(diff_command)
 
 
 @app.command()
