@@ -18,6 +18,7 @@ from mtosched.check import check as check_solution
 from mtosched.errors import InputError, Issue
 from mtosched.params import SolveParams
 from mtosched.problem import Problem, build_problem
+from mtosched.problem.previous import PlannedOperation, PreviousPlan
 from mtosched.scenario import Scenario
 from mtosched.scenario.loading import validation_issues
 from mtosched.schedule import (
@@ -36,12 +37,15 @@ def solve(
     params: SolveParams | None = None,
     *,
     now: datetime | None = None,
+    previous: PreviousPlan | None = None,
 ) -> Schedule:
     """Schedule a scenario (or a compiled problem) and return the best plan.
 
-    Raises `InputError` for unusable input, `InfeasibleError` when no plan
-    meets the hard constraints and `NoScheduleFoundError` when none was found
-    within the time limit.
+    `previous` (see `previous_plan`) reschedules against last night's plan:
+    frozen work keeps its place, the plan warm-starts the search and the
+    `stability` term counts what moved. Raises `InputError` for unusable
+    input, `InfeasibleError` when no plan meets the hard constraints and
+    `NoScheduleFoundError` when none was found within the time limit.
     """
     # Imported here: OR-Tools takes most of a second to load, and `validate`
     # and `check` must stay quick in CI loops over many files.
@@ -49,7 +53,9 @@ def solve(
 
     params = params or SolveParams()
     problem = (
-        scenario if isinstance(scenario, Problem) else build_problem(scenario, now=now)
+        scenario
+        if isinstance(scenario, Problem)
+        else build_problem(scenario, now=now, previous=previous)
     )
     outcome = solve_problem(problem, params)
     report = check_solution(problem, outcome.solution)
@@ -88,14 +94,22 @@ def solve(
     )
 
 
-def check(problem: Problem | Scenario, solution: Solution | Schedule) -> CheckReport:
+def check(
+    problem: Problem | Scenario,
+    solution: Solution | Schedule,
+    *,
+    now: datetime | None = None,
+    previous: PreviousPlan | None = None,
+) -> CheckReport:
     """Verify a solution or a schedule independently of the solver.
 
     For a `Schedule` the reported objective values and KPIs are recomputed
-    and compared too, so a hand-edited or stale file is caught.
+    and compared too, so a hand-edited or stale file is caught. For a
+    scenario, `now` and `previous` compile it as `solve` did: with a
+    previous plan, frozen work must not have moved.
     """
     if isinstance(problem, Scenario):
-        problem = build_problem(problem)
+        problem = build_problem(problem, now=now, previous=previous)
     if isinstance(solution, Solution):
         return check_solution(problem, solution)
     mapped, mismatches = solution_from_schedule(problem, solution)
@@ -117,6 +131,37 @@ def check(problem: Problem | Scenario, solution: Solution | Schedule) -> CheckRe
                 f"schedule gives {kpis.late_orders}"
             )
     return CheckReport(report.violations + tuple(claims), report.evaluation)
+
+
+def previous_plan(
+    schedule: Schedule | str | Path,
+    *,
+    freeze_hours: float | None = None,
+    stability_tolerance: int = 0,
+    add_stability: bool = True,
+    source: str | None = None,
+) -> PreviousPlan:
+    """Last night's schedule (or its file) as the reference for tonight.
+
+    `freeze_hours` keeps what it started before now + that many hours on
+    its machine and start; `stability_tolerance` is how far (minutes) a
+    start may shift and still count as unmoved; `add_stability` puts the
+    `stability` term after `weighted_tardiness` when the objective lacks it.
+    """
+    if not isinstance(schedule, Schedule):
+        source = source or str(schedule)
+        schedule = read_schedule(schedule)
+    operations = {
+        (op.order, op.operation): PlannedOperation(op.machine, op.start)
+        for op in schedule.operations
+    }
+    return PreviousPlan(
+        source=source or schedule.scenario or "previous schedule",
+        operations=operations,
+        freeze_hours=freeze_hours,
+        stability_tolerance=stability_tolerance,
+        add_stability=add_stability,
+    )
 
 
 def read_schedule(path: str | Path) -> Schedule:

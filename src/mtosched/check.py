@@ -46,13 +46,16 @@ def _task_violations(problem: Problem, solution: Solution) -> list[str]:
         machine = problem.machines[place.machine].id
         if task.fixed is not None:
             if place != task.fixed:
-                found.append(f"{name}: a running operation was moved")
-            continue
-        mode = next((m for m in task.modes if m.machine == place.machine), None)
-        if mode is None:
-            found.append(f"{name}: machine {machine} is not eligible")
-            continue
-        found.extend(_duration_violations(problem, t, mode, place, name, machine))
+                kind = "frozen" if task.frozen else "running"
+                found.append(f"{name}: a {kind} operation was moved")
+            if not task.frozen:
+                continue
+        else:
+            mode = next((m for m in task.modes if m.machine == place.machine), None)
+            if mode is None:
+                found.append(f"{name}: machine {machine} is not eligible")
+                continue
+            found.extend(_duration_violations(problem, t, mode, place, name, machine))
         if place.start < 0:
             found.append(f"{name}: starts {-place.start} min before the planning start")
         if place.start < task.release:
@@ -137,8 +140,7 @@ def _material_violations(problem: Problem, solution: Solution) -> list[str]:
         events: list[tuple[int, int, int]] = [(at, 0, q) for at, q in material.supply]
         demand = 0
         for t, task in enumerate(problem.tasks):
-            if task.fixed is not None:
-                continue  # rule 11: running work took its material before start
+            # running work has nothing here: it took its material (rule 11)
             for used, quantity in task.consumes:
                 if used == k:
                     events.append((solution.placements[t].start, 1, -quantity))

@@ -3,16 +3,26 @@
 It gives the first schedule in milliseconds, the solver's hint, and the
 fallback when CP-SAT finds nothing better in time. It respects calendars,
 crews and stock; deadlines and maximum waits are not guaranteed, so callers
-check the result before relying on it. It does not import OR-Tools.
+check the result before relying on it. Given a previous plan to follow, it
+replays that plan first and fits new work around it (the warm start of the
+nightly loop). It does not import OR-Tools.
 """
 
 from __future__ import annotations
 
 import bisect
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
-from mtosched.problem.model import MaterialInfo, Mode, Placement, Problem, Task
+from mtosched.problem.model import (
+    MaterialInfo,
+    Mode,
+    Placement,
+    PlannedSlot,
+    Problem,
+    Task,
+)
 from mtosched.solution import Solution
 
 
@@ -148,21 +158,37 @@ def earliest_due_date(problem: Problem) -> OrderKey:
     return lambda j: float(problem.orders[j].due)
 
 
-def dispatch(problem: Problem, urgency: OrderKey | None = None) -> Solution:
+@dataclass(frozen=True)
+class Guide:
+    """A previous plan to follow: its machines, its order and maybe its starts.
+
+    Planned tasks go first, in planned-start order, on their planned machine
+    (when still eligible); with `keep_starts` none starts before its planned
+    start, so an unchanged plan is reproduced exactly. Other tasks follow by
+    urgency, into the gaps.
+    """
+
+    slots: Mapping[int, PlannedSlot]
+    keep_starts: bool
+
+
+def dispatch(
+    problem: Problem, urgency: OrderKey | None = None, guide: Guide | None = None
+) -> Solution:
     """Place every task greedily: most urgent order first, earliest finish.
 
     `urgency` ranks orders (default: earliest due date, then priority);
     each task goes to the machine where it ends first, into the earliest
-    gap that fits.
+    gap that fits. A `guide` puts a previous plan's tasks first.
     """
     rank = urgency or earliest_due_date(problem)
+    slots = guide.slots if guide is not None else {}
     timelines = [_Timeline() for _ in problem.machines]
     pools = [_Pool(r.capacity) for r in problem.resources]
     demand = [0] * len(problem.materials)
     for task in problem.tasks:
-        if task.fixed is None:
-            for material, quantity in task.consumes:
-                demand[material] += quantity
+        for material, quantity in task.consumes:  # none for running work
+            demand[material] += quantity
     stocks = [_Stock(m, demand[k]) for k, m in enumerate(problem.materials)]
     # machine -> (end of its last task, family it is set up for)
     setups = {
@@ -172,40 +198,52 @@ def dispatch(problem: Problem, urgency: OrderKey | None = None) -> Solution:
     }
     placements: list[Placement | None] = [None] * len(problem.tasks)
     waiting = [len(task.predecessors) for task in problem.tasks]
-    ready: list[tuple[float, int, int]] = []
+    ready: list[tuple[int, float, int, int]] = []
 
     task_order = [task.order for task in problem.tasks]
 
     def release(t: int) -> None:
         order = problem.orders[problem.tasks[t].order]
-        heapq.heappush(ready, (rank(task_order[t]), -order.priority, t))
+        if t in slots:
+            key = (0, float(slots[t].start), -order.priority, t)
+        else:
+            key = (1, rank(task_order[t]), -order.priority, t)
+        heapq.heappush(ready, key)
 
-    for t, task in enumerate(problem.tasks):
-        if task.fixed is not None:
-            placements[t] = task.fixed
-            timelines[task.fixed.machine].book(task.fixed.start, task.fixed.end)
-            if task.fixed.machine in setups:
-                setups[task.fixed.machine] = (task.fixed.end, task.family)
-            for resource, amount in task.uses:
-                pools[resource].bookings.append(
-                    (task.fixed.start, task.fixed.end, amount)
-                )
-            for s in problem.successors[t]:
-                waiting[s] -= 1
+    fixed = [t for t, task in enumerate(problem.tasks) if task.fixed is not None]
+    for t in sorted(fixed, key=lambda t: problem.tasks[t].fixed.start):  # type: ignore[union-attr]
+        task = problem.tasks[t]
+        assert task.fixed is not None
+        placements[t] = task.fixed
+        timelines[task.fixed.machine].book(task.fixed.start, task.fixed.end)
+        if task.fixed.machine in setups:
+            setups[task.fixed.machine] = (task.fixed.end, task.family)
+        for resource, amount in task.uses:
+            pools[resource].bookings.append((task.fixed.start, task.fixed.end, amount))
+        for material, quantity in task.consumes:
+            stocks[material].taken.append((task.fixed.start, quantity))
+        for s in problem.successors[t]:
+            waiting[s] -= 1
     for t, task in enumerate(problem.tasks):
         if task.fixed is None and waiting[t] == 0:
             release(t)
 
     while ready:
-        _, _, t = heapq.heappop(ready)
+        *_, t = heapq.heappop(ready)
         task = problem.tasks[t]
         earliest = task.release
         for p in task.predecessors:
             done = placements[p]
             assert done is not None
             earliest = max(earliest, done.end + task.min_wait)
+        modes = task.modes
+        if t in slots:
+            planned = [m for m in task.modes if m.machine == slots[t].machine]
+            modes = tuple(planned) or modes
+            if guide is not None and guide.keep_starts:
+                earliest = max(earliest, slots[t].start)
         best: Placement | None = None
-        for mode in task.modes:
+        for mode in modes:
             candidate = _place(
                 problem, task, mode, earliest, timelines, pools, stocks, setups
             )

@@ -69,9 +69,30 @@ def objective_terms(
         ),
         "makespan": max(ends, default=0),
         "changeover_minutes": sum(c.minutes for c in changeovers(problem, solution)),
-        # No previous schedule is read in this version: nothing can move.
-        "stability": 0,
+        "stability": stability(problem, solution),
     }
+
+
+def moved_tasks(problem: Problem, solution: Solution) -> list[int]:
+    """Tasks placed away from the previous plan (none without one)."""
+    baseline = problem.baseline
+    if baseline is None:
+        return []
+    return [
+        t
+        for t in baseline.planned
+        if baseline.moved(
+            t, solution.placements[t].machine, solution.placements[t].start
+        )
+    ]
+
+
+def stability(problem: Problem, solution: Solution) -> int:
+    """Σ weight of the tasks moved against the previous plan."""
+    baseline = problem.baseline
+    if baseline is None:
+        return 0
+    return sum(baseline.weights[t] for t in moved_tasks(problem, solution))
 
 
 def machine_utilization(problem: Problem, solution: Solution) -> dict[str, float]:

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 
 from mtosched.check import check
-from mtosched.dispatch import OrderKey, dispatch, earliest_due_date
+from mtosched.dispatch import Guide, OrderKey, dispatch, earliest_due_date
 from mtosched.evaluate import evaluate
 from mtosched.problem.model import Problem
 from mtosched.solution import Solution
@@ -71,9 +71,9 @@ def best_dispatch(problem: Problem, *, seed: int) -> DispatchResult:
     best: tuple[tuple[int, ...], Solution, bool, str] | None = None
     tried = 0
 
-    def consider(name: str, urgency: OrderKey) -> None:
+    def consider(name: str, urgency: OrderKey, guide: Guide | None = None) -> None:
         nonlocal best, tried
-        solution = dispatch(problem, urgency)
+        solution = dispatch(problem, urgency, guide)
         tried += 1
         feasible = check(problem, solution).ok
         terms = evaluate(problem, solution).terms
@@ -81,6 +81,12 @@ def best_dispatch(problem: Problem, *, seed: int) -> DispatchResult:
         if best is None or score < best[0]:
             best = (score, solution, feasible, name)
 
+    if problem.baseline is not None:
+        # the warm start: last night's plan as it stands, then compressed
+        slots = problem.baseline.planned
+        due_date = earliest_due_date(problem)
+        consider("previous plan", due_date, Guide(slots, keep_starts=True))
+        consider("previous sequence", due_date, Guide(slots, keep_starts=False))
     for name, rule in _rules(problem):
         consider(name, rule)
     orders = problem.orders

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mtosched.evaluate import Evaluation
+from mtosched.evaluate import Evaluation, moved_tasks
 from mtosched.problem.model import Placement, Problem
 from mtosched.scenario.models import Instant, ObjectiveTerm
 from mtosched.sequences import changeovers
@@ -49,6 +49,9 @@ class ScheduledOperation(_Output):
     start: Instant
     end: Instant
     running: bool = Field(default=False, description="Already running at start.")
+    frozen: bool = Field(
+        default=False, description="Kept from the previous plan's frozen horizon."
+    )
 
 
 class ClosedPeriod(_Output):
@@ -112,6 +115,24 @@ class SolverInfo(_Output):
     dispatch_objective: dict[ObjectiveTerm, int] = {}
 
 
+class PreviousInfo(_Output):
+    """How this plan relates to the previous one it was rescheduled from."""
+
+    source: str = Field(description="The previous schedule (file name).")
+    freeze_until: Instant | None = Field(
+        default=None, description="End of the frozen horizon; none when not frozen."
+    )
+    stability_tolerance_minutes: int = 0
+    planned_operations: int = Field(
+        description="Operations of the previous plan still to place tonight."
+    )
+    frozen_operations: int
+    moved_operations: int = Field(
+        description="Planned operations on another machine or moved beyond tolerance."
+    )
+    notes: list[str] = []
+
+
 class Schedule(_Output):
     """A machine schedule with its objective values, bounds and KPIs."""
 
@@ -126,6 +147,7 @@ class Schedule(_Output):
     orders: list[ScheduledOrder]
     operations: list[ScheduledOperation]
     kpis: Kpis
+    previous: PreviousInfo | None = None
 
     @property
     def late_orders(self) -> list[ScheduledOrder]:
@@ -212,7 +234,8 @@ def build_schedule(
             setup_start=instant(setups[t]) if t in setups else None,
             start=instant(place.start),
             end=instant(place.end),
-            running=problem.tasks[t].fixed is not None,
+            running=problem.tasks[t].running,
+            frozen=problem.tasks[t].frozen,
         )
         for t, place in indexed
     ]
@@ -236,6 +259,26 @@ def build_schedule(
         orders=orders,
         operations=operations,
         kpis=kpis_of(problem, evaluation),
+        previous=_previous_info(problem, solution),
+    )
+
+
+def _previous_info(problem: Problem, solution: Solution) -> PreviousInfo | None:
+    baseline = problem.baseline
+    if baseline is None:
+        return None
+    return PreviousInfo(
+        source=baseline.source,
+        freeze_until=(
+            problem.instant(baseline.freeze_until)
+            if baseline.freeze_until is not None
+            else None
+        ),
+        stability_tolerance_minutes=baseline.tolerance,
+        planned_operations=len(baseline.planned),
+        frozen_operations=sum(1 for task in problem.tasks if task.frozen),
+        moved_operations=len(moved_tasks(problem, solution)),
+        notes=list(baseline.notes),
     )
 
 

@@ -104,8 +104,7 @@ class ScheduleModel:
             times: list[LinearExpr] = []
             changes: list[int] = []
             for t, task in enumerate(self.problem.tasks):
-                if task.fixed is not None:
-                    continue  # running work took its material before start
+                # running work has none: it took its material before start
                 for used, quantity in task.consumes:
                     if used == k:
                         times.append(self.vars[t].start)
@@ -125,8 +124,8 @@ class ScheduleModel:
 
     def _add_precedences(self) -> None:
         for t, task in enumerate(self.problem.tasks):
-            if task.fixed is not None or not task.predecessors:
-                continue
+            if not task.predecessors:
+                continue  # running work among them: its past is history
             start = self.vars[t].start
             ends = [self.vars[p].end for p in task.predecessors]
             for end in ends:
@@ -239,8 +238,40 @@ class ScheduleModel:
             return makespan
         if term == "changeover_minutes":
             return sum(self._changeovers.minutes, start=0)
-        # stability: no previous schedule is read in this version.
-        return 0
+        return self._stability()
+
+    def _stability(self) -> LinearExpr:
+        """Sum of weight * moved, where staying means same machine, start in tolerance.
+
+        Only the direction stay ⇒ in place is posted: minimizing pushes every
+        `stay` that can be true to true, and a bound on the sum stays exact.
+        """
+        baseline = self.problem.baseline
+        if baseline is None:
+            return 0
+        parts: list[LinearExpr] = []
+        for t, slot in sorted(baseline.planned.items()):
+            weight = baseline.weights[t]
+            task_vars = self.vars[t]
+            machines = set(task_vars.presence)
+            if task_vars.machine is not None:
+                machines.add(task_vars.machine)
+            if slot.machine not in machines:
+                parts.append(weight)  # its machine can no longer run it
+                continue
+            stay = self.model.new_bool_var(f"stay{t}")
+            if slot.machine in task_vars.presence:
+                self.model.add_implication(stay, task_vars.presence[slot.machine])
+            start = task_vars.start
+            self.model.add(start >= slot.start - baseline.tolerance).only_enforce_if(
+                stay
+            )
+            self.model.add(start <= slot.start + baseline.tolerance).only_enforce_if(
+                stay
+            )
+            self._hint(stay, _HintRule("stay", t))
+            parts.append(weight - weight * stay)
+        return sum(parts, start=0)
 
     # --- hints and solutions ---------------------------------------------
 
@@ -293,9 +324,14 @@ class _HintRule:
     """How to compute an auxiliary variable's value from placements."""
 
     kind: str
-    order: int
+    #: the order, or for "stay" the task, the variable belongs to
+    index: int
 
     def value(self, problem: Problem, solution: Solution) -> int:
+        if self.kind == "stay":
+            place, baseline = solution.placements[self.index], problem.baseline
+            assert baseline is not None
+            return int(not baseline.moved(self.index, place.machine, place.start))
         if self.kind == "makespan":
             return max(p.end for p in solution.placements)
         if self.kind == "max_lateness":
@@ -303,8 +339,8 @@ class _HintRule:
                 solution.completion(problem, j) - o.due
                 for j, o in enumerate(problem.orders)
             )
-        completion = solution.completion(problem, self.order)
-        due = problem.orders[self.order].due
+        completion = solution.completion(problem, self.index)
+        due = problem.orders[self.index].due
         if self.kind == "tardiness":
             return max(0, completion - due)
         if self.kind == "earliness":

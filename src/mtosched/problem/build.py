@@ -15,14 +15,17 @@ from zoneinfo import ZoneInfo
 
 from mtosched.errors import InfeasibleError, InputError, Issue
 from mtosched.problem.model import (
+    Baseline,
     ChangeoverMatrix,
     MachineInfo,
     Mode,
     OrderInfo,
     Placement,
+    PlannedSlot,
     Problem,
     Task,
 )
+from mtosched.problem.previous import PreviousPlan, stability_weight
 from mtosched.problem.timing import attach_working_time
 from mtosched.scenario.models import Machine, Operation, Order, Scenario
 from mtosched.scenario.provenance import Origin
@@ -46,8 +49,11 @@ def processing_minutes(op: Operation, machine: Machine, quantity: int) -> int:
 
 
 class _Compiler:
-    def __init__(self, scenario: Scenario, start: datetime) -> None:
+    def __init__(
+        self, scenario: Scenario, start: datetime, previous: PreviousPlan | None
+    ) -> None:
         self.scenario = scenario
+        self.previous = previous
         self.zone = scenario_zone(scenario) or ZoneInfo("UTC")
         # UTC, so that differences are elapsed minutes even across DST changes
         self.start = floor_minute(localize(start, self.zone)).astimezone(UTC)
@@ -61,6 +67,11 @@ class _Compiler:
         self.orders: list[OrderInfo] = []
         self.task_index: dict[tuple[str, str], int] = {}
         self.running_origin: dict[int, Origin] = {}
+        self.planned: dict[int, PlannedSlot] = {}
+        self.notes: list[str] = []
+        self.freeze_until: int | None = None
+        if previous is not None and previous.freeze_hours is not None:
+            self.freeze_until = round(previous.freeze_hours * 60)
 
     def minutes(self, moment: datetime) -> int:
         delta = floor_minute(localize(moment, self.zone)).astimezone(UTC) - self.start
@@ -99,8 +110,17 @@ class _Compiler:
             preds = [p for p in preds if p not in done]
             modes = self.modes(op, order, routing_origin.child(f"[{k}]"))
             fixed = self.running(op, order, modes, origin)
+            consumes = tuple(
+                (self.material_ids[m], per_unit * order.quantity)
+                for m, per_unit in (op.consumes or {}).items()
+            )
+            frozen = False
             if fixed is not None:
                 preds = []  # already started: what came before is history
+                consumes = ()  # rule 11: its material was taken before start
+            else:
+                modes, fixed = self.follow_plan(order.id, op.id, modes, local[op.id])
+                frozen = fixed is not None
             has_wait = bool(preds)
             task = Task(
                 order=order_index,
@@ -117,10 +137,8 @@ class _Compiler:
                     (self.resource_ids[r], amount)
                     for r, amount in (op.uses or {}).items()
                 ),
-                consumes=tuple(
-                    (self.material_ids[m], per_unit * order.quantity)
-                    for m, per_unit in (op.consumes or {}).items()
-                ),
+                consumes=consumes,
+                frozen=frozen,
             )
             if fixed is not None:
                 self.running_origin[len(self.tasks)] = origin.child(f"progress.{op.id}")
@@ -139,6 +157,41 @@ class _Compiler:
                 tasks=tuple(range(first_task, len(self.tasks))),
             )
         )
+
+    def follow_plan(
+        self, order_id: str, op_id: str, modes: tuple[Mode, ...], task: int
+    ) -> tuple[tuple[Mode, ...], Placement | None]:
+        """Record the previous plan's slot; freeze it inside the frozen horizon.
+
+        Frozen work keeps machine and start (its end follows from the
+        calendar later). Frozen work the plan started before now, which the
+        floor reports neither done nor running, keeps only its machine.
+        """
+        if self.previous is None:
+            return modes, None
+        planned = self.previous.operations.get((order_id, op_id))
+        if planned is None:
+            return modes, None  # new work: nothing to stay close to
+        machine = self.machine_ids.get(planned.machine, -1)
+        start = self.minutes(planned.start)
+        self.planned[task] = PlannedSlot(machine, start)
+        if self.freeze_until is None or start >= self.freeze_until:
+            return modes, None
+        name = f"{order_id}/{op_id}"
+        mode = next((m for m in modes if m.machine == machine), None)
+        if mode is None:
+            self.notes.append(
+                f"{name}: not frozen, machine {planned.machine} can no longer run it"
+            )
+            return modes, None
+        if start < 0:
+            self.notes.append(
+                f"{name}: planned to start before now, but progress reports it "
+                f"neither done nor running; it stays on {planned.machine} and "
+                "starts as soon as it can"
+            )
+            return (mode,), None
+        return modes, Placement(machine, start, start + mode.duration)
 
     @staticmethod
     def resolve_predecessors(
@@ -238,13 +291,20 @@ class _Compiler:
         return Placement(machine, started, end)
 
 
-def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem:
+def build_problem(
+    scenario: Scenario,
+    *,
+    now: datetime | None = None,
+    previous: PreviousPlan | None = None,
+) -> Problem:
     """Compile a scenario (validated by `load_scenario`) into a `Problem`.
 
-    `now` overrides the scenario's `start`. Raises `InputError` for what only
+    `now` overrides the scenario's `start`; `previous` is last night's plan
+    (frozen horizon, stability reference). Raises `InputError` for what only
     shows once the start is known (a running operation started in the future)
     and `InfeasibleError` for what no schedule can satisfy (work that fits in
-    no working time, a material shortage, a crew too small).
+    no working time, a material shortage, a crew too small, frozen work that
+    cannot keep its place).
     """
     start = now or scenario.start
     if start is None:
@@ -257,7 +317,7 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
                 )
             ]
         )
-    compiler = _Compiler(scenario, start)
+    compiler = _Compiler(scenario, start, previous)
     for index, order in enumerate(scenario.orders):
         if order.status == "confirmed":
             compiler.compile_order(order, scenario.origin("orders", index))
@@ -286,8 +346,11 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
     compiler.check_running_overlaps()
     if compiler.issues:
         raise InputError(compiler.issues)
-    if timed.impossible:
-        raise InfeasibleError(timed.impossible)
+    impossible = timed.impossible + fixed_conflicts(
+        compiler.tasks, compiler.orders, [m.id for m in scenario.machines]
+    )
+    if impossible:
+        raise InfeasibleError(impossible)
     matrix_index = {c.id: i for i, c in enumerate(scenario.changeovers)}
     successors: list[list[int]] = [[] for _ in compiler.tasks]
     for t, task in enumerate(compiler.tasks):
@@ -310,7 +373,11 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
         ),
         orders=tuple(compiler.orders),
         tasks=tuple(compiler.tasks),
-        objective=scenario.objective_terms,
+        objective=(
+            previous.objective(scenario.objective_terms)
+            if previous is not None
+            else scenario.objective_terms
+        ),
         successors=tuple(tuple(s) for s in successors),
         task_index=compiler.task_index,
         calendars=tuple(timed.calendars),
@@ -319,4 +386,71 @@ def build_problem(scenario: Scenario, *, now: datetime | None = None) -> Problem
         changeovers=tuple(matrices),
         horizon=timed.horizon,
         longest_step=timed.longest_step,
+        baseline=_baseline(compiler, previous),
     )
+
+
+def _baseline(compiler: _Compiler, previous: PreviousPlan | None) -> Baseline | None:
+    if previous is None:
+        return None
+    planned = {
+        t: slot
+        for t, slot in compiler.planned.items()
+        if compiler.tasks[t].fixed is None
+    }
+    return Baseline(
+        source=previous.source,
+        planned=planned,
+        weights={t: stability_weight(slot.start) for t, slot in planned.items()},
+        tolerance=previous.stability_tolerance,
+        freeze_until=compiler.freeze_until,
+        notes=tuple(compiler.notes),
+    )
+
+
+def fixed_conflicts(
+    tasks: Sequence[Task], orders: Sequence[OrderInfo], machine_ids: Sequence[str]
+) -> list[str]:
+    """Frozen work that cannot keep its place whatever the solver does.
+
+    Two fixed placements overlapping on a machine, or frozen work starting
+    before a fixed predecessor ends; the reason names both operations.
+    """
+
+    def name(t: int) -> str:
+        return f"{orders[tasks[t].order].id}/{tasks[t].operation}"
+
+    reasons = []
+    by_machine: dict[int, list[int]] = {}
+    for t, task in enumerate(tasks):
+        if task.fixed is not None:
+            by_machine.setdefault(task.fixed.machine, []).append(t)
+    for machine, fixed in by_machine.items():
+        fixed.sort(key=lambda t: tasks[t].fixed.start)  # type: ignore[union-attr]
+        for before, after in pairwise(fixed):
+            first, second = tasks[before].fixed, tasks[after].fixed
+            assert first is not None and second is not None
+            if tasks[after].frozen and second.start < first.end:
+                reasons.append(
+                    f"frozen operation {name(after)} cannot keep its start on "
+                    f"{machine_ids[machine]}: {name(before)} occupies the machine "
+                    f"until {first.end - second.start} min after it; shorten the "
+                    "frozen horizon or report progress"
+                )
+    for t, task in enumerate(tasks):
+        if not task.frozen or task.fixed is None:
+            continue
+        if task.fixed.start < task.release:
+            reasons.append(
+                f"frozen operation {name(t)} cannot keep its start: its order is "
+                f"now released {task.release - task.fixed.start} min later"
+            )
+        for p in task.predecessors:
+            pred = tasks[p].fixed
+            if pred is not None and pred.end + task.min_wait > task.fixed.start:
+                late = pred.end + task.min_wait - task.fixed.start
+                reasons.append(
+                    f"frozen operation {name(t)} cannot keep its start: its "
+                    f"predecessor {name(p)} ends {late} min too late for it"
+                )
+    return reasons

@@ -42,10 +42,12 @@ class Task:
     """One operation of one order, to be placed on one of its `modes`.
 
     `predecessors` are task indices (skipped operations already resolved away,
-    done ones dropped). `fixed` is set for operations already running on the
-    floor: they are not moved. `uses` holds (resource index, amount) for the
-    whole run; `consumes` holds (material index, total quantity) taken at the
-    start.
+    done ones dropped). `fixed` is an exact placement the solver must keep:
+    work running on the floor (no predecessors, material already taken) or,
+    with `frozen`, work the previous plan started inside the frozen horizon
+    (it keeps its predecessors and consumes material as planned). `uses`
+    holds (resource index, amount) for the whole run; `consumes` holds
+    (material index, total quantity) taken at the start.
     """
 
     order: int
@@ -60,6 +62,12 @@ class Task:
     interruptible: bool = True
     uses: tuple[tuple[int, int], ...] = ()
     consumes: tuple[tuple[int, int], ...] = ()
+    frozen: bool = False
+
+    @property
+    def running(self) -> bool:
+        """Already running on the floor (fixed, and not by the frozen horizon)."""
+        return self.fixed is not None and not self.frozen
 
     def duration_on(self, machine: int) -> int | None:
         """Processing minutes on `machine`, or None when it is not eligible."""
@@ -152,6 +160,38 @@ class MaterialInfo:
     lead_time: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class PlannedSlot:
+    """Where the previous plan had a task: machine index, start minute."""
+
+    machine: int
+    start: int
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The previous plan as tonight's reference (the nightly loop).
+
+    `planned` maps task indices to where the previous plan had them; a task
+    counts as moved when its machine differs or its start moved more than
+    `tolerance` minutes, weighted by `weights` (work planned soon weighs
+    more). `freeze_until` is the end of the frozen horizon in minutes.
+    """
+
+    source: str
+    planned: dict[int, PlannedSlot]
+    weights: dict[int, int]
+    tolerance: int = 0
+    freeze_until: int | None = None
+    #: What could not be followed (e.g. frozen work whose machine is gone).
+    notes: tuple[str, ...] = ()
+
+    def moved(self, task: int, machine: int, start: int) -> bool:
+        """Whether a placement counts as moved against the previous plan."""
+        slot = self.planned[task]
+        return slot.machine != machine or abs(start - slot.start) > self.tolerance
+
+
 @dataclass(frozen=True)
 class Problem:
     """A scenario compiled for solving. Build it with `build_problem`."""
@@ -174,6 +214,8 @@ class Problem:
     horizon: int = 0
     #: The longest wait-and-run one task can take after any moment.
     longest_step: int = 0
+    #: The previous plan, when rescheduling against one.
+    baseline: Baseline | None = None
 
     def setup_ready(self, machine: int, after: int, minutes: int) -> int | None:
         """The first start allowed `minutes` of changeover work after `after`.
@@ -251,5 +293,5 @@ class Problem:
 
     @property
     def free_tasks(self) -> list[int]:
-        """Tasks the solver places (not already running)."""
+        """Tasks the solver places (not running, not frozen)."""
         return [t for t, task in enumerate(self.tasks) if task.fixed is None]

@@ -174,6 +174,14 @@ def _attach(
         if task.fixed is not None:
             placed = _running(task, book.calendars)
             running_cut = running_cut or placed is None
+            if isinstance(placed, str):
+                machine = scenario.machines[task.fixed.machine].id
+                impossible.append(
+                    f"frozen operation {order}/{task.operation} cannot keep its "
+                    f"place on {machine}: {placed} (a closure or shift change since "
+                    "the previous plan?); shorten the frozen horizon or let it move"
+                )
+                placed = None
             task = replace(task, fixed=placed or task.fixed)
         timed.append(task)
     result = Timed(timed, book.calendars, machine_calendars, resources, [], impossible)
@@ -302,24 +310,38 @@ def _can_run(task: Task, mode: Mode, calendars: list[WorkingTime]) -> bool:
     return hours.next_fit(0, mode.duration) is not None
 
 
-def _running(task: Task, calendars: list[WorkingTime]) -> Placement | None:
-    """Running work keeps its machine; its working minutes count from `started`.
+def _running(task: Task, calendars: list[WorkingTime]) -> Placement | str | None:
+    """Fixed work keeps its machine; its working minutes count from its start.
 
-    None when the unrolled span ends before the work does.
+    None when the unrolled span ends before the work does; for frozen work
+    that its calendar no longer allows at that start, the reason why.
     """
     assert task.fixed is not None
     mode = next(m for m in task.modes if m.machine == task.fixed.machine)
     if mode.calendar is None:
+        if task.frozen:
+            return replace(task.fixed, end=task.fixed.start + mode.duration)
         return task.fixed
     hours = calendars[mode.calendar]
-    end = hours.finish(task.fixed.start, mode.duration)
+    start = task.fixed.start
+    if task.frozen:
+        if not task.interruptible:
+            if hours.fitting_period(start, mode.duration):
+                return replace(task.fixed, end=start + mode.duration)
+            return (
+                f"its {mode.duration} min no longer fit in one working period "
+                "from its planned start"
+            )
+        if not hours.is_working(start):
+            return "its planned start is no longer working time"
+    end = hours.finish(start, mode.duration)
     if end is None:
         return None
     if end <= 0:
         # Rule 11: work that should be over ends one working minute after start.
         first = hours.next_working(0)
         end = (first + 1) if first is not None else 1
-    return Placement(task.fixed.machine, task.fixed.start, end)
+    return Placement(task.fixed.machine, start, end)
 
 
 def _material(material: Material, minutes: MinuteReader) -> MaterialInfo:
@@ -348,8 +370,7 @@ def _shortages(
             continue
         needed: dict[str, int] = {}
         for task in tasks:
-            if task.fixed is not None:
-                continue  # rule 11: running work took its material already
+            # running work consumes nothing (rule 11): it took its material
             for m, quantity in task.consumes:
                 if m == index:
                     order = orders[task.order].id
