@@ -8,7 +8,7 @@ print(schedule.summary())
 
 from importlib.metadata import PackageNotFoundError, version
 
-from mtosched.api import check, read_schedule, solve
+from mtosched.api import check, previous_plan, read_schedule, solve
 from mtosched.check import CheckReport
 from mtosched.errors import (
     InfeasibleError,
@@ -45,6 +45,7 @@ __all__ = [
     "build_problem",
     "check",
     "load_scenario",
+    "previous_plan",
     "read_schedule",
     "solve",
 ]
