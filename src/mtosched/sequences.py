@@ -50,7 +50,7 @@ def changeovers(problem: Problem, solution: Solution) -> list[Changeover]:
         for t in tasks:
             task = problem.tasks[t]
             # running work is set up already; the next changeover starts from it
-            minutes = 0 if task.running else matrix.minutes(family, task.family)
+            minutes = 0 if task.set_up else matrix.minutes(family, task.family)
             if minutes > 0:
                 found.append(Changeover(t, previous, after, minutes))
             family, previous = task.family, t

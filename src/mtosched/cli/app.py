@@ -21,7 +21,7 @@ from rich.console import Console
 
 from mtosched import __version__
 from mtosched.api import check as check_schedule
-from mtosched.api import read_schedule, solve
+from mtosched.api import previous_plan, read_schedule, solve
 from mtosched.cli.diffing import diff_command
 from mtosched.cli.importing import import_command
 from mtosched.cli.options import parse_instant
@@ -74,6 +74,34 @@ FormatOpt = Annotated[
 ]
 DebugOpt = Annotated[
     bool, typer.Option("--debug", help="Show the traceback of internal errors.")
+]
+PreviousOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--previous",
+        help="Last night's schedule JSON: reschedule against it (warm start, "
+        "stability, frozen horizon).",
+    ),
+]
+FreezeOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--freeze",
+        min=0,
+        metavar="HOURS",
+        help="With --previous: what it started before now + HOURS keeps its "
+        "machine and start.",
+    ),
+]
+ToleranceOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--stability-tolerance",
+        min=0,
+        metavar="MINUTES",
+        help="With --previous: a start may shift this much and count as unmoved "
+        "(default 0).",
+    ),
 ]
 
 
@@ -189,6 +217,16 @@ def schedule(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No live progress line.")
     ] = False,
+    previous: PreviousOpt = None,
+    freeze: FreezeOpt = None,
+    stability_tolerance: ToleranceOpt = None,
+    stability: Annotated[
+        bool,
+        typer.Option(
+            help="With --previous: add the 'stability' term after weighted "
+            "tardiness when the objective does not name it."
+        ),
+    ] = True,
     debug: DebugOpt = False,
 ) -> None:
     """Solve a scenario, print a summary and write the schedule.
@@ -200,6 +238,9 @@ def schedule(
 
       mtosched schedule plant.json orders.json -o - --fail-on-late > plan.json
 
+      mtosched schedule plant.json orders.json --now 2026-12-01T22:00+01:00
+      --previous last-night.json --freeze 8 -o tonight.json
+
     """
     targets = output or []
     for target in targets:
@@ -210,10 +251,23 @@ def schedule(
                 param_hint="-o",
             )
     moment = parse_instant(now, "--now")
+    _require_previous(previous, freeze, stability_tolerance)
 
     def body() -> int:
         scenario = load_scenario(*files)
-        problem = build_problem(scenario, now=_localized(moment, scenario))
+        plan = (
+            previous_plan(
+                previous,
+                freeze_hours=freeze,
+                stability_tolerance=stability_tolerance or 0,
+                add_stability=stability,
+            )
+            if previous is not None
+            else None
+        )
+        problem = build_problem(
+            scenario, now=_localized(moment, scenario), previous=plan
+        )
         live = not quiet and stderr.is_terminal
         params = SolveParams(
             time_limit=time_limit,
@@ -263,6 +317,19 @@ def schedule(
         return EXIT_OK
 
     _run(body, debug=debug, fmt=fmt)
+
+
+def _require_previous(
+    previous: Path | None, freeze: float | None, tolerance: int | None
+) -> None:
+    """--freeze and --stability-tolerance only mean something with --previous."""
+    if previous is not None:
+        return
+    for value, name in ((freeze, "--freeze"), (tolerance, "--stability-tolerance")):
+        if value is not None:
+            raise typer.BadParameter(
+                "needs --previous (the schedule to keep close to)", param_hint=name
+            )
 
 
 def _with_progress(
@@ -320,24 +387,46 @@ def check_command(
         Path, typer.Option("--schedule", help="The schedule JSON to verify.")
     ],
     now: Annotated[str | None, typer.Option(help="Planning start override.")] = None,
+    previous: PreviousOpt = None,
+    freeze: FreezeOpt = None,
+    stability_tolerance: ToleranceOpt = None,
     fmt: FormatOpt = Format.text,
     debug: DebugOpt = False,
 ) -> None:
     """Verify a schedule against its scenario, independently of the solver.
 
-    Exit 0 when valid, 5 when a violation is found.
+    With --previous (and --freeze), frozen operations must be where the
+    previous schedule had them, and 'stability' is recomputed against it
+    (tolerance: the option, else what the schedule records). Exit 0 when
+    valid, 5 when a violation is found.
 
-    Example:
+    Examples:
       mtosched check plant.json orders.json --schedule plan.json
+
+      mtosched check plant.json orders.json --schedule tonight.json
+      --previous last-night.json --freeze 8
 
     """
     moment = parse_instant(now, "--now")
+    _require_previous(previous, freeze, stability_tolerance)
 
     def body() -> int:
         scenario = load_scenario(*files)
         plan = read_schedule(schedule_file)
         at = _localized(moment, scenario) or plan.start
-        problem = build_problem(scenario, now=at)
+        reference = None
+        if previous is not None:
+            recorded = plan.previous
+            tolerance = stability_tolerance
+            if tolerance is None:
+                tolerance = recorded.stability_tolerance_minutes if recorded else 0
+            reference = previous_plan(
+                previous,
+                freeze_hours=freeze,
+                stability_tolerance=tolerance,
+                add_stability="stability" in plan.objective,
+            )
+        problem = build_problem(scenario, now=at, previous=reference)
         report = check_schedule(problem, plan)
         if fmt is Format.json:
             print(
@@ -354,6 +443,14 @@ def check_command(
             )
         else:
             render_check(stdout, report)
+            if plan.previous is not None and previous is None:
+                stdout.print(
+                    "note: the schedule was rescheduled against "
+                    f"{plan.previous.source}; pass it with --previous to verify "
+                    "frozen operations and 'stability'",
+                    markup=False,
+                    highlight=False,
+                )
         return EXIT_OK if report.ok else EXIT_GATE
 
     _run(body, debug=debug, fmt=fmt)

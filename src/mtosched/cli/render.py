@@ -105,12 +105,37 @@ def render_schedule(console: Console, schedule: Schedule) -> None:
             escape(machine), f"{utilization:.0%}", str(len(sequence)), escape(shown)
         )
     console.print(machines)
+    if schedule.previous is not None:
+        render_previous(console, schedule)
     if schedule.solver is not None:
         s = schedule.solver
         console.print(
             f"solved in {s.seconds:.1f} s with {s.workers} worker(s), seed {s.seed}, "
             f"limit {s.time_limit:g} s; schedule from {s.source}"
         )
+
+
+def render_previous(console: Console, schedule: Schedule) -> None:
+    """What the rescheduling kept from the previous plan, and what moved."""
+    p = schedule.previous
+    assert p is not None
+    frozen = (
+        f"{p.frozen_operations} frozen until {_when(schedule, p.freeze_until)}"
+        if p.freeze_until is not None
+        else "nothing frozen"
+    )
+    tolerance = (
+        f" by more than {p.stability_tolerance_minutes} min"
+        if p.stability_tolerance_minutes
+        else ""
+    )
+    console.print(
+        f"against {escape(p.source)}: {frozen}; {p.moved_operations} of "
+        f"{p.planned_operations} planned operations moved{tolerance} "
+        "(mtosched diff lists them)"
+    )
+    for note in p.notes:
+        console.print(f"  note: {note}", markup=False, highlight=False, soft_wrap=True)
 
 
 def schedule_report(schedule: Schedule, outputs: list[str]) -> dict[str, Any]:
@@ -124,6 +149,9 @@ def schedule_report(schedule: Schedule, outputs: list[str]) -> dict[str, Any]:
         "kpis": schedule.kpis.model_dump(),
         "late_orders": [o.model_dump(mode="json") for o in schedule.late_orders],
         "solver": schedule.solver.model_dump() if schedule.solver else None,
+        "previous": (
+            schedule.previous.model_dump(mode="json") if schedule.previous else None
+        ),
         "outputs": outputs,
     }
 

@@ -274,7 +274,7 @@ def _add_machine(
         result.hints.append((last, partial(sequences.is_last, machine=m, t=t)))
         # running work is set up already: no changeover into it
         initial = matrix.minutes(machine.initial_family, task.family)
-        if initial > 0 and not task.running:
+        if initial > 0 and not task.set_up:
             model.add(starts[t] >= origin + initial).only_enforce_if(first)
             result.minutes.append(initial * first)
         for u in nodes:
@@ -287,7 +287,7 @@ def _add_machine(
             hint = partial(sequences.follows, machine=m, t=t, u=u)
             result.hints.append((follow, hint))
             later = problem.tasks[u]
-            minutes = 0 if later.running else matrix.minutes(task.family, later.family)
+            minutes = 0 if later.set_up else matrix.minutes(task.family, later.family)
             model.add(starts[u] >= ends[t] + minutes).only_enforce_if(follow)
             if minutes:
                 result.minutes.append(minutes * follow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from mtosched.cpsat.bounds import Windows
+from mtosched.cpsat.bounds import Windows, compute_windows
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.problem.model import Problem
 
@@ -31,13 +31,23 @@ def impossible_deadlines(problem: Problem, windows: Windows) -> list[str]:
 def explain_infeasibility(
     problem: Problem, windows: Windows, *, time_limit: float, seed: int
 ) -> list[str]:
-    """Name the orders whose deadlines or maximum waits conflict.
+    """Name the orders whose deadlines or maximum waits conflict, and frozen work.
 
-    Solves a copy of the model with those constraints behind assumption
-    literals and asks CP-SAT for a sufficient set of them (one worker and no
-    objective, as assumptions require).
+    Solves a copy of the model with those constraints (and frozen placements)
+    behind assumption literals and asks CP-SAT for a sufficient set of them
+    (one worker and no objective, as assumptions require).
     """
-    guarded = ScheduleModel(problem, windows, guard_deadlines=True)
+    frozen = {
+        t: task.fixed
+        for t, task in enumerate(problem.tasks)
+        if task.frozen and task.fixed is not None
+    }
+    if frozen:
+        problem = problem.thawed()
+        windows = compute_windows(problem)
+    guarded = ScheduleModel(
+        problem, windows, guard_deadlines=True, guard_placements=frozen
+    )
     keys = sorted(guarded.guards)
     guarded.model.add_assumptions([guarded.guards[key] for key in keys])
     solver = cp_model.CpSolver()
@@ -46,8 +56,9 @@ def explain_infeasibility(
     solver.parameters.max_time_in_seconds = max(1.0, time_limit)
     status = solver.solve(guarded.model)
     if status != cp_model.INFEASIBLE:
+        also = " and frozen operations" if frozen else ""
         return [
-            "the deadlines and maximum waits cannot all be met together "
+            f"the deadlines, maximum waits{also} cannot all be met together "
             "(no smaller set was identified within the time limit)"
         ]
     core = set(solver.sufficient_assumptions_for_infeasibility())
@@ -57,10 +68,21 @@ def explain_infeasibility(
             "the routings cannot be scheduled at all: running operations and "
             "maximum waits conflict"
         ]
-    machines = _shared_machines(problem, {order for _, order in named})
+    machines = _shared_machines(
+        problem,
+        {problem.tasks[i].order if kind == "frozen" else i for kind, i in named},
+    )
     parts = []
-    for kind, order_index in named:
-        order = problem.orders[order_index]
+    for kind, index in named:
+        if kind == "frozen":
+            task, place = problem.tasks[index], frozen[index]
+            parts.append(
+                f"frozen operation {problem.orders[task.order].id}/{task.operation} "
+                f"(on {problem.machines[place.machine].id} from "
+                f"{_when(problem, place.start)})"
+            )
+            continue
+        order = problem.orders[index]
         if kind == "deadline":
             assert order.deadline is not None
             parts.append(f"{order.id} (deadline {_when(problem, order.deadline)})")

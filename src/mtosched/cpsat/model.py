@@ -25,7 +25,8 @@ class ScheduleModel:
 
     With `guard_deadlines=True`, deadlines and maximum waits are posted behind
     one assumption literal per order and kind, so that an infeasibility core
-    can name the orders involved.
+    can name the orders involved; `guard_placements` (task -> placement) does
+    the same for frozen work, keyed ("frozen", task).
     """
 
     def __init__(
@@ -35,6 +36,7 @@ class ScheduleModel:
         *,
         guard_deadlines: bool = False,
         pinned: dict[int, Placement] | None = None,
+        guard_placements: dict[int, Placement] | None = None,
     ) -> None:
         self.problem = problem
         self.windows = windows
@@ -60,6 +62,8 @@ class ScheduleModel:
         self._add_completions()
         if guard_deadlines:
             self._add_guarded_deadlines()
+        for t, place in (guard_placements or {}).items():
+            self._add_guarded_placement(t, place)
 
     # --- variables -------------------------------------------------------
 
@@ -167,6 +171,15 @@ class ScheduleModel:
             self.model.add_max_equality(completion, ends)
             self.completion.append(completion)
             self._hint(completion, _HintRule("completion", index))
+
+    def _add_guarded_placement(self, t: int, place: Placement) -> None:
+        guard = self._guard("frozen", t)
+        task_vars = self.vars[t]
+        if place.machine in task_vars.presence:
+            self.model.add_implication(guard, task_vars.presence[place.machine])
+        elif task_vars.machine != place.machine:
+            self.model.add_bool_or([~guard])
+        self.model.add(task_vars.start == place.start).only_enforce_if(guard)
 
     def _add_guarded_deadlines(self) -> None:
         for index, order in enumerate(self.problem.orders):

@@ -121,6 +121,7 @@ class _Compiler:
             else:
                 modes, fixed = self.follow_plan(order.id, op.id, modes, local[op.id])
                 frozen = fixed is not None
+            setup_under_way = frozen and self.setup_began(order.id, op.id)
             has_wait = bool(preds)
             task = Task(
                 order=order_index,
@@ -139,6 +140,7 @@ class _Compiler:
                 ),
                 consumes=consumes,
                 frozen=frozen,
+                setup_under_way=setup_under_way,
             )
             if fixed is not None:
                 self.running_origin[len(self.tasks)] = origin.child(f"progress.{op.id}")
@@ -192,6 +194,14 @@ class _Compiler:
             )
             return (mode,), None
         return modes, Placement(machine, start, start + mode.duration)
+
+    def setup_began(self, order_id: str, op_id: str) -> bool:
+        """Whether the previous plan's changeover into this began before now."""
+        if self.previous is None:
+            return False
+        planned = self.previous.operations.get((order_id, op_id))
+        setup = planned.setup_start if planned is not None else None
+        return setup is not None and self.minutes(setup) < 0
 
     @staticmethod
     def resolve_predecessors(

@@ -6,7 +6,7 @@ the planning start (minute 0); releases and due dates before it are negative.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -63,11 +63,18 @@ class Task:
     uses: tuple[tuple[int, int], ...] = ()
     consumes: tuple[tuple[int, int], ...] = ()
     frozen: bool = False
+    #: Frozen work whose planned changeover began before now: it is under way.
+    setup_under_way: bool = False
 
     @property
     def running(self) -> bool:
         """Already running on the floor (fixed, and not by the frozen horizon)."""
         return self.fixed is not None and not self.frozen
+
+    @property
+    def set_up(self) -> bool:
+        """No changeover into it is scheduled: it ran or is under way already."""
+        return self.running or self.setup_under_way
 
     def duration_on(self, machine: int) -> int | None:
         """Processing minutes on `machine`, or None when it is not eligible."""
@@ -290,6 +297,14 @@ class Problem:
             if machine.id == machine_id:
                 return index
         return None
+
+    def thawed(self) -> Problem:
+        """A copy with frozen work free again, to find what the freeze blocks."""
+        tasks = tuple(
+            replace(task, fixed=None, frozen=False) if task.frozen else task
+            for task in self.tasks
+        )
+        return replace(self, tasks=tasks)
 
     @property
     def free_tasks(self) -> list[int]:

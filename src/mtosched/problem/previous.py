@@ -25,6 +25,7 @@ class PlannedOperation:
 
     machine: str
     start: datetime
+    setup_start: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from mtosched.problem.model import (
     Task,
 )
 from mtosched.problem.worktime import WorkingTime, intersect_periods
-from mtosched.scenario.models import Material, Scenario
+from mtosched.scenario.models import Calendar, Material, Scenario
 from mtosched.scenario.references import localize
 
 MinuteReader = Callable[[datetime], int]
@@ -65,12 +65,50 @@ def calendar_span(
         math.ceil(
             (localize(c.to, zone) - localize(c.from_, zone)).total_seconds() / 86400
         )
-        for calendar in scenario.calendars
+        for calendar in [*scenario.calendars, *downtime_calendars(scenario).values()]
         for c in calendar.closures
     )
     last = anchor + (days + closed_days) * 1440
     first = min([0, *(t.fixed.start for t in tasks if t.fixed is not None)]) - 1440
     return first, min(last, MAX_SPAN_MINUTES)
+
+
+def downtime_calendars(scenario: Scenario) -> dict[str, Calendar]:
+    """Per machine with downtime, a calendar working always except then.
+
+    Intersected with the machine's own calendar, it takes the machine down
+    without touching the calendar other machines share. Keyed by machine id.
+    """
+    periods: dict[str, list[dict[str, object]]] = {}
+    for down in scenario.downtime:
+        periods.setdefault(down.machine, []).append(
+            {"from": down.from_, "to": down.to, "reason": down.reason}
+        )
+    always = [
+        {
+            "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+            "from": "00:00",
+            "to": "24:00",
+        }
+    ]
+    return {
+        machine: Calendar.model_validate(
+            {"id": f"downtime of {machine}", "shifts": always, "closures": closures}
+        )
+        for machine, closures in periods.items()
+    }
+
+
+def machine_calendar_ids(scenario: Scenario) -> list[set[str]]:
+    """The calendars each machine works by: its own and its downtime."""
+    down = downtime_calendars(scenario)
+    result = []
+    for machine in scenario.machines:
+        ids = {machine.calendar} if machine.calendar else set()
+        if machine.id in down:
+            ids.add(down[machine.id].id)
+        result.append(ids)
+    return result
 
 
 class _Book:
@@ -80,6 +118,8 @@ class _Book:
         self, scenario: Scenario, zone: ZoneInfo, start: datetime, span: tuple[int, int]
     ) -> None:
         self.by_id = {c.id: c for c in scenario.calendars}
+        for calendar in downtime_calendars(scenario).values():
+            self.by_id[calendar.id] = calendar
         self.zone, self.start, self.span = zone, start, span
         self.index: dict[tuple[str, ...], int] = {}
         self.calendars: list[WorkingTime] = []
@@ -144,8 +184,8 @@ def _attach(
     span: tuple[int, int],
 ) -> Timed:
     book = _Book(scenario, zone, start, span)
-    machine_cal = [m.calendar for m in scenario.machines]
-    machine_calendars = [book.of({c} if c else set()) for c in machine_cal]
+    machine_cal = machine_calendar_ids(scenario)
+    machine_calendars = [book.of(ids) for ids in machine_cal]
     resources = [
         ResourceInfo(r.id, r.capacity, book.of({r.calendar} if r.calendar else set()))
         for r in scenario.resources
@@ -166,9 +206,7 @@ def _attach(
                 )
         modes = []
         for mode in task.modes:
-            calendars = crew_calendars | (
-                {machine_cal[mode.machine]} if machine_cal[mode.machine] else set()
-            )
+            calendars = crew_calendars | machine_cal[mode.machine]
             modes.append(replace(mode, calendar=book.of({c for c in calendars if c})))
         task = replace(task, modes=tuple(modes))
         if task.fixed is not None:

@@ -18,7 +18,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError
 
 from mtosched.errors import InputError, Issue
-from mtosched.scenario.models import LIST_SECTIONS, SCALAR_FIELDS, Scenario
+from mtosched.scenario.models import (
+    LIST_SECTIONS,
+    SCALAR_FIELDS,
+    UNKEYED_SECTIONS,
+    Scenario,
+)
 from mtosched.scenario.provenance import Origin
 from mtosched.scenario.references import check_references
 
@@ -154,6 +159,12 @@ def merge_scenarios(parts: Sequence[Scenario]) -> Scenario:
                     continue
                 lists[section].append(item)
                 origins[section].append(origin)
+    for section in UNKEYED_SECTIONS:
+        lists[section], origins[section] = [], []
+        for part in parts:
+            for index, item in enumerate(getattr(part, section)):
+                lists[section].append(item)
+                origins[section].append(part.origin(section, index))
     if issues:
         raise InputError(issues)
     merged = Scenario.model_validate({**scalars, **lists})

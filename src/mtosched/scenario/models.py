@@ -125,6 +125,20 @@ class Calendar(ContractModel):
     closures: list[Closure] = []
 
 
+class Downtime(ContractModel):
+    """A machine out of service for a while: a breakdown, planned maintenance.
+
+    An mtosched extension of the contract, kept in its own list section so
+    that a small overlay file can take a machine down for one night's
+    rescheduling without touching the calendars it shares with others.
+    """
+
+    machine: Id
+    from_: Instant = Field(alias="from")
+    to: Instant
+    reason: str | None = None
+
+
 class Machine(ContractModel):
     """A disjunctive resource: one operation at a time."""
 
@@ -291,6 +305,11 @@ class Scenario(ContractModel):
     materials: list[Material] = []
     products: list[Product] = []
     orders: list[Order] = []
+    downtime: list[Downtime] = Field(
+        default=[],
+        description="Machines out of service (mtosched extension): each works "
+        "neither in its calendar's closures nor in these periods.",
+    )
     objective: Objective | None = None
 
     _file: str = PrivateAttr(default="<scenario>")
@@ -343,5 +362,7 @@ LIST_SECTIONS: tuple[str, ...] = (
     "products",
     "orders",
 )
+#: List sections without ids, merged by plain concatenation.
+UNKEYED_SECTIONS: tuple[str, ...] = ("downtime",)
 #: The scalar fields, which merged files must not disagree on.
 SCALAR_FIELDS: tuple[str, ...] = ("name", "timezone", "start", "objective")

@@ -49,6 +49,7 @@ class _Checker:
     def run(self) -> list[Issue]:
         self.check_timezone()
         self.check_calendars()
+        self.check_downtime()
         self.check_machines()
         self.check_resources()
         for index, product in enumerate(self.scenario.products):
@@ -79,6 +80,16 @@ class _Checker:
                 begin = localize(closure.from_, self.zone)
                 if localize(closure.to, self.zone) <= begin:
                     self.add(origin.child(f"closures[{k}].to"), "is not after 'from'")
+
+    def check_downtime(self) -> None:
+        machines = {m.id for m in self.scenario.machines}
+        for index, down in enumerate(self.scenario.downtime):
+            origin = self.scenario.origin("downtime", index)
+            if down.machine not in machines:
+                self.add(origin.child("machine"), f"unknown machine '{down.machine}'")
+            begin = localize(down.from_, self.zone)
+            if localize(down.to, self.zone) <= begin:
+                self.add(origin.child("to"), "is not after 'from'")
 
     def check_machines(self) -> None:
         for index, machine in enumerate(self.scenario.machines):
