@@ -48,6 +48,7 @@ def planning_horizon(problem: Problem, heuristic: Solution | None) -> int:
             *(o.due for o in problem.orders),
             *(o.deadline for o in problem.orders if o.deadline is not None),
             *(t.release for t in problem.tasks),
+            *(problem.baseline.latest_start if problem.baseline else ()),
         ],
         default=0,
     )

@@ -142,7 +142,7 @@ class _Compiler:
                 frozen=frozen,
                 setup_under_way=setup_under_way,
             )
-            if fixed is not None:
+            if fixed is not None and not frozen:
                 self.running_origin[len(self.tasks)] = origin.child(f"progress.{op.id}")
             self.task_index[(order.id, op.id)] = len(self.tasks)
             self.tasks.append(task)
@@ -194,6 +194,13 @@ class _Compiler:
             )
             return (mode,), None
         return modes, Placement(machine, start, start + mode.duration)
+
+    def latest_planned_start(self) -> int:
+        """The latest start the previous plan may keep a task at (tolerance in)."""
+        if self.previous is None or not self.planned:
+            return 0
+        latest = max(slot.start for slot in self.planned.values())
+        return latest + self.previous.stability_tolerance
 
     def setup_began(self, order_id: str, op_id: str) -> bool:
         """Whether the previous plan's changeover into this began before now."""
@@ -351,6 +358,7 @@ def build_problem(
         compiler.minutes,
         changeovers=matrices,
         earliness="earliness" in scenario.objective_terms,
+        anchor=compiler.latest_planned_start(),
     )
     compiler.tasks = timed.tasks
     compiler.check_running_overlaps()

@@ -193,6 +193,13 @@ class Baseline:
     #: What could not be followed (e.g. frozen work whose machine is gone).
     notes: tuple[str, ...] = ()
 
+    @property
+    def latest_start(self) -> tuple[int, ...]:
+        """The latest start that keeps a task in place (empty without any)."""
+        if not self.planned:
+            return ()
+        return (max(s.start for s in self.planned.values()) + self.tolerance,)
+
     def moved(self, task: int, machine: int, start: int) -> bool:
         """Whether a placement counts as moved against the previous plan."""
         slot = self.planned[task]

@@ -153,6 +153,7 @@ def attach_working_time(
     *,
     changeovers: list[ChangeoverMatrix],
     earliness: bool,
+    anchor: int = 0,
 ) -> Timed:
     """Give every mode its calendar, place running work, find a safe horizon.
 
@@ -165,7 +166,9 @@ def attach_working_time(
     while True:
         timed = _attach(scenario, zone, start, tasks, orders, (first, last))
         timed.materials = materials
-        horizon = _horizon(scenario, timed, orders, changeovers, earliness, last // 2)
+        horizon = _horizon(
+            scenario, timed, orders, changeovers, earliness, last // 2, anchor
+        )
         if horizon is not None or last >= MAX_SPAN_MINUTES:
             break
         last = min(MAX_SPAN_MINUTES, 2 * last)
@@ -255,6 +258,7 @@ def _horizon(
     changeovers: list[ChangeoverMatrix],
     earliness: bool,
     upto: int,
+    anchor: int = 0,
 ) -> int | None:
     """An end that every active schedule, hence an optimal one, keeps to.
 
@@ -263,7 +267,9 @@ def _horizon(
     release or arrival plus, per task, the longest possible wait-and-run
     after any moment (its worst changeover included) bounds it, whatever the
     order. Regular objectives keep an active optimum; with `earliness` the
-    latest due date joins the releases. None when the span is too short.
+    latest due date joins the releases, and `anchor` (the latest start a
+    previous plan may keep a task at, for `stability`) joins them too. None
+    when the span is too short.
     """
     timed.longest_step = 0
     if timed.running_cut:
@@ -277,6 +283,7 @@ def _horizon(
             base = max(base, material.lead_time)
     if earliness:
         base = max([base, *(o.due for o in orders)])
+    base = max(base, anchor)
     setups = _longest_changeovers(scenario, tasks, changeovers)
     cache: dict[tuple[int | None, int, bool], int | None] = {}
 
