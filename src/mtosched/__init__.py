@@ -17,6 +17,7 @@ from mtosched.errors import (
     MtoschedError,
     NoScheduleFoundError,
 )
+from mtosched.explain import explain
 from mtosched.params import SolveParams, SolveProgress
 from mtosched.problem import Problem, build_problem
 from mtosched.scenario import Scenario, load_scenario
@@ -44,6 +45,7 @@ __all__ = [
     "__version__",
     "build_problem",
     "check",
+    "explain",
     "load_scenario",
     "previous_plan",
     "read_schedule",

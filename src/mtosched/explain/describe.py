@@ -1,0 +1,361 @@
+"""Turn a `Chain` in minutes into an `OrderExplanation` in a planner's words.
+
+Pieces of one step that are about the same thing (the same blocking task,
+the same night, the same material arrival) merge into one `Cause`; the
+order's `causes` merge them again across steps. The tardiness is shared
+among the waiting causes in proportion to their minutes (largest
+remainder, so the shares add up exactly); when the waiting is shorter than
+the tardiness, the rest is the chain's own processing: even without any
+wait the order could not have been on time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from math import floor
+
+from mtosched.evaluate import OrderOutcome
+from mtosched.explain.attribution import Key, Piece
+from mtosched.explain.chain import Chain, Step
+from mtosched.explain.occupancy import Occupancy, is_frozen, is_running
+from mtosched.explain.report import Blocker, Cause, ChainStep, OrderExplanation
+from mtosched.explain.words import (
+    CAUSE_KINDS,
+    CAUSE_LABELS,
+    CauseKind,
+    duration,
+    listing,
+    when,
+    window,
+)
+
+#: Reasons of dated closures: (owner ids, first minute, end minute) -> texts.
+ClosureLookup = Callable[[list[str], int, int], list[str]]
+
+
+@dataclass
+class _Item:
+    """Pieces merged by key: minutes, first and last minute, owners, holders."""
+
+    kind: CauseKind
+    key: Key
+    machine: int
+    minutes: int = 0
+    first: int = 0
+    last: int = 0
+    closed: set[str] = field(default_factory=set)
+    holders: set[int] = field(default_factory=set)
+    share: int = 0
+
+    def add(self, piece: Piece) -> None:
+        if self.minutes == 0:
+            self.first, self.last = piece.start, piece.end
+        self.minutes += piece.end - piece.start
+        self.first = min(self.first, piece.start)
+        self.last = max(self.last, piece.end)
+        self.closed |= piece.closed
+        self.holders |= piece.holders
+
+
+def _merge(pieces: list[tuple[Piece, int]]) -> list[_Item]:
+    items: dict[Key, _Item] = {}
+    for piece, machine in pieces:
+        item = items.setdefault(piece.key, _Item(piece.kind, piece.key, machine))
+        item.add(piece)
+    return list(items.values())
+
+
+def _shares(items: list[_Item], tardiness: int) -> int:
+    """Share `tardiness` among the items; returns what processing keeps."""
+    waiting = sum(i.minutes for i in items)
+    if tardiness <= 0 or not items:
+        return max(tardiness, 0)
+    if waiting <= tardiness:
+        for item in items:
+            item.share = item.minutes
+        return tardiness - waiting
+    exact = [tardiness * i.minutes / waiting for i in items]
+    for item, value in zip(items, exact, strict=True):
+        item.share = floor(value)
+    left = tardiness - sum(i.share for i in items)
+    by_fraction = sorted(
+        range(len(items)), key=lambda k: (-(exact[k] - floor(exact[k])), k)
+    )
+    for k in by_fraction[:left]:
+        items[k].share += 1
+    return 0
+
+
+class Describer:
+    """Words and models for the chains of one solution."""
+
+    def __init__(self, occ: Occupancy, closures: ClosureLookup | None = None) -> None:
+        self.occ = occ
+        self.problem = occ.problem
+        self.closures = closures
+
+    def blocker(self, t: int) -> Blocker:
+        """Another task that held a machine or resource, as a model."""
+        occ, problem = self.occ, self.problem
+        place = occ.solution.placements[t]
+        task = problem.tasks[t]
+        return Blocker(
+            order=problem.orders[task.order].id,
+            operation=task.operation,
+            machine=problem.machines[place.machine].id,
+            busy_from=problem.instant(occ.setup_start.get(t, place.start)),
+            end=problem.instant(place.end),
+            running=is_running(task),
+            frozen=is_frozen(task),
+        )
+
+    def text(self, item: _Item, own: int) -> tuple[str, list[str]]:
+        """The sentence for a cause of task `own`, and closure reasons."""
+        occ, problem = self.occ, self.problem
+        machine = problem.machines[item.machine].id
+        key, at = item.key, problem.instant
+        if item.kind == "release":
+            return f"not released until {when(at(item.last))}", []
+        if item.kind == "min_wait":
+            return f"required wait after {occ.name(_int(key[1]))}", []
+        if item.kind == "material":
+            return self._material(_int(key[1]), _int(key[2])), []
+        if item.kind == "non_working":
+            return self._closed(item, own)
+        if item.kind == "changeover":
+            target = _int(key[1])
+            if target == own:
+                before = occ.setup_after.get(own)
+                after = "" if before is None else f" after {occ.name(before)}"
+                return f"{machine} changed over for it{after}", []
+            return f"{machine} changed over for {occ.name(target)}", []
+        if item.kind == "resource":
+            resource = problem.resources[_int(key[1])].id
+            names = sorted(occ.name(t) for t in item.holders)
+            return f"{resource} at capacity, held by {listing(names)}", []
+        if key[0] == "task":
+            target = _int(key[1])
+            if target == own:
+                return "kept where the frozen plan put it", []
+            place = occ.solution.placements[target]
+            since = occ.setup_start.get(target, place.start)
+            tag = {"running_work": " (running)", "frozen_plan": " (frozen plan)"}
+            return (
+                f"{machine} busy with {occ.name(target)}{tag.get(item.kind, '')} "
+                f"{window(at(since), at(place.end))}",
+                [],
+            )
+        return "could have started earlier: no constraint held it", []
+
+    def _material(self, material: int, arrival: int) -> str:
+        info = self.problem.materials[material]
+        how = "stock taken by earlier orders"
+        for a in self.occ.arrivals(material):
+            if a.minute == arrival:
+                unit = f" {info.unit}" if info.unit else ""
+                how = (
+                    "bought with its lead time"
+                    if a.quantity is None
+                    else f"receipt of {a.quantity}{unit}"
+                )
+        return f"{info.id} not available until {when(self.instant(arrival))} ({how})"
+
+    def _closed(self, item: _Item, own: int) -> tuple[str, list[str]]:
+        before, after = _opt(item.key[2]), _opt(item.key[3])
+        first = before if before is not None else item.first
+        last = after if after is not None else item.last
+        owners = sorted(item.closed) or [self.problem.machines[item.machine].id]
+        reasons = self.closures(owners, first, last) if self.closures else []
+        why = f" ({'; '.join(reasons)})" if reasons else ""
+        if item.last <= first:
+            return (
+                f"the working period up to {when(self.instant(first))} was too short "
+                f"to run it without a break{why}",
+                reasons,
+            )
+        span = window(self.instant(first), self.instant(last))
+        return f"{listing(owners)} not working {span}{why}", reasons
+
+    def instant(self, minute: int) -> datetime:
+        """The wall-clock instant of a minute."""
+        return self.problem.instant(minute)
+
+    def cause(self, item: _Item, own: int) -> Cause:
+        """The model of one merged item."""
+        problem = self.problem
+        text, reasons = self.text(item, own)
+        key = item.key
+        return Cause(
+            kind=item.kind,
+            minutes=item.minutes,
+            from_=self.instant(item.first),
+            to=self.instant(item.last),
+            text=text,
+            machine=problem.machines[item.machine].id,
+            blockers=[self.blocker(t) for t in sorted(item.holders)],
+            resource=problem.resources[_int(key[1])].id
+            if item.kind == "resource"
+            else None,
+            material=problem.materials[_int(key[1])].id
+            if item.kind == "material"
+            else None,
+            arrival=self.instant(_int(key[2])) if item.kind == "material" else None,
+            closed=sorted(item.closed),
+            closures=reasons,
+            lateness_share=item.share,
+        )
+
+    def order(self, chain: Chain, outcome: OrderOutcome) -> OrderExplanation:
+        """Everything about one order's chain."""
+        problem, occ = self.problem, self.occ
+        info = problem.orders[chain.order]
+        per_step: list[list[_Item]] = []
+        for step in chain.steps:
+            machine = occ.solution.placements[step.task].machine
+            waits = [(p, machine) for p in step.pieces if p.kind != "processing"]
+            per_step.append(_merge(waits))
+        flat = [item for items in per_step for item in items]
+        kept = _shares(flat, outcome.tardiness)
+        minutes = dict.fromkeys(CAUSE_KINDS, 0)
+        share = dict.fromkeys(CAUSE_KINDS, 0)
+        for step in chain.steps:
+            for piece in step.pieces:
+                minutes[piece.kind] += piece.end - piece.start
+        for item in flat:
+            share[item.kind] += item.share
+        share["processing"] += kept
+        steps = [
+            self.step(step, items)
+            for step, items in zip(chain.steps, per_step, strict=True)
+        ]
+        causes = self.order_causes(chain, per_step)
+        waiting = chain.completion - minutes["processing"]
+        return OrderExplanation(
+            order=info.id,
+            customer=info.customer,
+            priority=info.priority,
+            released=self.instant(info.released),
+            due=self.instant(info.due),
+            completion=self.instant(chain.completion),
+            lateness_minutes=outcome.lateness,
+            tardiness_minutes=outcome.tardiness,
+            span_minutes=chain.completion,
+            processing_minutes=minutes["processing"],
+            waiting_minutes=waiting,
+            minutes=minutes,
+            lateness_share=share,
+            story=self.story(chain, outcome, minutes, causes),
+            chain=steps,
+            causes=causes,
+        )
+
+    def step(self, step: Step, items: list[_Item]) -> ChainStep:
+        """The model of one chain step, its causes largest first."""
+        occ, problem = self.occ, self.problem
+        task = problem.tasks[step.task]
+        place = occ.solution.placements[step.task]
+        processing = sum(p.end - p.start for p in step.pieces if p.kind == "processing")
+        setup = occ.setup_start.get(step.task)
+        ordered = sorted(items, key=lambda i: (-i.minutes, i.first))
+        return ChainStep(
+            operation=task.operation,
+            machine=problem.machines[place.machine].id,
+            ready=self.instant(step.ready),
+            binding=step.binding,
+            predecessor=problem.tasks[step.predecessor].operation
+            if step.predecessor is not None
+            else None,
+            setup_start=self.instant(setup) if setup is not None else None,
+            start=self.instant(place.start),
+            end=self.instant(place.end),
+            running=is_running(task),
+            frozen=is_frozen(task),
+            processing_minutes=processing,
+            waiting_minutes=step.minutes - processing,
+            causes=[self.cause(item, step.task) for item in ordered],
+        )
+
+    def order_causes(self, chain: Chain, per_step: list[list[_Item]]) -> list[Cause]:
+        """The chain's causes merged across steps, largest first."""
+        merged: dict[Key, tuple[_Item, int]] = {}
+        for step, items in zip(chain.steps, per_step, strict=True):
+            for item in items:
+                if item.key in merged:
+                    total = merged[item.key][0]
+                    total.minutes += item.minutes
+                    total.first = min(total.first, item.first)
+                    total.last = max(total.last, item.last)
+                    total.closed |= item.closed
+                    total.holders |= item.holders
+                    total.share += item.share
+                else:
+                    copy = _Item(
+                        item.kind,
+                        item.key,
+                        item.machine,
+                        item.minutes,
+                        item.first,
+                        item.last,
+                        set(item.closed),
+                        set(item.holders),
+                        item.share,
+                    )
+                    merged[item.key] = (copy, step.task)
+        ordered = sorted(merged.values(), key=lambda e: (-e[0].minutes, e[0].first))
+        return [self.cause(item, own) for item, own in ordered]
+
+    def story(
+        self,
+        chain: Chain,
+        outcome: OrderOutcome,
+        minutes: dict[CauseKind, int],
+        causes: list[Cause],
+    ) -> str:
+        """Three sentences: verdict, where the time went, what it would take."""
+        info = self.problem.orders[chain.order]
+        at = self.instant
+        if outcome.lateness > 0:
+            verdict = f"{info.id} is late by {duration(outcome.lateness)}"
+        else:
+            verdict = (
+                f"{info.id} is on time with {duration(-outcome.lateness)} to spare"
+            )
+        waiting = chain.completion - minutes["processing"]
+        kinds = sorted(
+            (k for k in CAUSE_KINDS if k != "processing" and minutes[k] > 0),
+            key=lambda k: -minutes[k],
+        )
+        parts = [f"{CAUSE_LABELS[k]} {duration(minutes[k])}" for k in kinds[:3]]
+        mostly = f" ({listing(parts)})" if parts else ""
+        steps = len(chain.steps)
+        text = (
+            f"{verdict}: it completes {when(at(chain.completion))}, due "
+            f"{when(at(info.due))}. From the planning start {when(at(0))} that is "
+            f"{duration(chain.completion)}: {duration(minutes['processing'])} of its "
+            f"own work on a critical chain of {steps} operation"
+            f"{'s' if steps != 1 else ''} and {duration(waiting)} of waiting{mostly}."
+        )
+        if outcome.lateness <= 0:
+            return text
+        if waiting < outcome.lateness:
+            return text + (
+                f" Even without any waiting, its own work would end "
+                f"{duration(outcome.lateness - waiting)} after the due date."
+            )
+        top = causes[0].text if causes else ""
+        return text + (
+            f" {duration(outcome.lateness)} less waiting on this chain would have "
+            f"made it on time; the largest single wait: {top}."
+        )
+
+
+def _int(value: object) -> int:
+    assert isinstance(value, int)
+    return value
+
+
+def _opt(value: object) -> int | None:
+    assert value is None or isinstance(value, int)
+    return value
