@@ -299,3 +299,28 @@ def test_a_schedule_from_an_unfinished_stage_reads_back(tmp_path: Path) -> None:
     assert made.returncode == 0, made.stderr
     checked = run_cli("check", scenario, "--schedule", plan)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_reader_closing_the_pipe_is_not_an_internal_error() -> None:
+    """`mtosched ... | head` ends quietly: exit 141 (as for SIGPIPE), no report.
+
+    Run in a child process: the handler points stdout at /dev/null.
+    """
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, typer\n"
+        "from mtosched.cli.app import Format, _run\n"
+        "def body():\n"
+        "    raise BrokenPipeError(32, 'Broken pipe')\n"
+        "try:\n"
+        "    _run(body, debug=False, fmt=Format.json)\n"
+        "except typer.Exit as exc:\n"
+        "    sys.exit(exc.exit_code)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 141
+    assert result.stderr == ""

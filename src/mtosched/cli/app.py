@@ -8,6 +8,7 @@ Exceptions become exit codes here and only here (docs/format.md):
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from mtosched import __version__
 from mtosched.api import check as check_schedule
 from mtosched.api import previous_plan, read_schedule, solve
 from mtosched.cli.diffing import diff_command
+from mtosched.cli.explaining import explain_command
 from mtosched.cli.importing import import_command
 from mtosched.cli.options import parse_instant
 from mtosched.cli.render import (
@@ -43,6 +45,8 @@ from mtosched.scenario.models import Scenario
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_NO_SCHEDULE, EXIT_GATE, EXIT_INTERNAL = 4, 5, 70
+#: The reader closed the pipe (`| head`): what a shell reports for SIGPIPE.
+EXIT_BROKEN_PIPE = 141
 
 app = typer.Typer(
     name="mtosched",
@@ -137,6 +141,12 @@ def _run(action: Callable[[], int], *, debug: bool, fmt: Format) -> NoReturn:
     except KeyboardInterrupt:
         stderr.print("interrupted")
         _fail(130)
+    except BrokenPipeError:
+        # `mtosched ... | head` closed the pipe: not a bug. Point stdout at
+        # /dev/null so the interpreter's final flush stays silent too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        _fail(EXIT_BROKEN_PIPE)
     except Exception as exc:
         if debug:
             traceback.print_exc()
@@ -459,6 +469,7 @@ def check_command(
 app.command("show")(show)
 app.command("import")(import_command)
 app.command("diff")(diff_command)
+app.command("explain")(explain_command)
 
 
 @app.command()
