@@ -7,13 +7,14 @@ with a few levers to find changes that put it on time (`levers.py`,
 `whatif.py`) and charges the lateness to machines and crews (`plant.py`).
 """
 
+from mtosched.explain.changes import apply_change
 from mtosched.explain.explainer import (
     ExplainParams,
     ScheduleMismatchError,
     UnknownOrderError,
     explain,
 )
-from mtosched.explain.levers import apply_change, describe_change
+from mtosched.explain.levers import describe_change
 from mtosched.explain.report import (
     Cause,
     ChainStep,

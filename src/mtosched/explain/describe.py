@@ -1,24 +1,19 @@
 """Turn a `Chain` in minutes into an `OrderExplanation` in a planner's words.
 
-Pieces of one step that are about the same thing (the same blocking task,
-the same night, the same material arrival) merge into one `Cause`; the
-order's `causes` merge them again across steps. The tardiness is shared
-among the waiting causes in proportion to their minutes (largest
-remainder, so the shares add up exactly); when the waiting is shorter than
-the tardiness, the rest is the chain's own processing: even without any
-wait the order could not have been on time.
+Each step's pieces merge into causes (`merging.py`), which get their
+sentence and their share of the tardiness here; the order's `causes` merge
+them again across steps, and `story` says it all in three sentences.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
-from math import floor
 
 from mtosched.evaluate import OrderOutcome
-from mtosched.explain.attribution import Key, Piece
+from mtosched.explain.attribution import Key
 from mtosched.explain.chain import Chain, Step
+from mtosched.explain.merging import Item, merge, share_tardiness
 from mtosched.explain.occupancy import Occupancy, is_frozen, is_running
 from mtosched.explain.report import Blocker, Cause, ChainStep, OrderExplanation
 from mtosched.explain.words import (
@@ -33,59 +28,6 @@ from mtosched.explain.words import (
 
 #: Reasons of dated closures: (owner ids, first minute, end minute) -> texts.
 ClosureLookup = Callable[[list[str], int, int], list[str]]
-
-
-@dataclass
-class _Item:
-    """Pieces merged by key: minutes, first and last minute, owners, holders."""
-
-    kind: CauseKind
-    key: Key
-    machine: int
-    minutes: int = 0
-    first: int = 0
-    last: int = 0
-    closed: set[str] = field(default_factory=set)
-    holders: set[int] = field(default_factory=set)
-    share: int = 0
-
-    def add(self, piece: Piece) -> None:
-        if self.minutes == 0:
-            self.first, self.last = piece.start, piece.end
-        self.minutes += piece.end - piece.start
-        self.first = min(self.first, piece.start)
-        self.last = max(self.last, piece.end)
-        self.closed |= piece.closed
-        self.holders |= piece.holders
-
-
-def _merge(pieces: list[tuple[Piece, int]]) -> list[_Item]:
-    items: dict[Key, _Item] = {}
-    for piece, machine in pieces:
-        item = items.setdefault(piece.key, _Item(piece.kind, piece.key, machine))
-        item.add(piece)
-    return list(items.values())
-
-
-def _shares(items: list[_Item], tardiness: int) -> int:
-    """Share `tardiness` among the items; returns what processing keeps."""
-    waiting = sum(i.minutes for i in items)
-    if tardiness <= 0 or not items:
-        return max(tardiness, 0)
-    if waiting <= tardiness:
-        for item in items:
-            item.share = item.minutes
-        return tardiness - waiting
-    exact = [tardiness * i.minutes / waiting for i in items]
-    for item, value in zip(items, exact, strict=True):
-        item.share = floor(value)
-    left = tardiness - sum(i.share for i in items)
-    by_fraction = sorted(
-        range(len(items)), key=lambda k: (-(exact[k] - floor(exact[k])), k)
-    )
-    for k in by_fraction[:left]:
-        items[k].share += 1
-    return 0
 
 
 class Describer:
@@ -111,7 +53,7 @@ class Describer:
             frozen=is_frozen(task),
         )
 
-    def text(self, item: _Item, own: int) -> tuple[str, list[str]]:
+    def text(self, item: Item, own: int) -> tuple[str, list[str]]:
         """The sentence for a cause of task `own`, and closure reasons."""
         occ, problem = self.occ, self.problem
         machine = problem.machines[item.machine].id
@@ -119,7 +61,7 @@ class Describer:
         if item.kind == "release":
             return f"not released until {when(at(item.last))}", []
         if item.kind == "min_wait":
-            return f"required wait after {occ.name(_int(key[1]))}", []
+            return f"required wait after {problem.tasks[_int(key[1])].operation}", []
         if item.kind == "material":
             return self._material(_int(key[1]), _int(key[2])), []
         if item.kind == "non_working":
@@ -162,7 +104,7 @@ class Describer:
                 )
         return f"{info.id} not available until {when(self.instant(arrival))} ({how})"
 
-    def _closed(self, item: _Item, own: int) -> tuple[str, list[str]]:
+    def _closed(self, item: Item, own: int) -> tuple[str, list[str]]:
         before, after = _opt(item.key[2]), _opt(item.key[3])
         first = before if before is not None else item.first
         last = after if after is not None else item.last
@@ -182,7 +124,7 @@ class Describer:
         """The wall-clock instant of a minute."""
         return self.problem.instant(minute)
 
-    def cause(self, item: _Item, own: int) -> Cause:
+    def cause(self, item: Item, own: int) -> Cause:
         """The model of one merged item."""
         problem = self.problem
         text, reasons = self.text(item, own)
@@ -211,13 +153,13 @@ class Describer:
         """Everything about one order's chain."""
         problem, occ = self.problem, self.occ
         info = problem.orders[chain.order]
-        per_step: list[list[_Item]] = []
+        per_step: list[list[Item]] = []
         for step in chain.steps:
             machine = occ.solution.placements[step.task].machine
             waits = [(p, machine) for p in step.pieces if p.kind != "processing"]
-            per_step.append(_merge(waits))
+            per_step.append(merge(waits))
         flat = [item for items in per_step for item in items]
-        kept = _shares(flat, outcome.tardiness)
+        kept = share_tardiness(flat, outcome.tardiness)
         minutes = dict.fromkeys(CAUSE_KINDS, 0)
         share = dict.fromkeys(CAUSE_KINDS, 0)
         for step in chain.steps:
@@ -251,7 +193,7 @@ class Describer:
             causes=causes,
         )
 
-    def step(self, step: Step, items: list[_Item]) -> ChainStep:
+    def step(self, step: Step, items: list[Item]) -> ChainStep:
         """The model of one chain step, its causes largest first."""
         occ, problem = self.occ, self.problem
         task = problem.tasks[step.task]
@@ -277,9 +219,9 @@ class Describer:
             causes=[self.cause(item, step.task) for item in ordered],
         )
 
-    def order_causes(self, chain: Chain, per_step: list[list[_Item]]) -> list[Cause]:
+    def order_causes(self, chain: Chain, per_step: list[list[Item]]) -> list[Cause]:
         """The chain's causes merged across steps, largest first."""
-        merged: dict[Key, tuple[_Item, int]] = {}
+        merged: dict[Key, tuple[Item, int]] = {}
         for step, items in zip(chain.steps, per_step, strict=True):
             for item in items:
                 if item.key in merged:
@@ -291,7 +233,7 @@ class Describer:
                     total.holders |= item.holders
                     total.share += item.share
                 else:
-                    copy = _Item(
+                    copy = Item(
                         item.kind,
                         item.key,
                         item.machine,

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from mtosched.api import solve
 from mtosched.errors import MtoschedError
-from mtosched.explain.levers import apply_change, describe_change
+from mtosched.explain.changes import apply_change
+from mtosched.explain.levers import describe_change
 from mtosched.explain.report import Change, LeverResult, NoChange, SideEffect
 from mtosched.params import SolveParams
 from mtosched.scenario.models import Scenario
