@@ -480,3 +480,33 @@ def test_frozen_work_on_a_machine_that_can_no_longer_run_it_is_not_frozen() -> N
     schedule = solve(problem, SolveParams(time_limit=2, workers=1))
     assert_checked(problem, schedule)
     assert schedule.objective["stability"] == 8  # moved off a machine it cannot use
+
+
+def test_the_shipped_nightly_recipe_works_end_to_end(tmp_path: Path) -> None:
+    """The README's recipe on instances/nightly: reschedule, check, diff."""
+    from support import INSTANCES
+
+    demo = INSTANCES / "nightly"
+    files = [
+        demo / "plant.json",
+        demo / "orders-tuesday.json",
+        demo / "weld-1-down.json",
+    ]
+    monday = demo / "monday-plan.json"
+    reference = ["--previous", monday, "--freeze", "8"]
+    out = tmp_path / "tuesday-plan.json"
+    result = run_cli(
+        "schedule", *files, *reference, "--time-limit", "5", "-q", "-o", out
+    )
+    assert result.returncode == 0, result.stderr
+    assert "frozen until Tue 01 Dec 14:00" in " ".join(result.stdout.split())
+    checked = run_cli("check", *files, "--schedule", out, *reference)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    tuesday, plan = read_schedule(out), read_schedule(monday)
+    window = frozen_window(plan, 24, 8)
+    placed = {(op.order, op.operation): op for op in tuesday.operations}
+    assert window and all(
+        (placed[k].machine, placed[k].start) == (op.machine, op.start)
+        for k, op in window.items()
+    )
+    assert run_cli("diff", monday, out).returncode == 0
