@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from explain_plants import MONDAY, WEEKDAYS, at, op, order, placed, plant
-from mtosched import build_problem
+from mtosched import SolveParams, build_problem, previous_plan, solve
 from mtosched.explain import (
     CAUSE_KINDS,
     Explanation,
@@ -361,3 +361,27 @@ def test_on_time_orders_are_explained_when_named(tmp_path: Path) -> None:
     assert (
         result.summary() == "1 order(s) explained, 0 late (of 0 late in the schedule)"
     )
+
+
+def test_frozen_work_of_the_previous_plan_holds_the_machine(tmp_path: Path) -> None:
+    """Last night B was planned on M1 at 0-300; frozen for 8 h, it stays.
+
+    Tonight's urgent C (60 min, due at 60) must wait behind it: 300 min of
+    frozen plan, late by 300. Without last night's plan, B is just another
+    order holding the machine.
+    """
+    night = [order("B", 1000, op(300))]
+    first = tmp_path / "first"
+    first.mkdir()
+    last_night = solve(plant(first, night), SolveParams(time_limit=5, workers=1))
+    scenario = plant(tmp_path, [*night, order("C", 60, op(60))])
+    previous = previous_plan(last_night, freeze_hours=8)
+    tonight = solve(scenario, SolveParams(time_limit=5, workers=1), previous=previous)
+    result = explain(scenario, tonight, ["C"], what_if=False, previous=previous)
+    c = only(result, "C")
+    assert_adds_up(c)
+    assert nonzero(c) == {"frozen_plan": 300, "processing": 60}
+    assert c.causes[0].text == "M1 busy with B/op (frozen plan) Mon 30 Nov 06:00-11:00"
+    assert c.causes[0].blockers[0].frozen
+    unaware = only(explain(scenario, tonight, ["C"], what_if=False), "C")
+    assert nonzero(unaware) == {"machine_busy": 300, "processing": 60}

@@ -160,3 +160,50 @@ def test_input_and_usage_errors(tmp_path: Path) -> None:
     assert str(broken) in result.stderr
     usage = run_cli("explain", "SO-1", "--schedule", broken)
     assert usage.returncode == 2
+
+
+def test_previous_plan_and_freeze_as_for_check(tmp_path: Path) -> None:
+    """Tonight's plan kept last night's B frozen: C waits for the frozen plan."""
+    night: dict[str, Any] = {
+        "name": "nightly",
+        "start": at(0),
+        "machines": [{"id": "M1"}],
+        "orders": [order("B", 1000, op(300))],
+    }
+    first = write_json(tmp_path / "last-night.json", night)
+    last_plan = tmp_path / "last-plan.json"
+    last = solve(load_scenario(first), SolveParams(time_limit=5, workers=1))
+    last_plan.write_text(schedule_json(last), encoding="utf-8")
+    night["orders"].append(order("C", 60, op(60)))
+    scenario = write_json(tmp_path / "tonight.json", night)
+    made = run_cli(
+        "schedule",
+        scenario,
+        "--previous",
+        last_plan,
+        "--freeze",
+        "8",
+        "--workers",
+        "1",
+        "--time-limit",
+        "5",
+        "-o",
+        tmp_path / "plan.json",
+    )
+    assert made.returncode == 0, made.stderr
+    result = run_cli(
+        "explain",
+        scenario,
+        "--schedule",
+        tmp_path / "plan.json",
+        "C",
+        "--previous",
+        last_plan,
+        "--freeze",
+        "8",
+        "--no-what-if",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "M1 busy with B/op (frozen plan)" in " ".join(result.stdout.split())
+    lonely = run_cli("explain", scenario, "--schedule", last_plan, "--freeze", "8")
+    assert lonely.returncode == 2

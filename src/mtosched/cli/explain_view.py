@@ -145,6 +145,9 @@ def _verdict(lever: LeverResult) -> str:
         )
     else:
         verdict = f"still late by {duration(lever.lateness_minutes)}"
+    before, after = lever.late_orders_before, lever.late_orders_after
+    if before is not None and after is not None and before != after:
+        verdict += f"; late orders {before} → {after}"
     effects = [effect.text for effect in lever.side_effects]
     if effects:
         verdict += "; makes " + listing(effects)

@@ -20,7 +20,7 @@ from typing import Annotated
 
 import typer
 
-from mtosched.api import read_schedule
+from mtosched.api import previous_plan, read_schedule
 from mtosched.cli.explain_view import render_explanation
 from mtosched.cli.options import parse_instant
 from mtosched.errors import InputError, Issue
@@ -93,6 +93,28 @@ def explain_command(
         str | None,
         typer.Option(help="Planning start override (default: the schedule's)."),
     ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="The schedule this one was rescheduled from (as for check).",
+        ),
+    ] = None,
+    freeze: Annotated[
+        float | None,
+        typer.Option(
+            "--freeze", min=0, metavar="HOURS", help="With --previous: as for check."
+        ),
+    ] = None,
+    stability_tolerance: Annotated[
+        int | None,
+        typer.Option(
+            "--stability-tolerance",
+            min=0,
+            metavar="MINUTES",
+            help="With --previous: as for check.",
+        ),
+    ] = None,
     fmt: Annotated[
         Report,
         typer.Option("--format", help="'text' for people, 'json' for scripts."),
@@ -119,6 +141,9 @@ def explain_command(
 
       mtosched explain plant.json --schedule plan.json --format json
 
+      mtosched explain plant.json --schedule tonight.json
+      --previous last-night.json --freeze 8
+
     """
     # Imported here: app.py registers this command, so it imports us first.
     from mtosched.cli.app import (
@@ -126,6 +151,7 @@ def explain_command(
         EXIT_OK,
         Format,
         _localized,
+        _require_previous,
         _run,
         stderr,
         stdout,
@@ -133,6 +159,7 @@ def explain_command(
 
     chosen = Format(fmt.value)
     moment = parse_instant(now, "--now")
+    _require_previous(previous, freeze, stability_tolerance)
     files, named = split_arguments(arguments)
     named += order or []
     if not files:
@@ -141,6 +168,18 @@ def explain_command(
     def body() -> int:
         scenario = load_scenario(*files)
         plan = read_schedule(schedule_file)
+        reference = None
+        if previous is not None:
+            tolerance = stability_tolerance
+            if tolerance is None:
+                recorded = plan.previous
+                tolerance = recorded.stability_tolerance_minutes if recorded else 0
+            reference = previous_plan(
+                previous,
+                freeze_hours=freeze,
+                stability_tolerance=tolerance,
+                add_stability="stability" in plan.objective,
+            )
         live = chosen is Format.text and not quiet and stderr.is_terminal
         status = stderr.status("explaining…") if live else nullcontext()
         with status as shown:
@@ -164,9 +203,16 @@ def explain_command(
                     what_if=what_if,
                     params=params,
                     now=_localized(moment, scenario),
+                    previous=reference,
                 )
             except ScheduleMismatchError as exc:
-                return _mismatch(exc, chosen is Format.json, str(schedule_file))
+                hint = None
+                if plan.previous is not None and previous is None:
+                    hint = (
+                        f"the schedule was rescheduled against {plan.previous.source}; "
+                        "pass it with --previous"
+                    )
+                return _mismatch(exc, chosen is Format.json, str(schedule_file), hint)
             except UnknownOrderError as exc:
                 # name the schedule file for ids that it does not have
                 issues = [
@@ -180,7 +226,9 @@ def explain_command(
             render_explanation(stdout, result)
         return EXIT_OK
 
-    def _mismatch(exc: ScheduleMismatchError, as_json: bool, file: str) -> int:
+    def _mismatch(
+        exc: ScheduleMismatchError, as_json: bool, file: str, hint: str | None
+    ) -> int:
         if as_json:
             document = {"explained": False, "violations": exc.violations}
             print(json.dumps(document, indent=2, ensure_ascii=False))
@@ -191,6 +239,8 @@ def explain_command(
         )
         for violation in exc.violations:
             stderr.print(f"  {file}: {violation}", markup=False, soft_wrap=True)
+        if hint is not None:
+            stderr.print(f"note: {hint}", markup=False, soft_wrap=True)
         return EXIT_GATE
 
     _run(body, debug=debug, fmt=chosen)

@@ -26,6 +26,7 @@ from mtosched.explain.report import Explanation, OrderExplanation, WhatIf
 from mtosched.explain.whatif import WhatIfRunner
 from mtosched.params import SolveParams
 from mtosched.problem import Problem, build_problem
+from mtosched.problem.previous import PreviousPlan
 from mtosched.scenario.models import Scenario
 from mtosched.scenario.references import localize, scenario_zone
 from mtosched.schedule import Schedule, solution_from_schedule
@@ -79,12 +80,15 @@ def explain(
     what_if: bool = True,
     params: ExplainParams | None = None,
     now: datetime | None = None,
+    previous: PreviousPlan | None = None,
 ) -> Explanation:
     """Explain the late orders of a schedule (or the named orders).
 
-    With a `Scenario`, it is compiled at the schedule's start (or `now`)
-    and the what-if levers can be tried; with a compiled `Problem` they
-    cannot (levers change the scenario). Raises `ScheduleMismatchError`
+    With a `Scenario`, it is compiled at the schedule's start (or `now`),
+    against `previous` when the schedule was rescheduled from one (see
+    `previous_plan`: frozen work, `stability`), and the what-if levers can
+    be tried, each re-solved against the same `previous`; with a compiled
+    `Problem` they cannot (levers change the scenario). Raises `ScheduleMismatchError`
     when the schedule fails the independent check against the scenario,
     and `UnknownOrderError` (an `InputError`) for an order id that is not
     in the schedule.
@@ -97,7 +101,7 @@ def explain(
         problem = problem_or_scenario
     else:
         at = now or (schedule.start if isinstance(schedule, Schedule) else None)
-        problem = build_problem(problem_or_scenario, now=at)
+        problem = build_problem(problem_or_scenario, now=at, previous=previous)
     solution = _verified(problem, schedule)
     evaluation = evaluate(problem, solution)
     outcomes = evaluation.outcomes
@@ -115,7 +119,7 @@ def explain(
     notes: list[str] = []
     seconds = 0.0
     if what_if:
-        runner = _runner(scenario, schedule, params, notes)
+        runner = _runner(scenario, schedule, params, notes, previous)
         tried = 0
         for k in chosen:
             if outcomes[k].tardiness <= 0:
@@ -184,6 +188,7 @@ def _runner(
     schedule: Schedule | Solution,
     params: ExplainParams,
     notes: list[str],
+    previous: PreviousPlan | None,
 ) -> WhatIfRunner | None:
     if scenario is None or not isinstance(schedule, Schedule):
         notes.append("what-if levers need the scenario and a schedule")
@@ -191,7 +196,9 @@ def _runner(
     solve_params = SolveParams(
         time_limit=params.lever_time, workers=params.workers, seed=params.seed
     )
-    return WhatIfRunner(scenario, schedule, solve_params, progress=params.progress)
+    return WhatIfRunner(
+        scenario, schedule, solve_params, previous=previous, progress=params.progress
+    )
 
 
 def _levers(

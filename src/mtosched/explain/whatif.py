@@ -22,6 +22,7 @@ from mtosched.explain.changes import apply_change
 from mtosched.explain.levers import describe_change
 from mtosched.explain.report import Change, LeverResult, NoChange, SideEffect
 from mtosched.params import SolveParams
+from mtosched.problem.previous import PreviousPlan
 from mtosched.scenario.models import Scenario
 from mtosched.schedule import Schedule
 
@@ -33,6 +34,7 @@ class WhatIfRunner:
     scenario: Scenario
     schedule: Schedule
     params: SolveParams
+    previous: PreviousPlan | None = None
     progress: Callable[[str], None] | None = None
     seconds: float = 0.0
     _control: LeverResult | None = field(default=None, init=False)
@@ -60,6 +62,7 @@ class WhatIfRunner:
                 apply_change(self.scenario, change),
                 self.params,
                 now=self.schedule.start,
+                previous=self.previous,
             )
         except MtoschedError as exc:
             seconds = time.perf_counter() - began
