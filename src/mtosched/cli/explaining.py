@@ -57,7 +57,7 @@ def explain_command(
     arguments: Annotated[
         list[str],
         typer.Argument(
-            metavar="FILE... [ORDER...]",
+            metavar="FILE|ORDER",
             help="Scenario JSON files (merged in order), then the orders to "
             "explain (default: every late order).",
             show_default=False,
