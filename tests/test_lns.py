@@ -7,6 +7,7 @@ import time
 from mtosched import SolveParams, build_problem, load_scenario
 from mtosched.check import check
 from mtosched.cpsat.bounds import compute_windows
+from mtosched.cpsat.goals import Goal
 from mtosched.cpsat.lns import improve
 from mtosched.dispatch import dispatch
 from mtosched.evaluate import evaluate
@@ -24,7 +25,7 @@ def test_improve_keeps_a_checked_schedule_that_is_no_worse() -> None:
         problem,
         windows,
         start,
-        "weighted_tardiness",
+        Goal("weighted_tardiness"),
         [],
         SolveParams(time_limit=10, workers=1, seed=0),
         until=now + 4,
@@ -45,7 +46,7 @@ def test_improve_respects_settled_terms() -> None:
         problem,
         windows,
         start,
-        "flow_time",
+        Goal("flow_time"),
         [("weighted_tardiness", settled)],
         SolveParams(time_limit=10, workers=1, seed=0),
         until=now + 3,

@@ -162,14 +162,33 @@ def earliest_due_date(problem: Problem) -> OrderKey:
 class Guide:
     """A previous plan to follow: its machines, its order and maybe its starts.
 
-    Planned tasks go first, in planned-start order, on their planned machine
-    (when still eligible); with `keep_starts` none starts before its planned
-    start, so an unchanged plan is reproduced exactly. Other tasks follow by
-    urgency, into the gaps.
+    Tasks go in planned-start order, on their planned machine (when still
+    eligible); with `keep_starts` none starts before its planned start, so an
+    unchanged plan is reproduced exactly. New work joins that order at its
+    latest start (due date minus the work left in its order), so an urgent
+    new order goes in early instead of after the whole plan.
     """
 
     slots: Mapping[int, PlannedSlot]
     keep_starts: bool
+
+
+def latest_starts(problem: Problem) -> list[int]:
+    """Per task, its order's due date minus the shortest work from it to the end."""
+    waiting = [len(problem.successors[t]) for t in range(len(problem.tasks))]
+    tail = [task.min_duration for task in problem.tasks]
+    # sinks first: a task's tail is final once all its successors' tails are
+    stack = [t for t, count in enumerate(waiting) if count == 0]
+    while stack:
+        s = stack.pop()
+        for p in problem.tasks[s].predecessors:
+            tail[p] = max(tail[p], problem.tasks[p].min_duration + tail[s])
+            waiting[p] -= 1
+            if waiting[p] == 0:
+                stack.append(p)
+    return [
+        problem.orders[task.order].due - tail[t] for t, task in enumerate(problem.tasks)
+    ]
 
 
 def dispatch(
@@ -201,11 +220,14 @@ def dispatch(
     ready: list[tuple[int, float, int, int]] = []
 
     task_order = [task.order for task in problem.tasks]
+    latest = latest_starts(problem) if guide is not None else []
 
     def release(t: int) -> None:
         order = problem.orders[problem.tasks[t].order]
         if t in slots:
             key = (0, float(slots[t].start), -order.priority, t)
+        elif guide is not None:
+            key = (0, float(latest[t]), -order.priority, t)
         else:
             key = (1, rank(task_order[t]), -order.priority, t)
         heapq.heappush(ready, key)

@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 
 from mtosched.check import check
 from mtosched.cpsat.bounds import Windows
+from mtosched.cpsat.goals import Goal
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.evaluate import evaluate
 from mtosched.params import SolveParams, SolveProgress
@@ -33,23 +34,23 @@ def improve(
     problem: Problem,
     windows: Windows,
     incumbent: Solution,
-    term: ObjectiveTerm,
+    goal: Goal,
     settled: list[tuple[ObjectiveTerm, int]],
     params: SolveParams,
     *,
     until: float,
     began: float,
 ) -> Solution:
-    """Improve `term` of the incumbent until the monotonic time `until`.
+    """Improve the goal's terms of the incumbent until the monotonic time `until`.
 
     `settled` holds earlier lexicographic terms with the values they must
     keep. Returns the best schedule found (the incumbent if none is better).
     """
     rng = random.Random(params.seed)
     free = sorted(problem.free_tasks, key=lambda t: incumbent.placements[t].start)
-    best_value = evaluate(problem, incumbent).terms[term]
+    best_value = goal.key(evaluate(problem, incumbent).terms)
     size = _START_SIZE
-    while until - time.monotonic() > 1.0 and best_value > 0 and free:
+    while until - time.monotonic() > 1.0 and best_value > (0, 0) and free:
         size = max(_MIN_SIZE, min(size, len(free), _MAX_SIZE))
         first = rng.randrange(0, max(1, len(free) - size + 1))
         chosen = set(free[first : first + size])
@@ -57,9 +58,9 @@ def improve(
             t: incumbent.placements[t] for t in problem.free_tasks if t not in chosen
         }
         model = ScheduleModel(problem, windows, pinned=pinned)
-        for earlier, value in settled:
-            model.model.add(model.term(earlier) <= value)
-        expression = model.term(term)
+        for earlier, kept in settled:
+            model.model.add(model.term(earlier) <= kept)
+        expression = goal.expression(model)
         if isinstance(expression, int):
             return incumbent
         model.model.minimize(expression)
@@ -72,13 +73,15 @@ def improve(
         status = solver.solve(model.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             candidate = model.extract(solver)
-            value = evaluate(problem, candidate).terms[term]
+            value = goal.key(evaluate(problem, candidate).terms)
             if value < best_value and check(problem, candidate).ok:
                 incumbent, best_value = candidate, value
                 free.sort(key=lambda t: incumbent.placements[t].start)
                 if params.progress is not None:
                     params.progress(
-                        SolveProgress(term, value, None, time.monotonic() - began)
+                        SolveProgress(
+                            goal.term, value[0], None, time.monotonic() - began
+                        )
                     )
         # A neighbourhood solved to optimality is too easy: widen it.
         size = int(size * 1.3) if status == cp_model.OPTIMAL else int(size / 1.2)

@@ -8,7 +8,6 @@ CP-SAT finds nothing in time.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from typing import Literal
@@ -17,6 +16,7 @@ from ortools.sat.python import cp_model
 
 from mtosched.cpsat.bounds import Windows, compute_windows
 from mtosched.cpsat.diagnose import explain_infeasibility, impossible_deadlines
+from mtosched.cpsat.goals import Goal, goal_for
 from mtosched.cpsat.lns import improve
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
@@ -177,11 +177,12 @@ class _Search:
         """Minimize `term` (or just find a schedule), then bound it for later."""
         problem, params, sm = self.problem, self.params, self.sm
         label = term or "feasibility"
+        goal = goal_for(problem, term) if term is not None else None
         expression = sm.term(term) if term is not None else None
-        if expression is None:
+        if goal is None:
             sm.model.clear_objective()  # type: ignore[no-untyped-call]
         else:
-            sm.model.minimize(expression)
+            sm.model.minimize(goal.expression(sm))
         stage_began = time.monotonic()
         # On large plants the full model gets part of the time; neighbourhood
         # search around its result gets the rest (see lns.py).
@@ -195,11 +196,13 @@ class _Search:
         status = solver.solve(sm.model, _Progress(params, label, self.began))
         stage_term: ObjectiveTerm = term or problem.objective[0]
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            self.best = sm.extract(solver)
+            self.best = self._better(
+                sm.extract(solver), heuristic if heuristic_ok else None
+            )
             value = evaluate(problem, self.best).terms[stage_term]
             bound = (
-                math.ceil(solver.best_objective_bound - 1e-6)
-                if expression is not None
+                goal.term_bound(solver.best_objective_bound)
+                if goal is not None
                 else value
             )
             finished: StageStatus = (
@@ -207,8 +210,8 @@ class _Search:
                 if status == cp_model.OPTIMAL or expression is None
                 else "feasible"
             )
-            if large and finished != "optimal" and term is not None:
-                value = self._polish(term, windows, stage_began + budget)
+            if large and finished != "optimal" and goal is not None:
+                value = self._polish(goal, windows, stage_began + budget)
             return self._settle(
                 expression, stage_term, finished, value, bound, stage_began
             )
@@ -234,11 +237,27 @@ class _Search:
             self.best = heuristic
         value = evaluate(problem, self.best).terms[stage_term]
         unknown: StageStatus = "unknown"
-        if large and term is not None:
-            improved = self._polish(term, windows, stage_began + budget)
+        if large and goal is not None:
+            improved = self._polish(goal, windows, stage_began + budget)
             unknown = "feasible" if improved < value else "unknown"
             value = improved
         return self._settle(expression, stage_term, unknown, value, None, stage_began)
+
+    def _better(self, found: Solution, heuristic: Solution | None) -> Solution:
+        """CP-SAT's schedule, unless the one it started from is better.
+
+        A short stage may stop at a solution worse than its hint; the hint
+        (the previous stage's schedule, or the dispatch schedule) then stays.
+        """
+        incumbent = self.best if self.best is not None else heuristic
+        if incumbent is None:
+            return found
+
+        def rank(solution: Solution) -> tuple[int, ...]:
+            terms = evaluate(self.problem, solution).terms
+            return tuple(terms[t] for t in self.problem.objective)
+
+        return incumbent if rank(incumbent) < rank(found) else found
 
     def _settle(
         self,
@@ -258,17 +277,17 @@ class _Search:
         seconds = time.monotonic() - stage_began
         return StageResult(term, status, value, bound, seconds)
 
-    def _polish(self, term: ObjectiveTerm, windows: Windows, until: float) -> int:
+    def _polish(self, goal: Goal, windows: Windows, until: float) -> int:
         """Neighbourhood search on the best schedule; returns the term's value."""
         assert self.best is not None
         self.best = improve(
             self.problem,
             windows,
             self.best,
-            term,
+            goal,
             self.settled,
             self.params,
             until=until,
             began=self.began,
         )
-        return evaluate(self.problem, self.best).terms[term]
+        return evaluate(self.problem, self.best).terms[goal.term]
