@@ -160,13 +160,19 @@ def main() -> None:
     parser.add_argument("--freeze", type=float, default=8.0)
     parser.add_argument("--hours", type=float, default=24.0, help="the day that passes")
     parser.add_argument("--keep", type=Path, help="folder to keep the files in")
+    parser.add_argument(
+        "--monday", type=Path, help="reuse this Monday plan instead of solving one"
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="mtosched-nightly-"))
     folder.mkdir(parents=True, exist_ok=True)
     data = json.loads(args.scenario.read_text())
 
     monday_plan = folder / "monday-plan.json"
-    solve_in_child([args.scenario], monday_plan, [], args.time_limit)
+    if args.monday is not None:
+        monday_plan.write_text(args.monday.read_text())
+    else:
+        solve_in_child([args.scenario], monday_plan, [], args.time_limit)
     monday = read_schedule(monday_plan)
     problem = build_problem(load_scenario(args.scenario))
     families = {
