@@ -14,6 +14,7 @@ import bisect
 import heapq
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from mtosched.problem.model import (
     MaterialInfo,
@@ -166,11 +167,16 @@ class Guide:
     eligible); with `keep_starts` none starts before its planned start, so an
     unchanged plan is reproduced exactly. New work joins that order at its
     latest start (due date minus the work left in its order), so an urgent
-    new order goes in early instead of after the whole plan.
+    new order goes in early instead of after the whole plan. `newcomers`
+    "last" puts it after the whole plan, into the gaps the plan leaves (it
+    delays no planned order), "first" ahead of everything planned; a minute
+    puts it where the plan is at that minute (each task at that minute plus
+    the shortest work before it in its order).
     """
 
     slots: Mapping[int, PlannedSlot]
     keep_starts: bool
+    newcomers: Literal["latest_start", "last", "first"] | int = "latest_start"
 
 
 def latest_starts(problem: Problem) -> list[int]:
@@ -189,6 +195,26 @@ def latest_starts(problem: Problem) -> list[int]:
     return [
         problem.orders[task.order].due - tail[t] for t, task in enumerate(problem.tasks)
     ]
+
+
+def work_ahead(problem: Problem) -> list[int]:
+    """Per task, the shortest work its order must do before it can start."""
+    ahead = [0] * len(problem.tasks)
+    for t in _topological(problem):
+        for p in problem.tasks[t].predecessors:
+            ahead[t] = max(ahead[t], ahead[p] + problem.tasks[p].min_duration)
+    return ahead
+
+
+def _topological(problem: Problem) -> list[int]:
+    waiting = [len(task.predecessors) for task in problem.tasks]
+    queue = [t for t, count in enumerate(waiting) if count == 0]
+    for t in queue:  # grows while iterating: Kahn's algorithm
+        for s in problem.successors[t]:
+            waiting[s] -= 1
+            if waiting[s] == 0:
+                queue.append(s)
+    return queue
 
 
 def dispatch(
@@ -221,13 +247,18 @@ def dispatch(
 
     task_order = [task.order for task in problem.tasks]
     latest = latest_starts(problem) if guide is not None else []
+    ahead = work_ahead(problem) if guide is not None else []
 
     def release(t: int) -> None:
         order = problem.orders[problem.tasks[t].order]
         if t in slots:
             key = (0, float(slots[t].start), -order.priority, t)
-        elif guide is not None:
+        elif guide is not None and isinstance(guide.newcomers, int):
+            key = (0, float(guide.newcomers + ahead[t]), -order.priority, t)
+        elif guide is not None and guide.newcomers == "latest_start":
             key = (0, float(latest[t]), -order.priority, t)
+        elif guide is not None and guide.newcomers == "first":
+            key = (-1, float(latest[t]), -order.priority, t)
         else:
             key = (1, rank(task_order[t]), -order.priority, t)
         heapq.heappush(ready, key)

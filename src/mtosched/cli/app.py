@@ -27,6 +27,7 @@ from mtosched.cli.diffing import diff_command
 from mtosched.cli.explaining import explain_command
 from mtosched.cli.importing import import_command
 from mtosched.cli.options import parse_instant
+from mtosched.cli.quoting import quote_command
 from mtosched.cli.render import (
     issues_json,
     render_check,
@@ -469,6 +470,7 @@ def check_command(
 app.command("show")(show)
 app.command("import")(import_command)
 app.command("diff")(diff_command)
+app.command("quote")(quote_command)
 app.command("explain")(explain_command)
 
 

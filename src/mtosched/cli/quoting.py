@@ -1,0 +1,300 @@
+"""`mtosched quote`: the delivery date we can promise a new order.
+
+Exit codes: 0 quoted (at least one candidate has a promise; with --date, the
+answer is yes for at least one); 1 invalid input; 2 usage; 3 no candidate
+can be promised at all (e.g. a material with no lead time runs short); 4
+nothing found within the time limit (with --date: undecided); 5 with
+--date, the answer is no for every candidate, or the current schedule does
+not match the scenario.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from mtosched.api import read_schedule
+from mtosched.cli.options import parse_instant
+from mtosched.errors import InfeasibleError, NoScheduleFoundError
+from mtosched.export import export_schedule, is_supported
+from mtosched.params import SolveParams
+from mtosched.quote import CandidateQuote, Quote, quote, split_candidates
+from mtosched.scenario import load_scenario
+
+#: Causes shown per candidate in the text report.
+_LIMIT_ROWS = 5
+
+
+class Report(StrEnum):
+    """`--format`: app.py's `Format` values (app.py imports us before defining it)."""
+
+    text = "text"
+    json = "json"
+
+
+def quote_command(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Scenario JSON files (merged in order): the plant and the "
+            "confirmed orders.",
+            show_default=False,
+        ),
+    ],
+    order_file: Annotated[
+        Path,
+        typer.Option(
+            "--order",
+            help="JSON with the new order under 'orders' (several orders = "
+            "candidate configurations, each quoted on its own); its 'due' is "
+            "the date the customer asks for.",
+        ),
+    ],
+    schedule_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--schedule",
+            help="The current plan; confirmed orders must not end later than in "
+            "it (or than their due date). Default: solve it first.",
+        ),
+    ] = None,
+    freeze: Annotated[
+        float | None,
+        typer.Option(
+            "--freeze",
+            min=0,
+            metavar="HOURS",
+            help="With --schedule: work it starts in the next HOURS stays put.",
+        ),
+    ] = None,
+    date: Annotated[
+        str | None,
+        typer.Option(help="Answer yes or no: can it be delivered by this instant?"),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option(help="Planning start (default: the schedule's, or 'start')."),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(min=0.01, help="Wall-clock seconds for everything.")
+    ] = 60.0,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="CP-SAT workers (default: cores, max 8).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="Write the schedule the promise implies (several candidates: "
+            "one file each, the order id added to the name).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        Report, typer.Option("--format", help="'text' for people, 'json' for scripts.")
+    ] = Report.text,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show the traceback of internal errors.")
+    ] = False,
+) -> None:
+    """Quote a delivery date for a new order without delaying confirmed ones.
+
+    The earliest completion over all schedules in which no confirmed order
+    ends later than in the current plan (or than its due date, if later),
+    proved by the independent checker, with the lower bound found and what
+    holds it back.
+
+    Examples:
+      mtosched quote plant.json orders.json --order new-order.json
+
+      mtosched quote plant.json orders.json --order new-order.json
+      --schedule plan.json --freeze 8 -o with-new-order.json
+
+      mtosched quote plant.json orders.json --order new-order.json
+      --date 2026-12-18T17:00:00Z
+
+    """
+    from mtosched.cli.app import (
+        EXIT_GATE,
+        EXIT_NO_SCHEDULE,
+        EXIT_OK,
+        Format,
+        _localized,
+        _run,
+        stderr,
+        stdout,
+    )
+    from mtosched.explain import ScheduleMismatchError
+
+    chosen = Format(fmt.value)
+    moment = parse_instant(now, "--now")
+    asked = parse_instant(date, "--date")
+    if freeze is not None and schedule_file is None:
+        raise typer.BadParameter(
+            "needs --schedule (the plan whose first hours stay put)",
+            param_hint="--freeze",
+        )
+    if output is not None and not is_supported(str(output)):
+        raise typer.BadParameter(f"'{output}': unsupported format", param_hint="-o")
+
+    def body() -> int:
+        merged = load_scenario(*files, order_file)
+        scenario, candidates = split_candidates(merged, str(order_file))
+        current = read_schedule(schedule_file) if schedule_file else None
+        params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+        try:
+            result = quote(
+                scenario,
+                candidates,
+                current=current,
+                freeze_hours=freeze,
+                date=_localized(asked, scenario),
+                params=params,
+                now=_localized(moment, scenario),
+            )
+        except ScheduleMismatchError as exc:
+            stderr.print(
+                "[bold red]Cannot quote:[/bold red] the current schedule does not "
+                "match the scenario",
+                highlight=False,
+            )
+            for violation in exc.violations:
+                stderr.print(
+                    f"  {schedule_file}: {violation}", markup=False, soft_wrap=True
+                )
+            return EXIT_GATE
+        written = _write(result, output)
+        if chosen is Format.json:
+            document = result.model_dump(mode="json", by_alias=True)
+            document["outputs"] = written
+            print(json.dumps(document, indent=2, ensure_ascii=False))
+        else:
+            render_quote(stdout, result)
+            for path in written:
+                stdout.print(f"wrote {path}", markup=False, highlight=False)
+        return _exit_code(result, asked is not None)
+
+    def _exit_code(result: Quote, asked_date: bool) -> int:
+        answers = result.candidates
+        if asked_date:
+            if any(c.answer == "yes" for c in answers):
+                return EXIT_OK
+            if any(c.answer == "undecided" for c in answers):
+                return EXIT_NO_SCHEDULE
+            return EXIT_GATE
+        if any(c.promise is not None for c in answers):
+            return EXIT_OK
+        if all(c.status == "infeasible" for c in answers):
+            raise InfeasibleError([r for c in answers for r in c.reasons])
+        raise NoScheduleFoundError(
+            f"no promise found within {time_limit:g} s for any candidate"
+        )
+
+    _run(body, debug=debug, fmt=chosen)
+
+
+def _write(result: Quote, output: Path | None) -> list[str]:
+    """Each promised schedule, to `output` (or one file per candidate)."""
+    if output is None:
+        return []
+    promised = [c for c in result.candidates if c.schedule is not None]
+    written = []
+    for candidate in promised:
+        target = output
+        if len(result.candidates) > 1:
+            target = output.with_name(f"{output.stem}-{candidate.order}{output.suffix}")
+        assert candidate.schedule is not None
+        export_schedule(candidate.schedule, str(target))
+        written.append(str(target))
+    return written
+
+
+def _when(moment: object) -> str:
+    from datetime import datetime
+
+    assert isinstance(moment, datetime)
+    return moment.strftime("%a %d %b %Y %H:%M")
+
+
+def _span(minutes: int) -> str:
+    days, rest = divmod(minutes, 1440)
+    hours, mins = divmod(rest, 60)
+    return f"{days} d {hours} h {mins:02d} min" if days else f"{hours} h {mins:02d} min"
+
+
+def render_quote(console: Console, result: Quote) -> None:
+    """One paragraph per candidate: promise, proof, bound, what limits it."""
+    frozen = (
+        f"; frozen until {_when(result.frozen_until)}"
+        if result.frozen_until is not None
+        else ""
+    )
+    console.print(
+        f"Quote against the {result.current} plan of "
+        f"{escape(result.scenario or 'the scenario')} from {_when(result.start)}"
+        f"{frozen}",
+        highlight=False,
+    )
+    for candidate in result.candidates:
+        _render_candidate(console, candidate)
+
+
+def _render_candidate(console: Console, c: CandidateQuote) -> None:
+    options = ", ".join(f"{k} {v}" for k, v in c.options.items())
+    what = " ".join(part for part in (c.product or "", options) if part)
+    console.print()
+    console.print(
+        f"[bold]{escape(c.order)}[/bold] {escape(what)}"
+        + (f" for {escape(c.customer)}" if c.customer else ""),
+        highlight=False,
+    )
+    if c.date is not None and c.answer is not None:
+        verdict = {"yes": "[green]yes[/green]", "no": "[red]no[/red]"}
+        console.print(
+            f"  by {_when(c.date)}? {verdict.get(c.answer, 'undecided')}",
+            highlight=False,
+        )
+    if c.promise is None:
+        if c.reasons:
+            for reason in c.reasons:
+                console.print(f"  cannot promise: {reason}", markup=False)
+        elif c.answer == "no":
+            console.print("  no schedule delivers it by then (proved)", markup=False)
+        else:
+            console.print("  no promise found within the time limit", markup=False)
+        return
+    met = "meets" if c.meets_request else "[red]misses[/red]"
+    console.print(
+        f"  promise [bold]{_when(c.promise)}[/bold] ({met} the requested "
+        f"{_when(c.requested)}); checked: on time at that date, no confirmed "
+        "order later",
+        highlight=False,
+    )
+    if c.lower_bound is not None and c.gap_minutes is not None:
+        closeness = (
+            "optimal: no earlier date is possible"
+            if c.status == "optimal"
+            else f"no schedule ends before {_when(c.lower_bound)} "
+            f"(a better one could gain up to {_span(c.gap_minutes)})"
+        )
+        console.print(f"  {closeness}", highlight=False)
+    if c.limits:
+        console.print("  held back by:", highlight=False)
+        for limit in c.limits[:_LIMIT_ROWS]:
+            console.print(
+                f"    {_span(limit.minutes):>16}  {limit.text}",
+                markup=False,
+                highlight=False,
+            )
+        if len(c.limits) > _LIMIT_ROWS:
+            console.print(
+                f"    … and {len(c.limits) - _LIMIT_ROWS} more (--format json)",
+                highlight=False,
+            )
