@@ -20,8 +20,9 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -163,14 +164,17 @@ def quote(
         left = params.time_limit - (time.monotonic() - began)
         budget = max(0.5, left / (len(candidates) - k))
         answers.append(_quote_one(setting, candidate, date, params, budget))
-    problem = build_problem(scenario, now=setting.now, previous=_plan(setting))
-    frozen = problem.baseline.freeze_until if problem.baseline else None
+    start = setting.current.start.astimezone(ZoneInfo(setting.current.timezone))
+    if setting.now is not None:
+        start = setting.now.astimezone(start.tzinfo)
     return Quote(
         scenario=scenario.name,
-        start=problem.instant(0),
-        timezone=problem.timezone,
+        start=start,
+        timezone=setting.current.timezone,
         current=mode,
-        frozen_until=problem.instant(frozen) if frozen is not None else None,
+        frozen_until=(
+            start + timedelta(hours=freeze_hours) if freeze_hours is not None else None
+        ),
         candidates=answers,
     )
 
@@ -286,6 +290,8 @@ def _quote_one(
     scenario = _with(setting.scenario, candidate)
     try:
         problem = build_problem(scenario, now=setting.now, previous=reference)
+        # proving the promise and explaining it compile the plant twice more
+        reserve = 3 * (time.monotonic() - began) + 0.2
     except InfeasibleError as exc:
         # e.g. its material is short: no date at all can be promised
         probe = build_problem(setting.scenario, now=setting.now)
@@ -315,8 +321,9 @@ def _quote_one(
         date=problem.instant(by) if by is not None else None,
         status="unknown",
     )
+    searching = budget - (time.monotonic() - began) - reserve
     solve_params = SolveParams(
-        time_limit=budget, workers=params.workers, seed=params.seed
+        time_limit=max(0.2, searching), workers=params.workers, seed=params.seed
     )
     try:
         promise = earliest_completion(problem, quoted, caps, hint, solve_params, by=by)

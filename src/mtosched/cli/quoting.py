@@ -11,6 +11,7 @@ not match the scenario.
 from __future__ import annotations
 
 import json
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -83,7 +84,7 @@ def quote_command(
     ] = None,
     time_limit: Annotated[
         float, typer.Option(min=0.01, help="Wall-clock seconds for everything.")
-    ] = 60.0,
+    ] = 30.0,
     workers: Annotated[
         int | None, typer.Option(min=1, help="CP-SAT workers (default: cores, max 8).")
     ] = None,
@@ -133,6 +134,7 @@ def quote_command(
     )
     from mtosched.explain import ScheduleMismatchError
 
+    began = time.monotonic()
     chosen = Format(fmt.value)
     moment = parse_instant(now, "--now")
     asked = parse_instant(date, "--date")
@@ -148,7 +150,9 @@ def quote_command(
         merged = load_scenario(*files, order_file)
         scenario, candidates = split_candidates(merged, str(order_file))
         current = read_schedule(schedule_file) if schedule_file else None
-        params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+        # the limit covers reading the files too
+        left = max(0.5, time_limit - (time.monotonic() - began))
+        params = SolveParams(time_limit=left, workers=workers, seed=seed)
         try:
             result = quote(
                 scenario,

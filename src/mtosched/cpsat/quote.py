@@ -153,6 +153,12 @@ def earliest_completion(
     began = time.monotonic()
     usable = hint is not None and _within_caps(problem, hint, caps)
     windows = compute_windows(problem, hint if usable else None)
+    floor = windows.order_floor[order]
+    if usable and hint is not None:
+        hinted = hint.completion(problem, order)
+        if hinted <= floor and (by is None or hinted <= by):
+            # as early as its own routing allows: nothing to search for
+            return Promise(hint, hinted, hinted, "optimal", time.monotonic() - began)
     budget = params.time_limit
     if (
         usable
@@ -197,8 +203,10 @@ def earliest_completion(
     if usable and hint is not None:
         completion = hint.completion(problem, order)
         if by is None or completion <= by:
-            floor = windows.order_floor[order]
-            return Promise(hint, completion, floor, "feasible", seconds)
+            status_of: Literal["optimal", "feasible"] = (
+                "optimal" if floor >= completion else "feasible"
+            )
+            return Promise(hint, completion, min(floor, completion), status_of, seconds)
     raise NoScheduleFoundError(
         f"no schedule for the quoted order found within {params.time_limit:g} s"
     )
