@@ -341,3 +341,12 @@ def test_cli_quote_needs_an_order_file_with_orders(tmp_path: Path) -> None:
     result = run_cli("quote", INSTANCES / "bespoke-cars.json", "--order", clash)
     assert result.returncode == 1
     assert "duplicate id 'SO-2401'" in result.stderr
+
+
+def test_shipped_quote_candidates_fit_the_demo_plant() -> None:
+    result = run_cli(
+        "validate",
+        INSTANCES / "bespoke-cars.json",
+        INSTANCES / "quotes" / "roadster.json",
+    )
+    assert result.returncode == 0, result.stderr

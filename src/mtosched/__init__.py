@@ -17,9 +17,11 @@ from mtosched.errors import (
     MtoschedError,
     NoScheduleFoundError,
 )
+from mtosched.diff import diff_schedules
 from mtosched.explain import explain
 from mtosched.params import SolveParams, SolveProgress
 from mtosched.problem import Problem, build_problem
+from mtosched.quote import quote
 from mtosched.scenario import Scenario, load_scenario
 from mtosched.schedule import Schedule
 from mtosched.solution import Solution
@@ -45,9 +47,11 @@ __all__ = [
     "__version__",
     "build_problem",
     "check",
+    "diff_schedules",
     "explain",
     "load_scenario",
     "previous_plan",
+    "quote",
     "read_schedule",
     "solve",
 ]

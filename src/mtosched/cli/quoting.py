@@ -290,7 +290,17 @@ def _render_candidate(console: Console, c: CandidateQuote) -> None:
         )
         console.print(f"  {closeness}", highlight=False)
     if c.limits:
-        console.print("  held back by:", highlight=False)
+        totals: dict[str, int] = {}
+        for limit in c.limits:
+            totals[limit.kind] = totals.get(limit.kind, 0) + limit.minutes
+        ranked = sorted(totals.items(), key=lambda item: -item[1])
+        summary = ", ".join(
+            f"{kind.replace('_', ' ')} {_span(m)}" for kind, m in ranked
+        )
+        console.print(
+            f"  waiting on its critical chain: {summary}", markup=False, highlight=False
+        )
+        console.print("  largest:", highlight=False)
         for limit in c.limits[:_LIMIT_ROWS]:
             console.print(
                 f"    {_span(limit.minutes):>16}  {limit.text}",
