@@ -344,9 +344,15 @@ def test_cli_quote_needs_an_order_file_with_orders(tmp_path: Path) -> None:
 
 
 def test_shipped_quote_candidates_fit_the_demo_plant() -> None:
+    """The README's quote, without a current plan (the quote solves one)."""
     result = run_cli(
-        "validate",
-        INSTANCES / "bespoke-cars.json",
-        INSTANCES / "quotes" / "roadster.json",
-    )
+        "quote", INSTANCES / "bespoke-cars.json", "--order",
+        INSTANCES / "quotes" / "roadster.json", "--time-limit", "8", "--format", "json",
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
+    black, bespoke = json.loads(result.stdout)["candidates"]
+    assert (
+        black["promise"] is not None
+        and json.loads(result.stdout)["current"] == "solved"
+    )
+    assert bespoke["status"] == "infeasible"
