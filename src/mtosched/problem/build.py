@@ -14,18 +14,17 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from mtosched.errors import InfeasibleError, InputError, Issue
+from mtosched.problem.following import PlanFollower, fixed_conflicts
 from mtosched.problem.model import (
-    Baseline,
     ChangeoverMatrix,
     MachineInfo,
     Mode,
     OrderInfo,
     Placement,
-    PlannedSlot,
     Problem,
     Task,
 )
-from mtosched.problem.previous import PreviousPlan, stability_weight
+from mtosched.problem.previous import PreviousPlan
 from mtosched.problem.timing import attach_working_time
 from mtosched.scenario.models import Machine, Operation, Order, Scenario
 from mtosched.scenario.provenance import Origin
@@ -67,11 +66,7 @@ class _Compiler:
         self.orders: list[OrderInfo] = []
         self.task_index: dict[tuple[str, str], int] = {}
         self.running_origin: dict[int, Origin] = {}
-        self.planned: dict[int, PlannedSlot] = {}
-        self.notes: list[str] = []
-        self.freeze_until: int | None = None
-        if previous is not None and previous.freeze_hours is not None:
-            self.freeze_until = round(previous.freeze_hours * 60)
+        self.plan = PlanFollower(previous, self.machine_ids, self.minutes)
 
     def minutes(self, moment: datetime) -> int:
         delta = floor_minute(localize(moment, self.zone)).astimezone(UTC) - self.start
@@ -119,9 +114,9 @@ class _Compiler:
                 preds = []  # already started: what came before is history
                 consumes = ()  # rule 11: its material was taken before start
             else:
-                modes, fixed = self.follow_plan(order.id, op.id, modes, local[op.id])
+                modes, fixed = self.plan.follow(order.id, op.id, modes, local[op.id])
                 frozen = fixed is not None
-            setup_under_way = frozen and self.setup_began(order.id, op.id)
+            setup_under_way = frozen and self.plan.setup_began(order.id, op.id)
             has_wait = bool(preds)
             task = Task(
                 order=order_index,
@@ -159,56 +154,6 @@ class _Compiler:
                 tasks=tuple(range(first_task, len(self.tasks))),
             )
         )
-
-    def follow_plan(
-        self, order_id: str, op_id: str, modes: tuple[Mode, ...], task: int
-    ) -> tuple[tuple[Mode, ...], Placement | None]:
-        """Record the previous plan's slot; freeze it inside the frozen horizon.
-
-        Frozen work keeps machine and start (its end follows from the
-        calendar later). Frozen work the plan started before now, which the
-        floor reports neither done nor running, keeps only its machine.
-        """
-        if self.previous is None:
-            return modes, None
-        planned = self.previous.operations.get((order_id, op_id))
-        if planned is None:
-            return modes, None  # new work: nothing to stay close to
-        machine = self.machine_ids.get(planned.machine, -1)
-        start = self.minutes(planned.start)
-        self.planned[task] = PlannedSlot(machine, start)
-        if self.freeze_until is None or start >= self.freeze_until:
-            return modes, None
-        name = f"{order_id}/{op_id}"
-        mode = next((m for m in modes if m.machine == machine), None)
-        if mode is None:
-            self.notes.append(
-                f"{name}: not frozen, machine {planned.machine} can no longer run it"
-            )
-            return modes, None
-        if start < 0:
-            self.notes.append(
-                f"{name}: planned to start before now, but progress reports it "
-                f"neither done nor running; it stays on {planned.machine} and "
-                "starts as soon as it can"
-            )
-            return (mode,), None
-        return modes, Placement(machine, start, start + mode.duration)
-
-    def latest_planned_start(self) -> int:
-        """The latest start the previous plan may keep a task at (tolerance in)."""
-        if self.previous is None or not self.planned:
-            return 0
-        latest = max(slot.start for slot in self.planned.values())
-        return latest + self.previous.stability_tolerance
-
-    def setup_began(self, order_id: str, op_id: str) -> bool:
-        """Whether the previous plan's changeover into this began before now."""
-        if self.previous is None:
-            return False
-        planned = self.previous.operations.get((order_id, op_id))
-        setup = planned.setup_start if planned is not None else None
-        return setup is not None and self.minutes(setup) < 0
 
     @staticmethod
     def resolve_predecessors(
@@ -358,7 +303,7 @@ def build_problem(
         compiler.minutes,
         changeovers=matrices,
         earliness="earliness" in scenario.objective_terms,
-        anchor=compiler.latest_planned_start(),
+        anchor=compiler.plan.latest_start(),
     )
     compiler.tasks = timed.tasks
     compiler.check_running_overlaps()
@@ -404,71 +349,5 @@ def build_problem(
         changeovers=tuple(matrices),
         horizon=timed.horizon,
         longest_step=timed.longest_step,
-        baseline=_baseline(compiler, previous),
+        baseline=compiler.plan.baseline(compiler.tasks),
     )
-
-
-def _baseline(compiler: _Compiler, previous: PreviousPlan | None) -> Baseline | None:
-    if previous is None:
-        return None
-    planned = {
-        t: slot
-        for t, slot in compiler.planned.items()
-        if compiler.tasks[t].fixed is None
-    }
-    return Baseline(
-        source=previous.source,
-        planned=planned,
-        weights={t: stability_weight(slot.start) for t, slot in planned.items()},
-        tolerance=previous.stability_tolerance,
-        freeze_until=compiler.freeze_until,
-        notes=tuple(compiler.notes),
-    )
-
-
-def fixed_conflicts(
-    tasks: Sequence[Task], orders: Sequence[OrderInfo], machine_ids: Sequence[str]
-) -> list[str]:
-    """Frozen work that cannot keep its place whatever the solver does.
-
-    Two fixed placements overlapping on a machine, or frozen work starting
-    before a fixed predecessor ends; the reason names both operations.
-    """
-
-    def name(t: int) -> str:
-        return f"{orders[tasks[t].order].id}/{tasks[t].operation}"
-
-    reasons = []
-    by_machine: dict[int, list[int]] = {}
-    for t, task in enumerate(tasks):
-        if task.fixed is not None:
-            by_machine.setdefault(task.fixed.machine, []).append(t)
-    for machine, fixed in by_machine.items():
-        fixed.sort(key=lambda t: tasks[t].fixed.start)  # type: ignore[union-attr]
-        for before, after in pairwise(fixed):
-            first, second = tasks[before].fixed, tasks[after].fixed
-            assert first is not None and second is not None
-            if tasks[after].frozen and second.start < first.end:
-                reasons.append(
-                    f"frozen operation {name(after)} cannot keep its start on "
-                    f"{machine_ids[machine]}: {name(before)} occupies the machine "
-                    f"until {first.end - second.start} min after it; shorten the "
-                    "frozen horizon or report progress"
-                )
-    for t, task in enumerate(tasks):
-        if not task.frozen or task.fixed is None:
-            continue
-        if task.fixed.start < task.release:
-            reasons.append(
-                f"frozen operation {name(t)} cannot keep its start: its order is "
-                f"now released {task.release - task.fixed.start} min later"
-            )
-        for p in task.predecessors:
-            pred = tasks[p].fixed
-            if pred is not None and pred.end + task.min_wait > task.fixed.start:
-                late = pred.end + task.min_wait - task.fixed.start
-                reasons.append(
-                    f"frozen operation {name(t)} cannot keep its start: its "
-                    f"predecessor {name(p)} ends {late} min too late for it"
-                )
-    return reasons
