@@ -223,7 +223,7 @@ class Problem:
     resources: tuple[ResourceInfo, ...] = ()
     materials: tuple[MaterialInfo, ...] = ()
     changeovers: tuple[ChangeoverMatrix, ...] = ()
-    #: An end every active schedule keeps to (see `problem.timing._horizon`);
+    #: An end every active schedule keeps to (see `problem.horizon.safe_horizon`);
     #: calendars are unrolled at least twice as far.
     horizon: int = 0
     #: The longest wait-and-run one task can take after any moment.

@@ -13,6 +13,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from mtosched.problem.calendars import weekly_minutes, working_time
+from mtosched.problem.horizon import safe_horizon
 from mtosched.problem.model import (
     ChangeoverMatrix,
     MaterialInfo,
@@ -166,7 +167,7 @@ def attach_working_time(
     while True:
         timed = _attach(scenario, zone, start, tasks, orders, (first, last))
         timed.materials = materials
-        horizon = _horizon(
+        horizon = safe_horizon(
             scenario, timed, orders, changeovers, earliness, last // 2, anchor
         )
         if horizon is not None or last >= MAX_SPAN_MINUTES:
@@ -249,100 +250,6 @@ def _impossible(scenario: Scenario, timed: Timed, orders: list[OrderInfo]) -> li
             f"of machine(s) {machines}{crews}"
         )
     return reasons
-
-
-def _horizon(
-    scenario: Scenario,
-    timed: Timed,
-    orders: list[OrderInfo],
-    changeovers: list[ChangeoverMatrix],
-    earliness: bool,
-    upto: int,
-    anchor: int = 0,
-) -> int | None:
-    """An end that every active schedule, hence an optimal one, keeps to.
-
-    Ordered by start, each task of an active schedule starts no later than
-    the first allowed start after everything before it ended. So the latest
-    release or arrival plus, per task, the longest possible wait-and-run
-    after any moment (its worst changeover included) bounds it, whatever the
-    order. Regular objectives keep an active optimum; with `earliness` the
-    latest due date joins the releases, and `anchor` (the latest start a
-    previous plan may keep a task at, for `stability`) joins them too. None
-    when the span is too short.
-    """
-    timed.longest_step = 0
-    if timed.running_cut:
-        return None
-    tasks = timed.tasks
-    base = max([0, *(t.release for t in tasks)])
-    base = max([base, *(t.fixed.end for t in tasks if t.fixed is not None)])
-    for material in timed.materials:
-        base = max([base, *(at for at, _ in material.supply)])
-        if material.lead_time is not None:
-            base = max(base, material.lead_time)
-    if earliness:
-        base = max([base, *(o.due for o in orders)])
-    base = max(base, anchor)
-    setups = _longest_changeovers(scenario, tasks, changeovers)
-    cache: dict[tuple[int | None, int, bool], int | None] = {}
-
-    def worst(calendar: int | None, work: int, interruptible: bool) -> int | None:
-        if work == 0 or calendar is None:
-            return work
-        key = (calendar, work, interruptible)
-        if key not in cache:
-            cache[key] = timed.calendars[calendar].worst_elapsed(
-                work, interruptible, upto
-            )
-        return cache[key]
-
-    total = base
-    for t, task in enumerate(tasks):
-        if task.fixed is not None:
-            continue
-        longest = 0
-        for mode in task.modes:
-            run = worst(mode.calendar, mode.duration, task.interruptible)
-            machine_calendar = timed.machine_calendars[mode.machine]
-            setup = worst(machine_calendar, setups.get((t, mode.machine), 0), True)
-            if run is None or setup is None:
-                continue  # this machine cannot take the task within the span
-            longest = max(longest, run + setup)
-        if longest == 0:
-            return None
-        total += task.min_wait + longest
-        timed.longest_step = max(timed.longest_step, task.min_wait + longest)
-        if total > upto:
-            return None
-    return total
-
-
-def _longest_changeovers(
-    scenario: Scenario, tasks: list[Task], changeovers: list[ChangeoverMatrix]
-) -> dict[tuple[int, int], int]:
-    """The longest changeover each task may need on each changeover machine."""
-    matrix_of = {c.id: i for i, c in enumerate(changeovers)}
-    families: dict[int, set[str | None]] = {}
-    for m, machine in enumerate(scenario.machines):
-        if machine.changeovers is not None:
-            families[m] = {machine.initial_family}
-    for task in tasks:
-        for mode in task.modes:
-            if mode.machine in families:
-                families[mode.machine].add(task.family)
-    longest: dict[tuple[int, int], int] = {}
-    for t, task in enumerate(tasks):
-        for mode in task.modes:
-            if mode.machine not in families or task.fixed is not None:
-                continue
-            matrix = changeovers[
-                matrix_of[scenario.machines[mode.machine].changeovers or ""]
-            ]
-            longest[(t, mode.machine)] = max(
-                matrix.minutes(f, task.family) for f in families[mode.machine]
-            )
-    return longest
 
 
 def _can_run(task: Task, mode: Mode, calendars: list[WorkingTime]) -> bool:
