@@ -10,6 +10,7 @@ from importlib.metadata import PackageNotFoundError, version
 
 from mtosched.api import check, previous_plan, read_schedule, solve
 from mtosched.check import CheckReport
+from mtosched.diff import diff_schedules
 from mtosched.errors import (
     InfeasibleError,
     InputError,
@@ -17,7 +18,6 @@ from mtosched.errors import (
     MtoschedError,
     NoScheduleFoundError,
 )
-from mtosched.diff import diff_schedules
 from mtosched.explain import explain
 from mtosched.params import SolveParams, SolveProgress
 from mtosched.problem import Problem, build_problem
