@@ -96,7 +96,7 @@ def solve_problem(problem: Problem, params: SolveParams) -> SolveOutcome:
     reasons = impossible_deadlines(problem, windows)
     if reasons:
         raise InfeasibleError(reasons)
-    first = best_dispatch(problem, seed=params.seed)
+    first = best_dispatch(problem, seed=params.seed, time_limit=params.time_limit)
     heuristic, heuristic_ok = first.solution, first.feasible
     windows = compute_windows(problem, heuristic)
     heuristic_terms = evaluate(problem, heuristic).terms
