@@ -7,10 +7,11 @@ in zones with DST around the changes of 2026, dated closures, machine speeds,
 operations that may or may not be interrupted, crews with capacities and
 their own calendars, materials with stock, receipts before and after
 `start` and lead times, product options with `when`, `after` DAGs, minimum
-waits, releases and shop-floor progress. No maximum waits, no deadlines and
-no changeovers: then a schedule exists unless a material runs short (no lead
-time) or an operation fits in no working time, and both are worked out here
-independently, from the scenario dict.
+waits, releases, shop-floor progress and, on one machine, sequence-dependent
+changeovers between families. No maximum waits and no deadlines: then a
+schedule exists unless a material runs short (no lead time) or an operation
+fits in no working time, and both are worked out here independently, from
+the scenario dict.
 
 Below the properties: daylight-saving cases worked by hand, and regression
 tests for the bugs these tests found (a calendar span too short for thin
@@ -342,7 +343,35 @@ def scenarios(draw: st.DrawFn, *, max_orders: int = 4) -> dict[str, Any]:
             st.lists(st.sampled_from(TERMS), min_size=1, max_size=3, unique=True)
         )
         scenario["objective"] = {"terms": terms}
+    if draw(st.booleans()):
+        add_changeovers(draw, scenario)
     return scenario
+
+
+def add_changeovers(draw: st.DrawFn, scenario: dict[str, Any]) -> None:
+    """A changeover matrix on the first machine; every operation it can run gets a family."""
+    families = ["a", "b", "c"]
+    matrix: dict[str, Any] = {
+        "id": "mx",
+        "default_minutes": draw(st.integers(1, 120)),
+        "same_minutes": draw(st.sampled_from([0, 0, 5])),
+    }
+    if draw(st.booleans()):
+        matrix["pairs"] = [
+            {"from": "a", "to": "b", "minutes": draw(st.integers(0, 240))}
+        ]
+    scenario["changeovers"] = [matrix]
+    machine = scenario["machines"][0]
+    machine["changeovers"] = "mx"
+    if draw(st.booleans()):
+        machine["initial_family"] = draw(st.sampled_from(families))
+    routings = [p["routing"] for p in scenario["products"]] + [
+        o["routing"] for o in scenario["orders"] if "routing" in o
+    ]
+    for routing in routings:
+        for op in routing:
+            if machine["id"] in op["machines"]:
+                op["family"] = draw(st.sampled_from(families))
 
 
 def validated(data: dict[str, Any]) -> Scenario:
