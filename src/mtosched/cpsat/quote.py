@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 from mtosched.check import check
 from mtosched.cpsat.bounds import Windows, compute_windows
 from mtosched.cpsat.model import ScheduleModel
+from mtosched.cpsat.solver import configured_solver
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.evaluate import order_outcomes
 from mtosched.params import SolveParams
@@ -72,15 +73,6 @@ def _model(
     return sm
 
 
-def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = params.effective_workers
-    solver.parameters.random_seed = params.seed
-    solver.parameters.max_time_in_seconds = max(0.1, seconds)
-    solver.parameters.log_search_progress = params.log_search
-    return solver
-
-
 def _neighbourhoods(
     problem: Problem,
     windows: Windows,
@@ -114,7 +106,7 @@ def _neighbourhoods(
         }
         sm = _model(problem, windows, order, caps, None, pinned)
         sm.add_hint(incumbent)
-        solver = _solver(params, min(_STEP_SECONDS, until - time.monotonic()))
+        solver = configured_solver(params, min(_STEP_SECONDS, until - time.monotonic()))
         status = solver.solve(sm.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             candidate = sm.extract(solver)
@@ -171,7 +163,7 @@ def earliest_completion(
     sm = _model(problem, windows, order, caps, by)
     if hint is not None:
         sm.add_hint(hint)
-    solver = _solver(params, budget)
+    solver = configured_solver(params, budget)
     status = solver.solve(sm.model)
     seconds = time.monotonic() - began
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -78,7 +78,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             )
 
 
-def _solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
+def configured_solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
+    """A CP-SAT solver with the run's workers, seed and logging, for `seconds`."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = params.effective_workers
     solver.parameters.random_seed = params.seed
@@ -187,7 +188,9 @@ class _Search:
         # On large plants the full model gets part of the time; neighbourhood
         # search around its result gets the rest (see lns.py).
         large = expression is not None and len(problem.free_tasks) >= LNS_MIN_TASKS
-        solver = _solver(params, budget * _FULL_MODEL_SHARE if large else budget)
+        solver = configured_solver(
+            params, budget * _FULL_MODEL_SHARE if large else budget
+        )
         progress = params.progress
         if progress is not None:
             solver.best_bound_callback = lambda bound: progress(
