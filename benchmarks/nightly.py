@@ -26,13 +26,12 @@ from __future__ import annotations
 import argparse
 import copy
 import json
-import subprocess
-import sys
 import tempfile
-import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+
+from measured import run_measured
 
 from mtosched import build_problem, check, load_scenario, previous_plan, read_schedule
 from mtosched.diff import diff_schedules
@@ -121,36 +120,15 @@ def urgent_orders(data: dict[str, Any], now: Any, count: int) -> list[dict[str, 
     return fresh
 
 
-#: Runs the CLI and reports its own peak memory on stderr when it exits.
-_MEASURED = (
-    "import resource, runpy, sys\n"
-    "sys.argv = ['mtosched', *sys.argv[1:]]\n"
-    "try:\n"
-    "    runpy.run_module('mtosched', run_name='__main__')\n"
-    "finally:\n"
-    "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-    "    print(f'peak-kb={peak}', file=sys.stderr)\n"
-)
-
-
 def solve_in_child(
     files: list[Path], out: Path, extra: list[str], limit: float
 ) -> dict[str, float]:
     """`mtosched schedule` in its own process: seconds and its peak memory (MB)."""
-    began = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-c", _MEASURED, "schedule", *map(str, files), *extra,
-         "--time-limit", str(limit), "--workers", "2", "-q", "-o", str(out)],
-        capture_output=True, text=True, check=False,
+    seconds, peak, _ = run_measured(
+        ["schedule", *map(str, files), *extra, "--time-limit", str(limit),
+         "--workers", "2", "-q", "-o", str(out)]
     )  # fmt: skip
-    if result.returncode != 0:
-        raise SystemExit(f"schedule failed ({result.returncode}): {result.stderr}")
-    peak = next(
-        int(line.split("=")[1])
-        for line in result.stderr.splitlines()
-        if line.startswith("peak-kb=")
-    )
-    return {"seconds": time.monotonic() - began, "peak_mb": peak / 1024}
+    return {"seconds": seconds, "peak_mb": peak}
 
 
 def main() -> None:

@@ -17,44 +17,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
-import sys
 import tempfile
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-#: Runs the CLI and reports its own peak memory on stderr when it exits.
-_MEASURED = (
-    "import resource, runpy, sys\n"
-    "sys.argv = ['mtosched', *sys.argv[1:]]\n"
-    "try:\n"
-    "    runpy.run_module('mtosched', run_name='__main__')\n"
-    "finally:\n"
-    "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-    "    print(f'peak-kb={peak}', file=sys.stderr)\n"
-)
-
-
-def run(arguments: list[str]) -> tuple[float, float, str]:
-    """Seconds, peak MB and stdout of one CLI run (exit code 0 required)."""
-    began = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-c", _MEASURED, *arguments],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise SystemExit(
-            f"{arguments[0]} failed ({result.returncode}): {result.stderr}"
-        )
-    peak = next(
-        int(line.split("=")[1])
-        for line in result.stderr.splitlines()
-        if line.startswith("peak-kb=")
-    )
-    return time.monotonic() - began, peak / 1024, result.stdout
+from measured import run_measured
 
 
 def main() -> None:
@@ -77,7 +44,7 @@ def main() -> None:
     new.write_text(json.dumps({"orders": [order]}))
     current = folder / "current.json"
     limit = ["--time-limit", str(args.time_limit), "--workers", str(args.workers)]
-    seconds, _, _ = run(
+    seconds, _, _ = run_measured(
         ["schedule", str(args.scenario), *limit, "-q", "-o", str(current)]
     )
     print(
@@ -91,7 +58,7 @@ def main() -> None:
         ("given (--schedule)", ["--schedule", str(current)]),
         ("solved by quote", []),
     ):
-        seconds, peak, out = run(
+        seconds, peak, out = run_measured(
             [
                 "quote",
                 str(args.scenario),
