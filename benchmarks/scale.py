@@ -26,7 +26,7 @@ def _override_solver_parameters(overrides: dict[str, str]) -> None:
     """Wrap the solver factory so every stage gets the given parameters."""
     if not overrides:
         return
-    make = solver_module._solver
+    make = solver_module.configured_solver
 
     def patched(params: SolveParams, seconds: float) -> Any:
         solver = make(params, seconds)
@@ -35,7 +35,7 @@ def _override_solver_parameters(overrides: dict[str, str]) -> None:
             setattr(solver.parameters, name, kind(value))
         return solver
 
-    solver_module._solver = patched
+    solver_module.configured_solver = patched
 
 
 def main() -> None:
