@@ -20,6 +20,7 @@ from mtosched.cpsat import solver as solver_module
 from mtosched.cpsat import tasks
 from mtosched.dispatch import dispatch
 from mtosched.evaluate import evaluate
+from mtosched.params import SolveProgress
 
 
 def _override_solver_parameters(overrides: dict[str, str]) -> None:
@@ -69,9 +70,12 @@ def main() -> None:
 
     first_solution: list[float] = []
 
-    def note(progress: object) -> None:
-        if not first_solution:
-            first_solution.append(time.monotonic() - began)
+    def note(progress: SolveProgress) -> None:
+        # the first report with a value: the portfolio's first feasible
+        # schedule, or CP-SAT's when the dispatch rules miss a deadline;
+        # counted from reading the file, without the reference dispatch run
+        if not first_solution and progress.objective is not None:
+            first_solution.append(compiled + time.monotonic() - solve_began)
 
     params = SolveParams(
         time_limit=args.time_limit, workers=args.workers, seed=args.seed, progress=note
@@ -88,7 +92,7 @@ def main() -> None:
     print(
         "| instance | orders | ops | machines | term | dispatch | mtosched | "
         "vs dispatch | bound | late (dispatch → mtosched) | 2nd term | solve s | "
-        "first CP-SAT sol s | compile s | peak MB | check |"
+        "first feasible s | compile s | peak MB | check |"
     )
     print("|" + "---|" * 16)
     dispatch_late = sum(1 for r in heuristic_evaluation.outcomes if r.lateness > 0)

@@ -100,7 +100,9 @@ def test_progress_callback_reports_incumbents() -> None:
     problem = build_problem(load_scenario(INSTANCES / "configurable-options.json"))
     solve(problem, params)
     assert seen
-    assert {p.stage for p in seen} <= {"weighted_tardiness", "flow_time"}
+    stages = {"weighted_tardiness (dispatch)", "weighted_tardiness", "flow_time"}
+    assert {p.stage for p in seen} <= stages
+    assert seen[0].stage == "weighted_tardiness (dispatch)"
     assert all(p.elapsed >= 0 for p in seen)
 
 

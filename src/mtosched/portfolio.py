@@ -11,6 +11,7 @@ of the improvement comes from, so it gets a share of the time limit.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from mtosched.check import check
@@ -77,8 +78,17 @@ def variants_for(problem: Problem, time_limit: float) -> int:
 _STEP_SHARE, _STEP_MINUTES = 0.03, 1000.0
 
 
+#: Told each feasible schedule that beats the best so far: its rule and the
+#: value of the first objective term (a progress line, a first-feasible time).
+ImprovementCallback = Callable[[str, int], None]
+
+
 def best_dispatch(
-    problem: Problem, *, seed: int, time_limit: float = 10.0
+    problem: Problem,
+    *,
+    seed: int,
+    time_limit: float = 10.0,
+    on_improvement: ImprovementCallback | None = None,
 ) -> DispatchResult:
     """The best schedule of the rules and a seeded search over due-date keys.
 
@@ -103,6 +113,8 @@ def best_dispatch(
         score = (int(not feasible), *(terms[t] for t in problem.objective))
         if best is None or score < best[0]:
             best = (score, solution, feasible, name)
+            if feasible and on_improvement is not None:
+                on_improvement(name, terms[problem.objective[0]])
         return score
 
     if problem.baseline is not None:

@@ -22,7 +22,7 @@ from mtosched.cpsat.model import ScheduleModel
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.evaluate import evaluate
 from mtosched.params import SolveParams, SolveProgress
-from mtosched.portfolio import best_dispatch
+from mtosched.portfolio import ImprovementCallback, best_dispatch
 from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.solution import Solution
@@ -97,7 +97,12 @@ def solve_problem(problem: Problem, params: SolveParams) -> SolveOutcome:
     reasons = impossible_deadlines(problem, windows)
     if reasons:
         raise InfeasibleError(reasons)
-    first = best_dispatch(problem, seed=params.seed, time_limit=params.time_limit)
+    first = best_dispatch(
+        problem,
+        seed=params.seed,
+        time_limit=params.time_limit,
+        on_improvement=_dispatch_progress(problem, params, began),
+    )
     heuristic, heuristic_ok = first.solution, first.feasible
     windows = compute_windows(problem, heuristic)
     heuristic_terms = evaluate(problem, heuristic).terms
@@ -154,6 +159,25 @@ def solve_problem(problem: Problem, params: SolveParams) -> SolveOutcome:
         time.monotonic() - began,
         windows.horizon,
     )
+
+
+def _dispatch_progress(
+    problem: Problem, params: SolveParams, began: float
+) -> ImprovementCallback | None:
+    """Report the dispatch portfolio's schedules as progress, before CP-SAT's.
+
+    On large plants the portfolio's first schedule arrives seconds before
+    the model is even built; it is a feasible answer and the user sees it.
+    """
+    progress = params.progress
+    if progress is None:
+        return None
+    stage = f"{problem.objective[0]} (dispatch)"
+
+    def report(rule: str, value: int) -> None:
+        progress(SolveProgress(stage, value, None, time.monotonic() - began))
+
+    return report
 
 
 class _Search:
