@@ -166,9 +166,7 @@ def add_task(
             present = model.new_bool_var(f"{name}_on{mode.machine}")
             result.presence[mode.machine] = present
             machine_intervals.setdefault(mode.machine, []).append(
-                model.new_optional_interval_var(
-                    start, duration, end, present, f"{name}_m{mode.machine}"
-                )
+                _machine_interval(model, result, groups, present, name, mode.machine)
             )
         _add_groups(
             model, result, mode.machine, groups, present, f"{name}_m{mode.machine}"
@@ -176,6 +174,31 @@ def add_task(
     if not single_mode:
         model.add_exactly_one(result.presence.values())
     return result
+
+
+def _machine_interval(
+    model: cp_model.CpModel,
+    task_vars: TaskVars,
+    groups: Groups,
+    present: cp_model.IntVar,
+    name: str,
+    machine: int,
+) -> cp_model.IntervalVar:
+    """The task's optional interval on one of its machines.
+
+    With one elapsed time on that machine (always, off calendars) the size
+    is fixed, so the machine's no-overlap reasons with the machine's own
+    duration before the choice is made, not the shortest over all machines.
+    """
+    label = f"{name}_m{machine}"
+    if len(groups) == 1:
+        size = groups[0][0]
+        return model.new_optional_fixed_size_interval_var(
+            task_vars.start, size, present, label
+        )
+    return model.new_optional_interval_var(
+        task_vars.start, task_vars.duration, task_vars.end, present, label
+    )
 
 
 def _add_groups(
