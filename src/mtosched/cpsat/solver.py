@@ -215,12 +215,14 @@ class _Search:
         solver = configured_solver(
             params, budget * _FULL_MODEL_SHARE if large else budget
         )
-        progress = params.progress
-        if progress is not None:
-            solver.best_bound_callback = lambda bound: progress(
-                SolveProgress(label, None, bound, time.monotonic() - self.began)
-            )
-        status = solver.solve(sm.model, _Progress(params, label, self.began))
+        status = self._run(solver, label)
+        if status == cp_model.UNKNOWN and self.best is None and not heuristic_ok:
+            # Nothing to fall back on (the dispatch schedule breaks a deadline
+            # or a wait): the search for a first schedule gets all the time.
+            left = params.time_limit - (time.monotonic() - self.began)
+            if left > 0.05:
+                solver = configured_solver(params, left)
+                status = self._run(solver, label)
         stage_term: ObjectiveTerm = term or problem.objective[0]
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             self.best = self._better(
@@ -269,6 +271,17 @@ class _Search:
             unknown = "feasible" if improved < value else "unknown"
             value = improved
         return self._settle(expression, stage_term, unknown, value, None, stage_began)
+
+    def _run(self, solver: cp_model.CpSolver, label: str) -> int:
+        """Solve the model as it stands, reporting progress under `label`."""
+        progress = self.params.progress
+        if progress is not None:
+            solver.best_bound_callback = lambda bound: progress(
+                SolveProgress(label, None, bound, time.monotonic() - self.began)
+            )
+        return int(
+            solver.solve(self.sm.model, _Progress(self.params, label, self.began))
+        )
 
     def _better(self, found: Solution, heuristic: Solution | None) -> Solution:
         """CP-SAT's schedule, unless the one it started from is better.
