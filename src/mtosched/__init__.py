@@ -22,6 +22,7 @@ from mtosched.explain import explain
 from mtosched.params import SolveParams, SolveProgress
 from mtosched.problem import Problem, build_problem
 from mtosched.quote import quote
+from mtosched.quote_models import CandidateQuote, Quote
 from mtosched.scenario import Scenario, load_scenario
 from mtosched.schedule import Schedule
 from mtosched.solution import Solution
@@ -32,6 +33,7 @@ except PackageNotFoundError:  # running from a source tree without install
     __version__ = "0+unknown"
 
 __all__ = [
+    "CandidateQuote",
     "CheckReport",
     "InfeasibleError",
     "InputError",
@@ -39,6 +41,7 @@ __all__ = [
     "MtoschedError",
     "NoScheduleFoundError",
     "Problem",
+    "Quote",
     "Scenario",
     "Schedule",
     "Solution",

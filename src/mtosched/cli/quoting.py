@@ -25,7 +25,8 @@ from mtosched.cli.options import parse_instant
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.export import export_schedule, is_supported
 from mtosched.params import SolveParams
-from mtosched.quote import CandidateQuote, Quote, quote, split_candidates
+from mtosched.quote import quote, split_candidates
+from mtosched.quote_models import CandidateQuote, Quote
 from mtosched.scenario import load_scenario
 
 #: Causes shown per candidate in the text report.
