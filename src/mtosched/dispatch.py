@@ -184,7 +184,7 @@ def dispatch(
             placement = place_alone(t, earliest)
             booked = [floor.book(t, placement)]
             placements[t] = placement
-            waits_hold, excess = True, 0
+            excess = 0  # the most minutes a follower waits too long
             for s in followers(t):
                 booked += place(s, ready_at(s))
                 follower = placements[s]
@@ -196,8 +196,7 @@ def dispatch(
                     for p in problem.tasks[s].predecessors
                 )
                 excess = max(excess, follower.start - latest_end - limit)
-                waits_hold = waits_hold and excess <= 0
-            if waits_hold or attempt == _WAIT_TRIES - 1:
+            if excess <= 0 or attempt == _WAIT_TRIES - 1:
                 return booked
             for booking in reversed(booked):
                 floor.unbook(booking)
