@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
-from mtosched.problem.model import Problem
+from mtosched.problem.model import Placement, Problem
 from mtosched.solution import Solution
 
 
 @dataclass(frozen=True)
 class Windows:
-    """Per task: earliest start (`head`), minimum work after its end (`tail`)."""
+    """Per task: earliest start (`head`), minimum work after its end (`tail`).
+
+    `latest_end`, when not empty, caps each task's end further: in a
+    neighbourhood, by the pinned work after it.
+    """
 
     horizon: int
     head: tuple[int, ...]
     tail: tuple[int, ...]
     order_floor: tuple[int, ...]
+    latest_end: tuple[int, ...] = ()
+
+    def end_cap(self, t: int) -> int:
+        """The latest end of task `t` that leaves room for the work after it."""
+        cap = self.horizon - self.tail[t]
+        return min(cap, self.latest_end[t]) if self.latest_end else cap
 
 
 def topological_order(problem: Problem) -> list[int]:
@@ -86,3 +97,36 @@ def compute_windows(problem: Problem, heuristic: Solution | None = None) -> Wind
             tail[t] = max(tail[t], succ.min_wait + succ.min_duration + tail[s])
     order_floor = tuple(max(head_end[t] for t in o.tasks) for o in problem.orders)
     return Windows(horizon, tuple(head), tuple(tail), order_floor)
+
+
+def narrowed(
+    problem: Problem, windows: Windows, pinned: Mapping[int, Placement]
+) -> Windows:
+    """Windows of the free tasks of a neighbourhood, between the pinned work.
+
+    A free task starts after its pinned predecessors end and ends before
+    its pinned successors start, and chains of free tasks pass those limits
+    on with their shortest durations. Tight windows mean small start
+    domains on calendars and few possible neighbours on changeover machines.
+    """
+    tasks = problem.tasks
+    order = topological_order(problem)
+    head = list(windows.head)
+    for t in order:
+        task = tasks[t]
+        if t in pinned or task.fixed is not None:
+            continue
+        for p in task.predecessors:
+            placed = pinned.get(p) or tasks[p].fixed
+            end = placed.end if placed else head[p] + tasks[p].min_duration
+            head[t] = max(head[t], end + task.min_wait)
+    latest_end = [windows.horizon - tail for tail in windows.tail]
+    for t in reversed(order):
+        if t in pinned or tasks[t].fixed is not None:
+            continue
+        for s in problem.successors[t]:
+            succ = tasks[s]
+            placed = pinned.get(s) or succ.fixed
+            start = placed.start if placed else latest_end[s] - succ.min_duration
+            latest_end[t] = min(latest_end[t], start - succ.min_wait)
+    return replace(windows, head=tuple(head), latest_end=tuple(latest_end))

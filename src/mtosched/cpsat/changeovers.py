@@ -10,14 +10,16 @@ minute resolution, for a few small integer variables per task.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 from ortools.sat.python import cp_model
 
+from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.tasks import TaskVars
-from mtosched.problem.model import Placement, Problem
+from mtosched.problem.model import Problem
 from mtosched.problem.worktime import WorkingTime
 from mtosched.solution import Solution
 
@@ -151,28 +153,72 @@ class _Sequences:
         return int(t in order and u in order and order[u] == order[t] + 1)
 
 
-def _pinned_neighbours(
-    pinned: dict[int, Placement], machine: int
-) -> dict[int, int | None]:
-    """For pinned tasks on `machine`: the next pinned task there (or None).
+class _Reach:
+    """Which direct neighbours a task can have on one machine.
 
-    Only these pairs can still be direct neighbours; free tasks may come
-    between them, so the arc stays, but not between pinned tasks farther
-    apart.
+    Constant work there (running, frozen, or pinned by neighbourhood search)
+    splits the machine's time into gaps. A free task can only sit in a gap
+    its window overlaps, so only the constants bounding such gaps can be its
+    neighbours, and two constants are neighbours only when consecutive.
+    Every pruned arc is one no schedule of the model can use.
     """
-    here = sorted(
-        (t for t, p in pinned.items() if p.machine == machine),
-        key=lambda t: (pinned[t].start, t),
-    )
-    return {t: (here[k + 1] if k + 1 < len(here) else None) for k, t in enumerate(here)}
+
+    def __init__(self, task_vars: list[TaskVars], windows: Windows, nodes: list[int]):
+        self.vars, self.windows = task_vars, windows
+        fixed = [t for t in nodes if isinstance(task_vars[t].start, int)]
+        fixed.sort(key=lambda t: (self._start(t), t))
+        self.fixed = fixed
+        self.rank = {t: k for k, t in enumerate(fixed)}
+
+    def _start(self, t: int) -> int:
+        start = self.vars[t].start
+        assert isinstance(start, int)
+        return start
+
+    def _end(self, t: int) -> int:
+        end = self.vars[t].end
+        assert isinstance(end, int)
+        return end
+
+    def _gap_after(self, k: int) -> tuple[float, float]:
+        """Times between constant k (-1: the machine's start) and the next one."""
+        low = self._end(self.fixed[k]) if k >= 0 else -math.inf
+        nxt = k + 1
+        high = self._start(self.fixed[nxt]) if nxt < len(self.fixed) else math.inf
+        return low, high
+
+    def _fits(self, t: int, gap: tuple[float, float]) -> bool:
+        low, high = gap
+        return self.windows.head[t] < high and self.windows.end_cap(t) > low
+
+    def first(self, t: int) -> bool:
+        """Whether `t` can be the first task on the machine."""
+        if t in self.rank:
+            return self.rank[t] == 0
+        return self._fits(t, self._gap_after(-1))
+
+    def last(self, t: int) -> bool:
+        """Whether `t` can be the last task on the machine."""
+        if t in self.rank:
+            return self.rank[t] == len(self.fixed) - 1
+        return self._fits(t, self._gap_after(len(self.fixed) - 1))
+
+    def follows(self, t: int, u: int) -> bool:
+        """Whether `u` can directly follow `t`."""
+        if t in self.rank and u in self.rank:
+            return self.rank[u] == self.rank[t] + 1
+        if t in self.rank:
+            return self._fits(u, self._gap_after(self.rank[t]))
+        if u in self.rank:
+            return self._fits(t, self._gap_after(self.rank[u] - 1))
+        return True
 
 
 def add_changeovers(
     model: cp_model.CpModel,
     problem: Problem,
     task_vars: list[TaskVars],
-    horizon: int,
-    pinned: dict[int, Placement] | None = None,
+    windows: Windows,
 ) -> ChangeoverModel:
     """Circuits, changeover constraints and the changeover-minutes parts."""
     result = ChangeoverModel([], [])
@@ -196,8 +242,8 @@ def add_changeovers(
                 present,
                 sequences,
                 result,
-                horizon,
-                _pinned_neighbours(pinned or {}, m),
+                windows.horizon,
+                _Reach(task_vars, windows, sorted(present)),
             )
     return result
 
@@ -211,7 +257,7 @@ def _add_machine(
     sequences: _Sequences,
     result: ChangeoverModel,
     horizon: int,
-    neighbours: dict[int, int | None],
+    reach: _Reach,
 ) -> None:
     machine = problem.machines[m]
     assert machine.changeovers is not None
@@ -266,22 +312,22 @@ def _add_machine(
         literal = present[t]
         if literal is not None:
             arcs.append((node[t], node[t], ~literal))
-        first = model.new_bool_var(f"m{m}_first{t}")
-        last = model.new_bool_var(f"m{m}_last{t}")
-        arcs.append((0, node[t], first))
-        arcs.append((node[t], 0, last))
-        result.hints.append((first, partial(sequences.is_first, machine=m, t=t)))
-        result.hints.append((last, partial(sequences.is_last, machine=m, t=t)))
-        # running work is set up already: no changeover into it
-        initial = matrix.minutes(machine.initial_family, task.family)
-        if initial > 0 and not task.set_up:
-            model.add(starts[t] >= origin + initial).only_enforce_if(first)
-            result.minutes.append(initial * first)
+        if reach.last(t):
+            last = model.new_bool_var(f"m{m}_last{t}")
+            arcs.append((node[t], 0, last))
+            result.hints.append((last, partial(sequences.is_last, machine=m, t=t)))
+        if reach.first(t):
+            first = model.new_bool_var(f"m{m}_first{t}")
+            arcs.append((0, node[t], first))
+            result.hints.append((first, partial(sequences.is_first, machine=m, t=t)))
+            # running work is set up already: no changeover into it
+            initial = matrix.minutes(machine.initial_family, task.family)
+            if initial > 0 and not task.set_up:
+                model.add(starts[t] >= origin + initial).only_enforce_if(first)
+                result.minutes.append(initial * first)
         for u in nodes:
-            if u == t:
+            if u == t or not reach.follows(t, u):
                 continue
-            if t in neighbours and u in neighbours and neighbours[t] != u:
-                continue  # two pinned tasks with a pinned one between them
             follow = model.new_bool_var(f"m{m}_{t}to{u}")
             arcs.append((node[t], node[u], follow))
             hint = partial(sequences.follows, machine=m, t=t, u=u)

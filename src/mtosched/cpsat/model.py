@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from mtosched.cpsat.bounds import Windows
+from mtosched.cpsat.bounds import Windows, narrowed
 from mtosched.cpsat.changeovers import HintRule, add_changeovers
 from mtosched.cpsat.tasks import TaskVars, add_task
 from mtosched.problem.model import Placement, Problem
@@ -39,7 +39,8 @@ class ScheduleModel:
         guard_placements: dict[int, Placement] | None = None,
     ) -> None:
         self.problem = problem
-        self.windows = windows
+        # A neighbourhood's free tasks live between the pinned work.
+        self.windows = narrowed(problem, windows, pinned) if pinned else windows
         self.model = cp_model.CpModel()
         self.vars: list[TaskVars] = []
         self.intervals: dict[int, list[cp_model.IntervalVar]] = {}
@@ -53,7 +54,7 @@ class ScheduleModel:
         self._add_tasks(use_deadline_domains=not guard_deadlines)
         self._add_machine_capacity()
         self._changeovers = add_changeovers(
-            self.model, problem, self.vars, windows.horizon, self._pinned
+            self.model, problem, self.vars, self.windows
         )
         self._aux_hints.extend(self._changeovers.hints)
         self._add_resource_capacity()
@@ -132,6 +133,13 @@ class ScheduleModel:
                 continue  # running work among them: its past is history
             start = self.vars[t].start
             ends = [self.vars[p].end for p in task.predecessors]
+            if isinstance(start, int) and all(isinstance(e, int) for e in ends):
+                # fixed or pinned on both sides: as given, nothing to decide
+                # (a violation still makes the model infeasible)
+                self.model.add(all(start >= e + task.min_wait for e in ends))
+                if task.max_wait is not None:
+                    self.model.add(start <= max(ends) + task.max_wait)
+                continue
             for end in ends:
                 self.model.add(start >= end + task.min_wait)
             if task.max_wait is None:
@@ -164,6 +172,10 @@ class ScheduleModel:
             ends = [self.vars[t].end for t in sinks]
             if len(ends) == 1:
                 self.completion.append(ends[0])
+                continue
+            fixed_ends = [end for end in ends if isinstance(end, int)]
+            if len(fixed_ends) == len(ends):  # pinned or fixed
+                self.completion.append(max(fixed_ends))
                 continue
             completion = self.model.new_int_var(
                 self.windows.order_floor[index], self.windows.horizon, f"C{index}"
@@ -200,27 +212,37 @@ class ScheduleModel:
     def _build_term(self, term: ObjectiveTerm) -> LinearExpr:
         model, orders, horizon = self.model, self.problem.orders, self.windows.horizon
         floor = self.windows.order_floor
+        parts: list[LinearExpr] = []
         if term == "weighted_tardiness":
-            parts = []
             for j, order in enumerate(orders):
                 if order.due >= horizon:
                     continue  # cannot be late within the horizon
+                completion = self.completion[j]
+                if isinstance(completion, int):  # all its work is pinned
+                    parts.append(order.priority * max(0, completion - order.due))
+                    continue
                 tardy = model.new_int_var(0, max(0, horizon - order.due), f"T{j}")
                 model.add_max_equality(tardy, [0, self.completion[j] - order.due])
                 self._hint(tardy, _HintRule("tardiness", j))
                 parts.append(order.priority * tardy)
             return sum(parts, start=0)
         if term == "earliness":
-            parts = []
             for j, order in enumerate(orders):
+                completion = self.completion[j]
+                if isinstance(completion, int):
+                    parts.append(order.priority * max(0, order.due - completion))
+                    continue
                 early = model.new_int_var(0, max(0, order.due - floor[j]), f"E{j}")
                 model.add_max_equality(early, [0, order.due - self.completion[j]])
                 self._hint(early, _HintRule("earliness", j))
                 parts.append(order.priority * early)
             return sum(parts, start=0)
         if term == "late_orders":
-            parts = []
             for j, order in enumerate(orders):
+                completion = self.completion[j]
+                if isinstance(completion, int):
+                    parts.append(order.priority * int(completion > order.due))
+                    continue
                 late = model.new_bool_var(f"late{j}")
                 model.add(self.completion[j] <= order.due).only_enforce_if(~late)
                 model.add(self.completion[j] >= order.due + 1).only_enforce_if(late)
@@ -245,6 +267,9 @@ class ScheduleModel:
             ends = [v.end for v in self.vars]
             if not ends:
                 return 0
+            fixed = [e for e in ends if isinstance(e, int)]
+            if len(fixed) > 1:  # one constant stands for all of them
+                ends = [e for e in ends if not isinstance(e, int)] + [max(fixed)]
             makespan = model.new_int_var(0, horizon, "makespan")
             model.add_max_equality(makespan, ends)
             self._hint(makespan, _HintRule("makespan", 0))
@@ -271,6 +296,11 @@ class ScheduleModel:
                 machines.add(task_vars.machine)
             if slot.machine not in machines:
                 parts.append(weight)  # its machine can no longer run it
+                continue
+            if isinstance(task_vars.start, int):  # fixed or pinned
+                assert task_vars.machine is not None
+                moved = baseline.moved(t, task_vars.machine, task_vars.start)
+                parts.append(weight * int(moved))
                 continue
             stay = self.model.new_bool_var(f"stay{t}")
             if slot.machine in task_vars.presence:
@@ -313,8 +343,9 @@ class ScheduleModel:
         """Read the placements of the current solution."""
         placements = []
         for t, task in enumerate(self.problem.tasks):
-            if task.fixed is not None:
-                placements.append(task.fixed)
+            constant = task.fixed or self._pinned.get(t)
+            if constant is not None:
+                placements.append(constant)
                 continue
             task_vars = self.vars[t]
             start = int(solver.value(task_vars.start))

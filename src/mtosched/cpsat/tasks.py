@@ -76,42 +76,38 @@ def add_task(
 ) -> TaskVars:
     """Create the variables of task `t` and register its machine intervals.
 
-    A `pinned` task keeps that placement (large-neighbourhood search frees
-    a few tasks and pins the rest); it stays a variable so that every other
-    constraint is posted the same way.
+    Work on the floor, frozen work and a `pinned` task (large-neighbourhood
+    search frees a few tasks and pins the rest where the incumbent has
+    them) are constants: a fixed interval on their machine, integer start
+    and end. A neighbourhood model then holds variables for its free tasks
+    only, which keeps presolve short on calendar plants.
     """
     task = problem.tasks[t]
     name = f"t{t}"
-    if task.fixed is not None:
-        fixed = task.fixed
+    constant = task.fixed if task.fixed is not None else pinned
+    if constant is not None:
         interval = model.new_fixed_size_interval_var(
-            fixed.start, fixed.end - fixed.start, f"{name}_running"
+            constant.start, constant.end - constant.start, f"{name}_fixed"
         )
-        machine_intervals.setdefault(fixed.machine, []).append(interval)
+        machine_intervals.setdefault(constant.machine, []).append(interval)
         return TaskVars(
-            fixed.start,
-            fixed.end,
-            fixed.end - fixed.start,
+            constant.start,
+            constant.end,
+            constant.end - constant.start,
             interval,
-            machine=fixed.machine,
+            machine=constant.machine,
         )
 
     earliest = windows.head[t]
     # The latest end that leaves room for the rest of the routing; a deadline
     # tightens it (a slower machine is cut by the end bound).
-    end_limit = windows.horizon - windows.tail[t]
+    end_limit = windows.end_cap(t)
     deadline = problem.orders[task.order].deadline
     if use_deadline_domains and deadline is not None:
         end_limit = min(end_limit, deadline - windows.tail[t])
-    modes = task.modes
-    latest = end_limit
-    if pinned is not None:
-        modes = tuple(m for m in task.modes if m.machine == pinned.machine)
-        earliest, latest = pinned.start, pinned.start + min(m.duration for m in modes)
-        end_limit = max(end_limit, pinned.end)
     options: list[tuple[Mode, Groups]] = []
-    for mode in modes:
-        groups = mode_groups(problem, task, mode, earliest, latest - mode.duration)
+    for mode in task.modes:
+        groups = mode_groups(problem, task, mode, earliest, end_limit - mode.duration)
         groups = [(e, r) for e, r in groups if r]
         if groups:
             options.append((mode, groups))
