@@ -1,10 +1,11 @@
 """Large-neighbourhood search around the full model, for large plants.
 
-On a few hundred operations with calendars and changeovers, one CP-SAT call
-on the whole plant spends most of its time in presolve and barely moves the
-first schedule. Freeing the operations of one time window, with everything
-else pinned where the incumbent has it, gives small models that CP-SAT
-improves in seconds; the window wanders and resizes itself.
+On a few hundred operations with calendars and changeovers, or a few
+thousand on a wide plant, one CP-SAT call on the whole plant spends most of
+its time in presolve and barely moves the first schedule. Each step here
+frees a neighbourhood (neighbourhoods.py) and pins everything else where the
+incumbent has it, as constants, so the step's model holds only the free
+tasks; CP-SAT improves it within a second or two.
 """
 
 from __future__ import annotations
@@ -18,16 +19,37 @@ from mtosched.check import check
 from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.goals import Goal
 from mtosched.cpsat.model import ScheduleModel
+from mtosched.cpsat.neighbourhoods import (
+    Chooser,
+    costly_orders,
+    order_costs,
+    time_window,
+)
 from mtosched.evaluate import evaluate
 from mtosched.params import SolveParams, SolveProgress
 from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.solution import Solution
 
-#: Free tasks per neighbourhood at the start, and its bounds.
-_START_SIZE, _MIN_SIZE, _MAX_SIZE = 60, 20, 400
-#: Seconds per neighbourhood solve.
-_STEP_SECONDS = 3.0
+#: Seconds per neighbourhood solve: short steps, many of them, do best on the
+#: 5,000-operation plant (benchmarks/RESULTS.md).
+STEP_SECONDS = 1.0
+
+
+def step_solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
+    """A solver for one neighbourhood: the run's workers and seed, no probing.
+
+    Probing in presolve looks at every literal of the step's model; on a
+    calendar plant it took the whole step (a neighbourhood of 120 tasks on
+    the 150-order plant: over 3 s of presolve, no solution) while the search
+    itself needs a fraction of a second.
+    """
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = params.effective_workers
+    solver.parameters.random_seed = params.seed
+    solver.parameters.max_time_in_seconds = max(0.1, seconds)
+    solver.parameters.cp_model_probing_level = 0
+    return solver
 
 
 def improve(
@@ -47,13 +69,18 @@ def improve(
     keep. Returns the best schedule found (the incumbent if none is better).
     """
     rng = random.Random(params.seed)
-    free = sorted(problem.free_tasks, key=lambda t: incumbent.placements[t].start)
+    chooser = Chooser(rng)
     best_value = goal.key(evaluate(problem, incumbent).terms)
-    size = _START_SIZE
-    while until - time.monotonic() > 1.0 and best_value > (0, 0) and free:
-        size = max(_MIN_SIZE, min(size, len(free), _MAX_SIZE))
-        first = rng.randrange(0, max(1, len(free) - size + 1))
-        chosen = set(free[first : first + size])
+    costs = order_costs(problem, incumbent, goal.term)
+    while until - time.monotonic() > 0.5 and best_value > (0, 0):
+        kind, size = chooser.pick()
+        step_began = time.monotonic()
+        if kind == "window":
+            chosen = time_window(rng, problem, incumbent, size)
+        else:
+            chosen = costly_orders(rng, problem, costs, size)
+        if not chosen:
+            return incumbent
         pinned = {
             t: incumbent.placements[t] for t in problem.free_tasks if t not in chosen
         }
@@ -62,27 +89,32 @@ def improve(
             model.model.add(model.term(earlier) <= kept)
         expression = goal.expression(model)
         if isinstance(expression, int):
-            return incumbent
+            # nothing free touches the goal here; another draw may
+            chooser.learn(kind, 0.0, time.monotonic() - step_began, solved=True)
+            continue
         model.model.minimize(expression)
         model.add_hint(incumbent)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = params.effective_workers
-        solver.parameters.random_seed = params.seed
-        seconds = min(_STEP_SECONDS, until - time.monotonic())
-        solver.parameters.max_time_in_seconds = max(0.1, seconds)
+        solver = step_solver(params, min(STEP_SECONDS, until - time.monotonic()))
         status = solver.solve(model.model)
+        gain = 0.0
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             candidate = model.extract(solver)
             value = goal.key(evaluate(problem, candidate).terms)
             if value < best_value and check(problem, candidate).ok:
+                # the main term's gain; a tie-breaker's gain counts a little
+                gain = (best_value[0] - value[0]) + 1e-3 * (best_value[1] - value[1])
                 incumbent, best_value = candidate, value
-                free.sort(key=lambda t: incumbent.placements[t].start)
+                costs = order_costs(problem, incumbent, goal.term)
                 if params.progress is not None:
                     params.progress(
                         SolveProgress(
                             goal.term, value[0], None, time.monotonic() - began
                         )
                     )
-        # A neighbourhood solved to optimality is too easy: widen it.
-        size = int(size * 1.3) if status == cp_model.OPTIMAL else int(size / 1.2)
+        chooser.learn(
+            kind,
+            max(0.0, gain),
+            time.monotonic() - step_began,
+            solved=status == cp_model.OPTIMAL,
+        )
     return incumbent

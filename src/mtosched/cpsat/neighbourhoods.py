@@ -1,0 +1,157 @@
+"""Which tasks a step of neighbourhood search frees, and how it learns which help.
+
+Two kinds of neighbourhood, because plants differ in what holds a schedule
+back:
+
+- a *time window*: the free tasks starting next to each other in the
+  incumbent, on every machine. Good at local resequencing, and on calendar
+  plants its tasks are boxed in by pinned work, so its models stay small.
+- *orders*: every task of a few orders, half of them drawn by how much each
+  order costs the objective (a late order, weighted by priority and
+  tardiness), half at random. On a wide, overloaded plant a late order
+  gains only by taking the slots of another order, wherever in the
+  schedule those are; a thin time slice over a hundred machines frees
+  almost nothing on each (benchmarks/RESULTS.md).
+
+`Chooser` picks the kind by the gain each has made per second lately.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Literal
+
+from mtosched.evaluate import order_outcomes
+from mtosched.problem.model import Problem
+from mtosched.scenario.models import ObjectiveTerm
+from mtosched.solution import Solution
+
+Kind = Literal["window", "orders"]
+KINDS: tuple[Kind, ...] = ("window", "orders")
+
+
+def order_costs(
+    problem: Problem, solution: Solution, term: ObjectiveTerm
+) -> list[float]:
+    """Each order's share of `term` in `solution` (all zero when it has none).
+
+    Terms that are not sums over orders (changeovers, stability) give no
+    preference; `max_lateness` and `makespan` point at the orders that end
+    last relative to their due date or to the schedule.
+    """
+    pairs = list(zip(problem.orders, order_outcomes(problem, solution), strict=True))
+    if term == "weighted_tardiness":
+        return [o.priority * r.tardiness for o, r in pairs]
+    if term == "late_orders":
+        return [o.priority * (r.lateness > 0) for o, r in pairs]
+    if term == "earliness":
+        return [o.priority * max(0, -r.lateness) for o, r in pairs]
+    if term == "flow_time":
+        return [r.completion - o.released for o, r in pairs]
+    if term in ("max_lateness", "makespan"):
+        ends = [
+            r.lateness if term == "max_lateness" else r.completion for _, r in pairs
+        ]
+        low = min(ends, default=0)
+        return [float(end - low) ** 2 for end in ends]  # the last ones dominate
+    return [0.0] * len(pairs)
+
+
+def time_window(
+    rng: random.Random, problem: Problem, incumbent: Solution, size: int
+) -> set[int]:
+    """`size` free tasks that start one after another in the incumbent."""
+    free = sorted(problem.free_tasks, key=lambda t: incumbent.placements[t].start)
+    first = rng.randrange(0, max(1, len(free) - size + 1))
+    return set(free[first : first + size])
+
+
+def costly_orders(
+    rng: random.Random,
+    problem: Problem,
+    costs: list[float],
+    size: int,
+) -> set[int]:
+    """Free tasks of whole orders, about `size` of them: costly orders and others.
+
+    Every other order is drawn in proportion to its cost (when any order
+    costs anything), the rest uniformly: the uniform ones are the orders a
+    costly one can trade places with.
+    """
+    orders = problem.orders
+    free_of = [[t for t in o.tasks if problem.tasks[t].fixed is None] for o in orders]
+    candidates = [j for j, tasks in enumerate(free_of) if tasks]
+    costly = [j for j in candidates if costs[j] > 0]
+    weights = [costs[j] for j in costly]
+    chosen: set[int] = set()
+    picked: set[int] = set()
+    draws = 0
+    while len(chosen) < size and len(picked) < len(candidates):
+        if costly and draws % 2 == 0:
+            j = rng.choices(costly, weights=weights)[0]
+        else:
+            j = rng.choice(candidates)
+        draws += 1
+        if j in picked:
+            if draws > 20 * len(candidates):
+                break  # the costly few are all in; the rest is luck
+            continue
+        picked.add(j)
+        chosen.update(free_of[j])
+    return chosen
+
+
+#: Free tasks per neighbourhood at the start, and the bounds of its size.
+START_SIZE, MIN_SIZE, MAX_SIZE = 60, 20, 600
+#: Weight of the newest step in a kind's gain rate, and the share of the
+#: choice every kind keeps so that a kind that stalled early is retried.
+_SMOOTHING, _FLOOR = 0.3, 0.1
+
+
+@dataclass
+class _Record:
+    size: int = START_SIZE
+    #: gain of the goal per second, smoothed; None until first tried
+    rate: float | None = None
+
+
+@dataclass
+class Chooser:
+    """Picks a neighbourhood kind and size, and learns from each step."""
+
+    rng: random.Random
+    records: dict[Kind, _Record] = field(
+        default_factory=lambda: {kind: _Record() for kind in KINDS}
+    )
+
+    def pick(self) -> tuple[Kind, int]:
+        """The next step's kind (each is tried once first) and its size."""
+        untried = [k for k in KINDS if self.records[k].rate is None]
+        if untried:
+            kind = untried[0]
+        else:
+            rates = [self.records[k].rate or 0.0 for k in KINDS]
+            top = max(rates)
+            if top <= 0:
+                kind = self.rng.choice(KINDS)
+            else:
+                weights = [max(rate, _FLOOR * top) for rate in rates]
+                kind = self.rng.choices(KINDS, weights=weights)[0]
+        return kind, self.records[kind].size
+
+    def learn(self, kind: Kind, gain: float, seconds: float, *, solved: bool) -> None:
+        """Record a step: its gain, its time, and whether it was solved to optimality.
+
+        A neighbourhood solved to optimality was too easy: the next one of
+        its kind is larger; one that ran out of time is made smaller.
+        """
+        record = self.records[kind]
+        rate = gain / max(seconds, 1e-3)
+        record.rate = (
+            rate
+            if record.rate is None
+            else (1 - _SMOOTHING) * record.rate + _SMOOTHING * rate
+        )
+        grown = int(record.size * 1.3) if solved else int(record.size / 1.2)
+        record.size = max(MIN_SIZE, min(grown, MAX_SIZE))
