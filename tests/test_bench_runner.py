@@ -316,6 +316,33 @@ def test_a_broken_peer_schedule_is_caught() -> None:
     assert bench_peer.check_shop(SHOP, [])[1] == ["0 placements for 3 tasks"]
 
 
+def test_the_peer_is_compared_by_what_its_schedule_gives() -> None:
+    """An over-reported objective is noted; the ratio uses the schedule's value.
+
+    The tiny job shop: J0 = (M0 3, M1 2), J1 = (M1 4, M0 1); the placements
+    below end at 6, which the peer reports as 9 (as PyJobShop's tardiness
+    can be, when a solve stops early).
+    """
+    problem = build_problem(parse_jsplib("2 2\n0 3 1 2\n1 4 0 1\n", file="t", name="t"))
+    shop = bench_peer.shop_from_problem(problem)
+    placements = [[0, 0, 3], [1, 4, 6], [1, 0, 4], [0, 4, 5]]
+    verdict = _runner().peer_verdict
+    assert verdict(problem, shop, {"objective": 6, "placements": placements}) == (
+        "ok",
+        6,
+    )
+    assert verdict(problem, shop, {"objective": 9, "placements": placements}) == (
+        "ok (reported 9, schedule gives 6)",
+        6,
+    )
+    overlapping = [[0, 0, 3], [1, 4, 6], [1, 3, 7], [0, 7, 8]]
+    text, objective = verdict(
+        problem, shop, {"objective": 8, "placements": overlapping}
+    )
+    assert text.startswith("FAILED") and objective == 8
+    assert verdict(problem, shop, {"objective": 5}) == ("—", 5)
+
+
 def test_the_peer_gets_the_compiled_problem() -> None:
     """The tiny JSPLIB job shop: a chain per job, one mode per task, makespan."""
     text = "2 2\n0 3 1 2\n1 4 0 1\n"
