@@ -25,15 +25,35 @@ from mtosched.cpsat.neighbourhoods import (
     order_costs,
     time_window,
 )
-from mtosched.evaluate import evaluate
+from mtosched.evaluate import objective_terms, order_outcomes
 from mtosched.params import SolveParams, SolveProgress
 from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.solution import Solution
 
-#: Seconds per neighbourhood solve: short steps, many of them, do best on the
-#: 5,000-operation plant (benchmarks/RESULTS.md).
-STEP_SECONDS = 1.0
+#: A step may take this many times what building its model and getting the
+#: hint back as CP-SAT's first solution took lately, within these bounds
+#: (seconds). Wide plants around the clock set up a step in under 0.1 s and
+#: gain most from many short steps; calendar plants need a second or more
+#: to presolve one (benchmarks/RESULTS.md).
+STEP_FACTOR, MIN_STEP_SECONDS, MAX_STEP_SECONDS = 2.0, 0.3, 5.0
+#: The first step's set-up time, before any is measured.
+_FIRST_OVERHEAD = 0.2
+#: Weight of the newest step in the set-up time estimate.
+_OVERHEAD_SMOOTHING = 0.3
+
+
+class _FirstSolution(cp_model.CpSolverSolutionCallback):
+    """Notes when the step's first solution (the repaired hint) arrives."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.began = time.monotonic()
+        self.at: float | None = None
+
+    def on_solution_callback(self) -> None:
+        if self.at is None:
+            self.at = time.monotonic()
 
 
 def step_solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
@@ -70,8 +90,9 @@ def improve(
     """
     rng = random.Random(params.seed)
     chooser = Chooser(rng)
-    best_value = goal.key(evaluate(problem, incumbent).terms)
+    best_value = goal.key(_terms(problem, incumbent))
     costs = order_costs(problem, incumbent, goal.term)
+    overhead = _FIRST_OVERHEAD
     while until - time.monotonic() > 0.5 and best_value > (0, 0):
         kind, size = chooser.pick()
         step_began = time.monotonic()
@@ -94,12 +115,18 @@ def improve(
             continue
         model.model.minimize(expression)
         model.add_hint(incumbent)
-        solver = step_solver(params, min(STEP_SECONDS, until - time.monotonic()))
-        status = solver.solve(model.model)
+        limit = min(MAX_STEP_SECONDS, max(MIN_STEP_SECONDS, STEP_FACTOR * overhead))
+        solver = step_solver(params, min(limit, until - time.monotonic()))
+        first = _FirstSolution()
+        status = solver.solve(model.model, first)
+        # set-up: building the model, presolve, repairing the hint; a step
+        # that found nothing counts all its time, so the next one gets more
+        ready = first.at if first.at is not None else time.monotonic()
+        overhead += _OVERHEAD_SMOOTHING * (ready - step_began - overhead)
         gain = 0.0
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             candidate = model.extract(solver)
-            value = goal.key(evaluate(problem, candidate).terms)
+            value = goal.key(_terms(problem, candidate))
             if value < best_value and check(problem, candidate).ok:
                 # the main term's gain; a tie-breaker's gain counts a little
                 gain = (best_value[0] - value[0]) + 1e-3 * (best_value[1] - value[1])
@@ -118,3 +145,8 @@ def improve(
             solved=status == cp_model.OPTIMAL,
         )
     return incumbent
+
+
+def _terms(problem: Problem, solution: Solution) -> dict[ObjectiveTerm, int]:
+    """The objective terms alone (`evaluate` adds utilization, not needed here)."""
+    return objective_terms(problem, solution, order_outcomes(problem, solution))

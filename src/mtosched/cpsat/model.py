@@ -133,12 +133,16 @@ class ScheduleModel:
                 continue  # running work among them: its past is history
             start = self.vars[t].start
             ends = [self.vars[p].end for p in task.predecessors]
-            if isinstance(start, int) and all(isinstance(e, int) for e in ends):
-                # fixed or pinned on both sides: as given, nothing to decide
-                # (a violation still makes the model infeasible)
-                self.model.add(all(start >= e + task.min_wait for e in ends))
-                if task.max_wait is not None:
-                    self.model.add(start <= max(ends) + task.max_wait)
+            fixed_ends = [end for end in ends if isinstance(end, int)]
+            if isinstance(start, int) and len(fixed_ends) == len(ends):
+                # fixed or pinned on both sides: nothing to decide, but a
+                # violation (frozen work after a late predecessor) must
+                # still make the model infeasible
+                kept = start >= max(fixed_ends) + task.min_wait and (
+                    task.max_wait is None or start <= max(fixed_ends) + task.max_wait
+                )
+                if not kept:
+                    self.model.add_bool_or([])
                 continue
             for end in ends:
                 self.model.add(start >= end + task.min_wait)
