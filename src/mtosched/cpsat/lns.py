@@ -48,7 +48,6 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
 
     def __init__(self) -> None:
         super().__init__()
-        self.began = time.monotonic()
         self.at: float | None = None
 
     def on_solution_callback(self) -> None:
