@@ -10,6 +10,7 @@ Prints one Markdown table row (append it to benchmarks/RESULTS.md).
 from __future__ import annotations
 
 import argparse
+import importlib
 import resource
 import time
 from pathlib import Path
@@ -39,6 +40,15 @@ def _override_solver_parameters(overrides: dict[str, str]) -> None:
     solver_module.configured_solver = patched
 
 
+def _override_constant(spec: str) -> None:
+    """Set MODULE:NAME=VALUE, keeping the constant's type."""
+    target, value = spec.split("=", 1)
+    module_name, name = target.split(":", 1)
+    module = importlib.import_module(module_name)
+    current = getattr(module, name)
+    setattr(module, name, type(current)(value))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("scenario", type=Path)
@@ -55,8 +65,18 @@ def main() -> None:
         metavar="NAME=VALUE",
         help="a CP-SAT parameter for every stage, for experiments (repeatable)",
     )
+    parser.add_argument(
+        "--override",
+        action="append",
+        default=[],
+        metavar="MODULE:NAME=VALUE",
+        help="set a module constant before solving, for experiments "
+        "(e.g. mtosched.cpsat.solver:LNS_MIN_TASKS=200; repeatable)",
+    )
     args = parser.parse_args()
     tasks.CALENDAR_ENCODING = args.calendar_encoding
+    for spec in args.override:
+        _override_constant(spec)
     _override_solver_parameters(dict(p.split("=", 1) for p in args.param))
 
     began = time.monotonic()
