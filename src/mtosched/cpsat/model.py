@@ -226,7 +226,7 @@ class ScheduleModel:
                     parts.append(order.priority * max(0, completion - order.due))
                     continue
                 tardy = model.new_int_var(0, max(0, horizon - order.due), f"T{j}")
-                model.add_max_equality(tardy, [0, self.completion[j] - order.due])
+                model.add_max_equality(tardy, [0, completion - order.due])
                 self._hint(tardy, _HintRule("tardiness", j))
                 parts.append(order.priority * tardy)
             return sum(parts, start=0)
@@ -237,7 +237,7 @@ class ScheduleModel:
                     parts.append(order.priority * max(0, order.due - completion))
                     continue
                 early = model.new_int_var(0, max(0, order.due - floor[j]), f"E{j}")
-                model.add_max_equality(early, [0, order.due - self.completion[j]])
+                model.add_max_equality(early, [0, order.due - completion])
                 self._hint(early, _HintRule("earliness", j))
                 parts.append(order.priority * early)
             return sum(parts, start=0)
@@ -248,8 +248,8 @@ class ScheduleModel:
                     parts.append(order.priority * int(completion > order.due))
                     continue
                 late = model.new_bool_var(f"late{j}")
-                model.add(self.completion[j] <= order.due).only_enforce_if(~late)
-                model.add(self.completion[j] >= order.due + 1).only_enforce_if(late)
+                model.add(completion <= order.due).only_enforce_if(~late)
+                model.add(completion >= order.due + 1).only_enforce_if(late)
                 self._hint(late, _HintRule("late", j))
                 parts.append(order.priority * late)
             return sum(parts, start=0)
