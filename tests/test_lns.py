@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from datetime import datetime, timedelta
 
 from mtosched import SolveParams, build_problem, load_scenario
 from mtosched.check import check
@@ -11,6 +13,7 @@ from mtosched.cpsat.goals import Goal
 from mtosched.cpsat.lns import improve
 from mtosched.dispatch import dispatch
 from mtosched.evaluate import evaluate
+from mtosched.scenario.models import Scenario
 from support import INSTANCES, ROOT
 
 
@@ -56,3 +59,35 @@ def test_improve_respects_settled_terms() -> None:
     terms = evaluate(problem, result).terms
     assert terms["weighted_tardiness"] <= settled
     assert terms["flow_time"] <= evaluate(problem, start).terms["flow_time"]
+
+
+def test_improve_goes_below_zero_maximum_lateness() -> None:
+    """With every order early, the maximum lateness still has room to fall.
+
+    The loop once stopped as soon as the goal reached zero, which for the
+    maximum lateness (negative when every order is early) meant at once.
+    """
+    data = json.loads((ROOT / "benchmarks/data/plant-40x5.json").read_text())
+    for order in data["orders"]:
+        due = datetime.fromisoformat(order["due"]) + timedelta(days=20)
+        order["due"] = due.isoformat()
+    data["objective"] = {"terms": ["max_lateness"]}
+    problem = build_problem(Scenario.model_validate(data))
+    start = dispatch(problem)
+    windows = compute_windows(problem, start)
+    before = evaluate(problem, start).terms["max_lateness"]
+    assert before < 0
+    now = time.monotonic()
+    result = improve(
+        problem,
+        windows,
+        start,
+        Goal("max_lateness"),
+        [],
+        SolveParams(time_limit=10, workers=1, seed=0),
+        until=now + 3,
+        began=now,
+        floor=None,
+    )
+    assert check(problem, result).ok
+    assert evaluate(problem, result).terms["max_lateness"] < before

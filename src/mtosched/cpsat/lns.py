@@ -81,18 +81,23 @@ def improve(
     *,
     until: float,
     began: float,
+    floor: int | None = 0,
 ) -> Solution:
     """Improve the goal's terms of the incumbent until the monotonic time `until`.
 
     `settled` holds earlier lexicographic terms with the values they must
-    keep. Returns the best schedule found (the incumbent if none is better).
+    keep. The search stops early once the goal's term reaches `floor` (a
+    proved lower bound) with no tie left to break; `None` means no floor is
+    known (the maximum lateness can go below zero). Returns the best schedule
+    found (the incumbent if none is better).
     """
     rng = random.Random(params.seed)
     chooser = Chooser(rng)
     best_value = goal.key(_terms(problem, incumbent))
     costs = order_costs(problem, incumbent, goal.term)
     overhead = _FIRST_OVERHEAD
-    while until - time.monotonic() > 0.5 and best_value > (0, 0):
+    lowest = (floor, 0) if floor is not None else None
+    while until - time.monotonic() > 0.5 and (lowest is None or best_value > lowest):
         kind, size = chooser.pick()
         step_began = time.monotonic()
         if kind == "window":

@@ -243,7 +243,7 @@ class _Search:
                 else "feasible"
             )
             if large and finished != "optimal" and goal is not None:
-                value = self._polish(goal, windows, stage_began + budget)
+                value = self._polish(goal, windows, stage_began + budget, bound)
             return self._settle(
                 expression, stage_term, finished, value, bound, stage_began
             )
@@ -270,7 +270,7 @@ class _Search:
         value = evaluate(problem, self.best).terms[stage_term]
         unknown: StageStatus = "unknown"
         if large and goal is not None:
-            improved = self._polish(goal, windows, stage_began + budget)
+            improved = self._polish(goal, windows, stage_began + budget, None)
             unknown = "feasible" if improved < value else "unknown"
             value = improved
         return self._settle(expression, stage_term, unknown, value, None, stage_began)
@@ -320,9 +320,17 @@ class _Search:
         seconds = time.monotonic() - stage_began
         return StageResult(term, status, value, bound, seconds)
 
-    def _polish(self, goal: Goal, windows: Windows, until: float) -> int:
-        """Neighbourhood search on the best schedule; returns the term's value."""
+    def _polish(
+        self, goal: Goal, windows: Windows, until: float, bound: int | None
+    ) -> int:
+        """Neighbourhood search on the best schedule; returns the term's value.
+
+        It may stop at the full model's proved `bound`; without one, only
+        the maximum lateness has no floor (every order can be early).
+        """
         assert self.best is not None
+        if bound is None and goal.term != "max_lateness":
+            bound = 0
         self.best = improve(
             self.problem,
             windows,
@@ -332,5 +340,6 @@ class _Search:
             self.params,
             until=until,
             began=self.began,
+            floor=bound,
         )
         return evaluate(self.problem, self.best).terms[goal.term]
