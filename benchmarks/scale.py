@@ -33,8 +33,11 @@ def _override_solver_parameters(overrides: dict[str, str]) -> None:
     def patched(params: SolveParams, seconds: float) -> Any:
         solver = make(params, seconds)
         for name, value in overrides.items():
-            kind = type(getattr(solver.parameters, name))
-            setattr(solver.parameters, name, kind(value))
+            current = getattr(solver.parameters, name)
+            if hasattr(current, "extend"):  # a repeated field: comma-separated
+                current.extend(value.split(","))
+                continue
+            setattr(solver.parameters, name, type(current)(value))
         return solver
 
     solver_module.configured_solver = patched
@@ -63,7 +66,8 @@ def main() -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="a CP-SAT parameter for every stage, for experiments (repeatable)",
+        help="a CP-SAT parameter for every stage, for experiments (repeatable; "
+        "a list parameter takes comma-separated values)",
     )
     parser.add_argument(
         "--override",
