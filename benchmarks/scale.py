@@ -37,6 +37,9 @@ def _override_solver_parameters(overrides: dict[str, str]) -> None:
             if hasattr(current, "extend"):  # a repeated field: comma-separated
                 current.extend(value.split(","))
                 continue
+            if isinstance(current, bool):
+                setattr(solver.parameters, name, value.lower() in ("1", "true"))
+                continue
             setattr(solver.parameters, name, type(current)(value))
         return solver
 
