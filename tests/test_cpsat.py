@@ -16,7 +16,6 @@ from mtosched import (
     load_scenario,
     solve,
 )
-from mtosched.cpsat import solver as solver_module
 from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.dispatch import dispatch
@@ -170,34 +169,3 @@ def test_a_scenario_with_only_running_work_needs_no_search() -> None:
     assert_checked(problem, schedule)
     assert schedule.status == "optimal"
     assert schedule.operations[0].running
-
-
-def test_a_hinted_search_leaves_out_the_first_schedule_subsolvers(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """With the dispatch schedule as a feasible hint, no stage runs them."""
-    assert (
-        list(
-            solver_module.configured_solver(
-                ONE_WORKER, 1.0
-            ).parameters.ignore_subsolvers
-        )
-        == []
-    )
-    hinted_flags: list[bool] = []
-    make = solver_module.configured_solver
-
-    def spy(params: SolveParams, seconds: float, *, hinted: bool = False) -> Any:
-        hinted_flags.append(hinted)
-        solver = make(params, seconds, hinted=hinted)
-        ignored = set(solver.parameters.ignore_subsolvers)
-        assert ignored == (
-            set(solver_module.FIRST_SCHEDULE_SUBSOLVERS) if hinted else set()
-        )
-        return solver
-
-    monkeypatch.setattr(solver_module, "configured_solver", spy)
-    problem = build_problem(load_scenario(INSTANCES / "bespoke-cars.json"))
-    schedule = solve(problem, SolveParams(time_limit=5, workers=2, seed=0))
-    assert_checked(problem, schedule)
-    assert hinted_flags and all(hinted_flags)

@@ -81,30 +81,13 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             )
 
 
-#: CP-SAT's local searches over the linear form of the model (feasibility
-#: jump, violation local search, feasibility pump). Their job is a first
-#: schedule; given a feasible hint they only take turns with the
-#: neighbourhood subsolvers, which on 2 workers share one thread with them
-#: (mk10 at 60 s, 3 seeds: 216.7 mean with them, 209.7 without;
-#: benchmarks/RESULTS.md).
-FIRST_SCHEDULE_SUBSOLVERS = ("fj", "ls", "feasibility_pump")
-
-
-def configured_solver(
-    params: SolveParams, seconds: float, *, hinted: bool = False
-) -> cp_model.CpSolver:
-    """A CP-SAT solver with the run's workers, seed and logging, for `seconds`.
-
-    `hinted`: the model carries a feasible hint, so the subsolvers that
-    only search for a first schedule are left out.
-    """
+def configured_solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
+    """A CP-SAT solver with the run's workers, seed and logging, for `seconds`."""
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = params.effective_workers
     solver.parameters.random_seed = params.seed
     solver.parameters.max_time_in_seconds = max(0.05, seconds)
     solver.parameters.log_search_progress = params.log_search
-    if hinted:
-        solver.parameters.ignore_subsolvers.extend(FIRST_SCHEDULE_SUBSOLVERS)
     return solver
 
 
@@ -232,10 +215,8 @@ class _Search:
         # On large plants the full model gets part of the time; neighbourhood
         # search around its result gets the rest (see lns.py).
         large = expression is not None and len(problem.free_tasks) >= LNS_MIN_TASKS
-        # the hint is the previous stage's schedule, or the dispatch one
-        hinted = self.best is not None or heuristic_ok
         solver = configured_solver(
-            params, budget * _FULL_MODEL_SHARE if large else budget, hinted=hinted
+            params, budget * _FULL_MODEL_SHARE if large else budget
         )
         status = self._run(solver, label)
         if status == cp_model.UNKNOWN and self.best is None and not heuristic_ok:
