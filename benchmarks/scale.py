@@ -37,10 +37,7 @@ def _override_solver_parameters(overrides: dict[str, str]) -> None:
             if hasattr(current, "extend"):  # a repeated field: comma-separated
                 current.extend(value.split(","))
                 continue
-            if isinstance(current, bool):
-                setattr(solver.parameters, name, value.lower() in ("1", "true"))
-                continue
-            setattr(solver.parameters, name, type(current)(value))
+            setattr(solver.parameters, name, _like(current, value))
         return solver
 
     solver_module.configured_solver = patched
@@ -51,8 +48,14 @@ def _override_constant(spec: str) -> None:
     target, value = spec.split("=", 1)
     module_name, name = target.split(":", 1)
     module = importlib.import_module(module_name)
-    current = getattr(module, name)
-    setattr(module, name, type(current)(value))
+    setattr(module, name, _like(getattr(module, name), value))
+
+
+def _like(current: Any, value: str) -> Any:
+    """`value` read as the type of `current` (`bool("false")` would be True)."""
+    if isinstance(current, bool):
+        return value.lower() in ("1", "true")
+    return type(current)(value)
 
 
 def main() -> None:

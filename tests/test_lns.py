@@ -13,27 +13,40 @@ from mtosched.cpsat.goals import Goal
 from mtosched.cpsat.lns import improve
 from mtosched.dispatch import dispatch
 from mtosched.evaluate import evaluate
-from mtosched.scenario.models import Scenario
+from mtosched.problem.model import Problem
+from mtosched.scenario.models import ObjectiveTerm, Scenario
+from mtosched.solution import Solution
 from support import INSTANCES, ROOT
+
+
+def improve_dispatch(
+    problem: Problem,
+    goal: Goal,
+    settled: list[tuple[ObjectiveTerm, int]],
+    seconds: float,
+) -> tuple[Solution, Solution]:
+    """The dispatch schedule and what `seconds` of search on one worker make of it."""
+    start = dispatch(problem)
+    now = time.monotonic()
+    result = improve(
+        problem,
+        compute_windows(problem, start),
+        start,
+        goal,
+        settled,
+        SolveParams(time_limit=10, workers=1, seed=0),
+        until=now + seconds,
+        began=now,
+        floor=goal.floor(None),
+    )
+    return start, result
 
 
 def test_improve_keeps_a_checked_schedule_that_is_no_worse() -> None:
     """From the EDD schedule of a 40-order plant, 4 s of LNS: valid and <=."""
     problem = build_problem(load_scenario(ROOT / "benchmarks/data/plant-40x5.json"))
-    start = dispatch(problem)
-    windows = compute_windows(problem, start)
+    start, result = improve_dispatch(problem, Goal("weighted_tardiness"), [], 4)
     before = evaluate(problem, start).terms["weighted_tardiness"]
-    now = time.monotonic()
-    result = improve(
-        problem,
-        windows,
-        start,
-        Goal("weighted_tardiness"),
-        [],
-        SolveParams(time_limit=10, workers=1, seed=0),
-        until=now + 4,
-        began=now,
-    )
     assert check(problem, result).ok
     assert evaluate(problem, result).terms["weighted_tardiness"] <= before
 
@@ -41,19 +54,9 @@ def test_improve_keeps_a_checked_schedule_that_is_no_worse() -> None:
 def test_improve_respects_settled_terms() -> None:
     """Flow time is improved without giving back the settled tardiness."""
     problem = build_problem(load_scenario(INSTANCES / "shopfloor-small.json"))
-    start = dispatch(problem)
-    windows = compute_windows(problem, start)
-    settled = evaluate(problem, start).terms["weighted_tardiness"]
-    now = time.monotonic()
-    result = improve(
-        problem,
-        windows,
-        start,
-        Goal("flow_time"),
-        [("weighted_tardiness", settled)],
-        SolveParams(time_limit=10, workers=1, seed=0),
-        until=now + 3,
-        began=now,
+    settled = evaluate(problem, dispatch(problem)).terms["weighted_tardiness"]
+    start, result = improve_dispatch(
+        problem, Goal("flow_time"), [("weighted_tardiness", settled)], 3
     )
     assert check(problem, result).ok
     terms = evaluate(problem, result).terms
@@ -73,21 +76,8 @@ def test_improve_goes_below_zero_maximum_lateness() -> None:
         order["due"] = due.isoformat()
     data["objective"] = {"terms": ["max_lateness"]}
     problem = build_problem(Scenario.model_validate(data))
-    start = dispatch(problem)
-    windows = compute_windows(problem, start)
+    start, result = improve_dispatch(problem, Goal("max_lateness"), [], 3)
     before = evaluate(problem, start).terms["max_lateness"]
     assert before < 0
-    now = time.monotonic()
-    result = improve(
-        problem,
-        windows,
-        start,
-        Goal("max_lateness"),
-        [],
-        SolveParams(time_limit=10, workers=1, seed=0),
-        until=now + 3,
-        began=now,
-        floor=None,
-    )
     assert check(problem, result).ok
     assert evaluate(problem, result).terms["max_lateness"] < before

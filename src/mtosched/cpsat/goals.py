@@ -42,6 +42,16 @@ class Goal:
         """Evaluated terms as the goal ranks them."""
         return (terms[self.term], terms[self.tie] if self.tie is not None else 0)
 
+    def floor(self, bound: int | None) -> int | None:
+        """The lowest value the term can take: the proved `bound` if known.
+
+        Without one every term but the maximum lateness stops at zero; the
+        maximum lateness goes below it when every order is early.
+        """
+        if bound is not None:
+            return bound
+        return None if self.term == "max_lateness" else 0
+
     def term_bound(self, bound: float) -> int:
         """A lower bound on the term, from a proved bound on the expression."""
         if self.tie is None:

@@ -81,15 +81,14 @@ def improve(
     *,
     until: float,
     began: float,
-    floor: int | None = 0,
+    floor: int | None,
 ) -> Solution:
     """Improve the goal's terms of the incumbent until the monotonic time `until`.
 
     `settled` holds earlier lexicographic terms with the values they must
-    keep. The search stops early once the goal's term reaches `floor` (a
-    proved lower bound) with no tie left to break; `None` means no floor is
-    known (the maximum lateness can go below zero). Returns the best schedule
-    found (the incumbent if none is better).
+    keep. The search stops early once the goal's term reaches `floor`
+    (`Goal.floor`) with no tie left to break; `None`: no floor is known.
+    Returns the best schedule found (the incumbent if none is better).
     """
     rng = random.Random(params.seed)
     chooser = Chooser(rng)

@@ -325,12 +325,9 @@ class _Search:
     ) -> int:
         """Neighbourhood search on the best schedule; returns the term's value.
 
-        It may stop at the full model's proved `bound`; without one, only
-        the maximum lateness has no floor (every order can be early).
+        It may stop early at the full model's proved `bound`.
         """
         assert self.best is not None
-        if bound is None and goal.term != "max_lateness":
-            bound = 0
         self.best = improve(
             self.problem,
             windows,
@@ -340,6 +337,6 @@ class _Search:
             self.params,
             until=until,
             began=self.began,
-            floor=bound,
+            floor=goal.floor(bound),
         )
         return evaluate(self.problem, self.best).terms[goal.term]
