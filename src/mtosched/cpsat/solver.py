@@ -19,6 +19,7 @@ from mtosched.cpsat.diagnose import explain_infeasibility, impossible_deadlines
 from mtosched.cpsat.goals import Goal, goal_for
 from mtosched.cpsat.lns import improve
 from mtosched.cpsat.model import ScheduleModel
+from mtosched.cpsat.resequence import resequence
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.evaluate import evaluate
 from mtosched.params import SolveParams, SolveProgress
@@ -38,6 +39,12 @@ _EARLY_STAGE_SHARE = 0.9
 #: after the full model has had this share of the stage's time.
 LNS_MIN_TASKS = 500
 _FULL_MODEL_SHARE = 0.1
+#: Below that size, a makespan stage the full model has not proved within
+#: this share of its time goes on with sequence-keeping neighbourhoods
+#: (resequence.py). Measured on makespan only: other terms keep the full
+#: model to the end.
+RESEQUENCE_TERMS: frozenset[ObjectiveTerm] = frozenset({"makespan"})
+_RESEQUENCE_FULL_SHARE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,9 +222,9 @@ class _Search:
         # On large plants the full model gets part of the time; neighbourhood
         # search around its result gets the rest (see lns.py).
         large = expression is not None and len(problem.free_tasks) >= LNS_MIN_TASKS
-        solver = configured_solver(
-            params, budget * _FULL_MODEL_SHARE if large else budget
-        )
+        mid = expression is not None and not large and term in RESEQUENCE_TERMS
+        share = _FULL_MODEL_SHARE if large else _RESEQUENCE_FULL_SHARE if mid else 1.0
+        solver = configured_solver(params, budget * share)
         status = self._run(solver, label)
         if status == cp_model.UNKNOWN and self.best is None and not heuristic_ok:
             # Nothing to fall back on (the dispatch schedule breaks a deadline
@@ -242,7 +249,7 @@ class _Search:
                 if status == cp_model.OPTIMAL or expression is None
                 else "feasible"
             )
-            if large and finished != "optimal" and goal is not None:
+            if (large or mid) and finished != "optimal" and goal is not None:
                 value = self._polish(goal, windows, stage_began + budget, bound)
             return self._settle(
                 expression, stage_term, finished, value, bound, stage_began
@@ -269,7 +276,7 @@ class _Search:
             self.best = heuristic
         value = evaluate(problem, self.best).terms[stage_term]
         unknown: StageStatus = "unknown"
-        if large and goal is not None:
+        if (large or mid) and goal is not None:
             improved = self._polish(goal, windows, stage_began + budget, None)
             unknown = "feasible" if improved < value else "unknown"
             value = improved
@@ -325,10 +332,15 @@ class _Search:
     ) -> int:
         """Neighbourhood search on the best schedule; returns the term's value.
 
-        It may stop early at the full model's proved `bound`.
+        Large plants pin the tasks outside a neighbourhood in time (lns.py);
+        smaller ones keep their machine sequences (resequence.py). Either
+        may stop early at the full model's proved `bound`.
         """
         assert self.best is not None
-        self.best = improve(
+        search = (
+            improve if len(self.problem.free_tasks) >= LNS_MIN_TASKS else resequence
+        )
+        self.best = search(
             self.problem,
             windows,
             self.best,

@@ -1,0 +1,173 @@
+"""Sequence-keeping neighbourhood search: what it keeps, what it frees, and
+that its schedules are checked and reach known optima."""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ortools.sat.python import cp_model
+
+from mtosched import SolveParams, build_problem, load_scenario, solve
+from mtosched.check import check
+from mtosched.cpsat import solver as solver_module
+from mtosched.cpsat.bounds import compute_windows
+from mtosched.cpsat.goals import Goal
+from mtosched.cpsat.model import ScheduleModel
+from mtosched.cpsat.resequence import (
+    NEIGHBOURHOODS,
+    choose,
+    critical_chain,
+    keep_sequences,
+    resequence,
+)
+from mtosched.dispatch import dispatch
+from mtosched.evaluate import evaluate
+from mtosched.importers import read_fjsp, read_jsplib
+from mtosched.problem.model import Problem
+from mtosched.solution import Solution
+from support import ROOT, assert_checked
+
+DATA = ROOT / "tests" / "data"
+
+
+def _problem(name: str) -> Problem:
+    path = DATA / name
+    reader = read_fjsp if name.endswith(".txt") else read_jsplib
+    return build_problem(reader(Path(path)))
+
+
+def _makespan(problem: Problem, solution: Solution) -> int:
+    return evaluate(problem, solution).terms["makespan"]
+
+
+def test_critical_chain_is_tight_back_to_a_start_at_its_release() -> None:
+    """Every chain task ends the schedule or directly delays another chain task."""
+    problem = _problem("ft06")
+    schedule = dispatch(problem)
+    chain = critical_chain(problem, schedule)
+    places = schedule.placements
+    last = _makespan(problem, schedule)
+    assert {t for t in problem.free_tasks if places[t].end == last} <= chain
+    by_machine: dict[int, list[int]] = {}
+    for t in problem.free_tasks:
+        by_machine.setdefault(places[t].machine, []).append(t)
+    for t in chain:
+        held_by = [
+            b
+            for b in [*problem.tasks[t].predecessors, *by_machine[places[t].machine]]
+            if b in chain and b != t and places[b].end == places[t].start
+        ]
+        delays = [
+            a
+            for a in chain
+            if a != t
+            and places[a].start == places[t].end
+            and (
+                t in problem.tasks[a].predecessors
+                or places[a].machine == places[t].machine
+            )
+        ]
+        assert places[t].end == last or delays, f"task {t} delays no chain task"
+        assert places[t].start == problem.tasks[t].release or held_by
+
+
+def test_keep_sequences_keeps_machines_and_order_but_not_times() -> None:
+    """Nothing free: the step may only shift tasks, never reorder or move them."""
+    problem = _problem("mk01.txt")
+    incumbent = dispatch(problem)
+    sm = ScheduleModel(problem, compute_windows(problem, incumbent))
+    sm.model.minimize(sm.term("makespan"))
+    keep_sequences(sm, incumbent, set())
+    sm.add_hint(incumbent)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 10
+    assert solver.solve(sm.model) == cp_model.OPTIMAL
+    shifted = sm.extract(solver)
+    assert check(problem, shifted).ok
+    before, after = incumbent.placements, shifted.placements
+    assert all(before[t].machine == after[t].machine for t in problem.free_tasks)
+
+    def order(placements: Any) -> list[tuple[int, int]]:
+        ranked = sorted(problem.free_tasks, key=lambda t: placements[t].start)
+        return [(placements[t].machine, t) for t in ranked]
+
+    def machine_order(placements: Any) -> dict[int, list[int]]:
+        result: dict[int, list[int]] = {}
+        for machine, t in order(placements):
+            result.setdefault(machine, []).append(t)
+        return result
+
+    assert machine_order(before) == machine_order(after)
+    assert _makespan(problem, shifted) <= _makespan(problem, incumbent)
+
+
+@pytest.mark.parametrize("kind", NEIGHBOURHOODS)
+def test_each_neighbourhood_frees_about_the_size_asked(kind: Any) -> None:
+    problem = _problem("mk01.txt")
+    schedule = dispatch(problem)
+    rng = random.Random(3)
+    for size in (1, 10, 30):
+        chosen = choose(kind, rng, problem, schedule, size)
+        assert chosen <= set(problem.free_tasks)
+        # whole machines may overshoot by the last machine's tasks
+        assert size <= len(chosen) <= (size if kind != "machines" else size + 20)
+
+
+@pytest.mark.parametrize(("name", "optimum"), [("ft06", 55), ("mk01.txt", 40)])
+def test_resequence_from_dispatch_reaches_the_known_optimum(
+    name: str, optimum: int
+) -> None:
+    """With the optimum as floor it stops there; every step's schedule was checked."""
+    problem = _problem(name)
+    start = dispatch(problem)
+    assert _makespan(problem, start) > optimum
+    now = time.monotonic()
+    result = resequence(
+        problem,
+        compute_windows(problem, start),
+        start,
+        Goal("makespan"),
+        [],
+        SolveParams(time_limit=60, workers=1, seed=0),
+        until=now + 60,
+        began=now,
+        floor=optimum,
+    )
+    assert check(problem, result).ok
+    assert _makespan(problem, result) == optimum
+    assert time.monotonic() - now < 60  # stopped at the floor, not the clock
+
+
+def test_makespan_stage_hands_over_to_resequencing(monkeypatch: Any) -> None:
+    """When the full model has not proved the makespan, resequencing goes on."""
+    calls: list[int] = []
+
+    def spy(problem: Problem, *args: Any, **kwargs: Any) -> Solution:
+        calls.append(len(problem.free_tasks))
+        return resequence(problem, *args, **kwargs)
+
+    monkeypatch.setattr(solver_module, "resequence", spy)
+    monkeypatch.setattr(solver_module, "_RESEQUENCE_FULL_SHARE", 0.001)
+    problem = _problem("mk01.txt")
+    schedule = solve(problem, SolveParams(time_limit=4, workers=1, seed=0))
+    assert_checked(problem, schedule)
+    assert calls == [len(problem.free_tasks)]
+    assert 40 <= schedule.objective["makespan"] < _makespan(problem, dispatch(problem))
+
+
+def test_tardiness_stage_keeps_the_full_model(monkeypatch: Any) -> None:
+    """Resequencing is measured on makespan only; other terms never call it."""
+    monkeypatch.setattr(solver_module, "resequence", _must_not_run)
+    monkeypatch.setattr(solver_module, "_RESEQUENCE_FULL_SHARE", 0.001)
+    problem = build_problem(load_scenario(ROOT / "instances" / "shopfloor-small.json"))
+    schedule = solve(problem, SolveParams(time_limit=2, workers=1, seed=0))
+    assert_checked(problem, schedule)
+
+
+def _must_not_run(*args: Any, **kwargs: Any) -> Solution:
+    raise AssertionError("resequence ran on a stage it is not measured for")
