@@ -21,12 +21,13 @@ from mtosched.cpsat.resequence import (
     NEIGHBOURHOODS,
     choose,
     critical_chain,
+    has_machine_choice,
     keep_sequences,
     resequence,
 )
 from mtosched.dispatch import dispatch
 from mtosched.evaluate import evaluate
-from mtosched.importers import read_fjsp, read_jsplib
+from mtosched.importers import parse_jsplib, read_fjsp, read_jsplib
 from mtosched.problem.model import Problem
 from mtosched.solution import Solution
 from support import ROOT, assert_checked
@@ -160,6 +161,17 @@ def test_makespan_stage_hands_over_to_resequencing(monkeypatch: Any) -> None:
     assert 40 <= schedule.objective["makespan"] < _makespan(problem, dispatch(problem))
 
 
+def test_job_shop_keeps_the_full_model(monkeypatch: Any) -> None:
+    """Without a choice of machines the full model searches to the end."""
+    monkeypatch.setattr(solver_module, "resequence", _must_not_run)
+    monkeypatch.setattr(solver_module, "_RESEQUENCE_FULL_SHARE", 0.001)
+    problem = build_problem(parse_jsplib(_random_job_shop(15, 10), file="-", name="js"))
+    assert not has_machine_choice(problem)
+    assert has_machine_choice(_problem("mk01.txt"))
+    schedule = solve(problem, SolveParams(time_limit=2, workers=1, seed=0))
+    assert_checked(problem, schedule)
+
+
 def test_tardiness_stage_keeps_the_full_model(monkeypatch: Any) -> None:
     """Resequencing is measured on makespan only; other terms never call it."""
     monkeypatch.setattr(solver_module, "resequence", _must_not_run)
@@ -171,3 +183,13 @@ def test_tardiness_stage_keeps_the_full_model(monkeypatch: Any) -> None:
 
 def _must_not_run(*args: Any, **kwargs: Any) -> Solution:
     raise AssertionError("resequence ran on a stage it is not measured for")
+
+
+def _random_job_shop(jobs: int, machines: int) -> str:
+    """JSPLIB text of a job shop too large to prove in a fraction of a second."""
+    rng = random.Random(7)
+    lines = [f"{jobs} {machines}"]
+    for _ in range(jobs):
+        order = rng.sample(range(machines), machines)
+        lines.append(" ".join(f"{m} {rng.randint(1, 99)}" for m in order))
+    return "\n".join(lines) + "\n"

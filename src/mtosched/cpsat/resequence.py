@@ -8,7 +8,8 @@ other task on its machine and in its place in that machine's sequence, while
 all start times stay free: unlike pinning tasks in time (lns.py), a step can
 then pull the whole tail of the schedule forward. Below `LNS_MIN_TASKS` the
 full model builds in milliseconds, so each step rebuilds it and both workers
-search the neighbourhood.
+search the neighbourhood. Job shops without machine choices stay with the
+full model, which did better there (benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -42,6 +43,15 @@ _MIN_FREE = 5
 
 Neighbourhood = Literal["critical", "window", "machines"]
 NEIGHBOURHOODS: tuple[Neighbourhood, ...] = ("critical", "window", "machines")
+
+
+def has_machine_choice(problem: Problem) -> bool:
+    """True when some task to place may run on more than one machine.
+
+    There the full model's search stalls on the assignment (mk); a job shop,
+    where only the sequences are open, CP-SAT's own search serves better.
+    """
+    return any(len(problem.tasks[t].modes) > 1 for t in problem.free_tasks)
 
 
 def critical_chain(problem: Problem, solution: Solution) -> set[int]:

@@ -19,7 +19,7 @@ from mtosched.cpsat.diagnose import explain_infeasibility, impossible_deadlines
 from mtosched.cpsat.goals import Goal, goal_for
 from mtosched.cpsat.lns import improve
 from mtosched.cpsat.model import ScheduleModel
-from mtosched.cpsat.resequence import resequence
+from mtosched.cpsat.resequence import has_machine_choice, resequence
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.evaluate import evaluate
 from mtosched.params import SolveParams, SolveProgress
@@ -39,10 +39,11 @@ _EARLY_STAGE_SHARE = 0.9
 #: after the full model has had this share of the stage's time.
 LNS_MIN_TASKS = 500
 _FULL_MODEL_SHARE = 0.1
-#: Below that size, a makespan stage the full model has not proved within
-#: this share of its time goes on with sequence-keeping neighbourhoods
-#: (resequence.py). Measured on makespan only: other terms keep the full
-#: model to the end.
+#: Below that size, a makespan stage with a choice of machines that the full
+#: model has not proved within this share of its time goes on with
+#: sequence-keeping neighbourhoods (resequence.py). Measured on makespan
+#: only; on job shops without machine choices it lost to the full model
+#: (ta01-10: 0.7 % mean gap against 0.2 %, benchmarks/RESULTS.md).
 RESEQUENCE_TERMS: frozenset[ObjectiveTerm] = frozenset({"makespan"})
 _RESEQUENCE_FULL_SHARE = 0.3
 
@@ -222,7 +223,12 @@ class _Search:
         # On large plants the full model gets part of the time; neighbourhood
         # search around its result gets the rest (see lns.py).
         large = expression is not None and len(problem.free_tasks) >= LNS_MIN_TASKS
-        mid = expression is not None and not large and term in RESEQUENCE_TERMS
+        mid = (
+            expression is not None
+            and not large
+            and term in RESEQUENCE_TERMS
+            and has_machine_choice(problem)
+        )
         share = _FULL_MODEL_SHARE if large else _RESEQUENCE_FULL_SHARE if mid else 1.0
         solver = configured_solver(params, budget * share)
         status = self._run(solver, label)
