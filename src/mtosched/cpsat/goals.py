@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from mtosched.cpsat.model import ScheduleModel
+from mtosched.evaluate import objective_terms, order_outcomes
 from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
+from mtosched.solution import Solution
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,11 @@ class Goal:
     def key(self, terms: dict[ObjectiveTerm, int]) -> tuple[int, int]:
         """Evaluated terms as the goal ranks them."""
         return (terms[self.term], terms[self.tie] if self.tie is not None else 0)
+
+    def rank(self, problem: Problem, solution: Solution) -> tuple[int, int]:
+        """A schedule as the goal ranks it (the terms alone: no utilization)."""
+        outcomes = order_outcomes(problem, solution)
+        return self.key(objective_terms(problem, solution, outcomes))
 
     def floor(self, bound: int | None) -> int | None:
         """The lowest value the term can take: the proved `bound` if known.

@@ -25,7 +25,6 @@ from mtosched.cpsat.neighbourhoods import (
     order_costs,
     time_window,
 )
-from mtosched.evaluate import objective_terms, order_outcomes
 from mtosched.params import SolveParams, SolveProgress
 from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
@@ -92,7 +91,7 @@ def improve(
     """
     rng = random.Random(params.seed)
     chooser = Chooser(rng)
-    best_value = goal.key(_terms(problem, incumbent))
+    best_value = goal.rank(problem, incumbent)
     costs = order_costs(problem, incumbent, goal.term)
     overhead = _FIRST_OVERHEAD
     lowest = (floor, 0) if floor is not None else None
@@ -129,7 +128,7 @@ def improve(
         gain = 0.0
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             candidate = model.extract(solver)
-            value = goal.key(_terms(problem, candidate))
+            value = goal.rank(problem, candidate)
             if value < best_value and check(problem, candidate).ok:
                 # the main term's gain; a tie-breaker's gain counts a little
                 gain = (best_value[0] - value[0]) + 1e-3 * (best_value[1] - value[1])
@@ -148,8 +147,3 @@ def improve(
             solved=status == cp_model.OPTIMAL,
         )
     return incumbent
-
-
-def _terms(problem: Problem, solution: Solution) -> dict[ObjectiveTerm, int]:
-    """The objective terms alone (`evaluate` adds utilization, not needed here)."""
-    return objective_terms(problem, solution, order_outcomes(problem, solution))

@@ -26,7 +26,6 @@ from mtosched.check import check
 from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.goals import Goal
 from mtosched.cpsat.model import ScheduleModel
-from mtosched.evaluate import objective_terms, order_outcomes
 from mtosched.params import SolveParams, SolveProgress
 from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
@@ -149,7 +148,7 @@ def resequence(
     hid. Returns the best schedule found.
     """
     rng = random.Random(params.seed)
-    best = goal.key(_terms(problem, incumbent))
+    best = goal.rank(problem, incumbent)
     lowest = (floor, 0) if floor is not None else None
     share = _FIRST_SHARE
     report = _reporter(params, goal, began)
@@ -172,7 +171,7 @@ def resequence(
         status = solver.solve(sm.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             candidate = sm.extract(solver)
-            value = goal.key(_terms(problem, candidate))
+            value = goal.rank(problem, candidate)
             if value <= best and check(problem, candidate).ok:
                 if value < best:
                     report(value[0])
@@ -223,8 +222,3 @@ def _reporter(params: SolveParams, goal: Goal, began: float) -> Callable[[int], 
             progress(SolveProgress(goal.term, value, None, time.monotonic() - began))
 
     return report
-
-
-def _terms(problem: Problem, solution: Solution) -> dict[ObjectiveTerm, int]:
-    """The objective terms alone (`evaluate` adds utilization, not needed here)."""
-    return objective_terms(problem, solution, order_outcomes(problem, solution))
