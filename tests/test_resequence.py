@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,9 +35,8 @@ DATA = ROOT / "tests" / "data"
 
 
 def _problem(name: str) -> Problem:
-    path = DATA / name
     reader = read_fjsp if name.endswith(".txt") else read_jsplib
-    return build_problem(reader(Path(path)))
+    return build_problem(reader(DATA / name))
 
 
 def _makespan(problem: Problem, solution: Solution) -> int:
@@ -93,14 +91,10 @@ def test_keep_sequences_keeps_machines_and_order_but_not_times() -> None:
     before, after = incumbent.placements, shifted.placements
     assert all(before[t].machine == after[t].machine for t in problem.free_tasks)
 
-    def order(placements: Any) -> list[tuple[int, int]]:
-        ranked = sorted(problem.free_tasks, key=lambda t: placements[t].start)
-        return [(placements[t].machine, t) for t in ranked]
-
     def machine_order(placements: Any) -> dict[int, list[int]]:
         result: dict[int, list[int]] = {}
-        for machine, t in order(placements):
-            result.setdefault(machine, []).append(t)
+        for t in sorted(problem.free_tasks, key=lambda t: placements[t].start):
+            result.setdefault(placements[t].machine, []).append(t)
         return result
 
     assert machine_order(before) == machine_order(after)

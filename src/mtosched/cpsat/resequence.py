@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
 from itertools import pairwise
 from typing import Literal
 
@@ -151,7 +150,6 @@ def resequence(
     best = goal.rank(problem, incumbent)
     lowest = (floor, 0) if floor is not None else None
     share = _FIRST_SHARE
-    report = _reporter(params, goal, began)
     while until - time.monotonic() > 0.2 and (lowest is None or best > lowest):
         kind = rng.choice(NEIGHBOURHOODS)
         size = max(_MIN_FREE, round(share * len(problem.free_tasks)))
@@ -173,8 +171,9 @@ def resequence(
             candidate = sm.extract(solver)
             value = goal.rank(problem, candidate)
             if value <= best and check(problem, candidate).ok:
-                if value < best:
-                    report(value[0])
+                if value < best and params.progress is not None:
+                    now = time.monotonic() - began
+                    params.progress(SolveProgress(goal.term, value[0], None, now))
                 incumbent, best = candidate, value
         grow = status == cp_model.OPTIMAL
         share = (
@@ -212,13 +211,3 @@ def _machine_sequences(solution: Solution, tasks: list[int]) -> dict[int, list[i
             key=lambda t: (solution.placements[t].start, solution.placements[t].end)
         )
     return sequences
-
-
-def _reporter(params: SolveParams, goal: Goal, began: float) -> Callable[[int], None]:
-    progress = params.progress
-
-    def report(value: int) -> None:
-        if progress is not None:
-            progress(SolveProgress(goal.term, value, None, time.monotonic() - began))
-
-    return report

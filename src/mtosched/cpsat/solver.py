@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from ortools.sat.python import cp_model
 
@@ -46,6 +46,42 @@ _FULL_MODEL_SHARE = 0.1
 #: (ta01-10: 0.7 % mean gap against 0.2 %, benchmarks/RESULTS.md).
 RESEQUENCE_TERMS: frozenset[ObjectiveTerm] = frozenset({"makespan"})
 _RESEQUENCE_FULL_SHARE = 0.3
+
+
+class NeighbourhoodSearch(Protocol):
+    """What `improve` (lns.py) and `resequence` (resequence.py) share."""
+
+    def __call__(
+        self,
+        problem: Problem,
+        windows: Windows,
+        incumbent: Solution,
+        goal: Goal,
+        settled: list[tuple[ObjectiveTerm, int]],
+        params: SolveParams,
+        *,
+        until: float,
+        began: float,
+        floor: int | None,
+    ) -> Solution:
+        """The best schedule found from `incumbent` by the monotonic `until`."""
+        ...
+
+
+def _follow_up(
+    problem: Problem, term: ObjectiveTerm
+) -> tuple[float, NeighbourhoodSearch | None]:
+    """The full model's share of a stage, and the search that gets the rest.
+
+    Large plants pin the tasks outside a neighbourhood in time (lns.py);
+    smaller flexible shops on makespan keep machine sequences
+    (resequence.py); everything else is the full model's alone.
+    """
+    if len(problem.free_tasks) >= LNS_MIN_TASKS:
+        return _FULL_MODEL_SHARE, improve
+    if term in RESEQUENCE_TERMS and has_machine_choice(problem):
+        return _RESEQUENCE_FULL_SHARE, resequence
+    return 1.0, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,16 +256,12 @@ class _Search:
         else:
             sm.model.minimize(goal.expression(sm))
         stage_began = time.monotonic()
-        # On large plants the full model gets part of the time; neighbourhood
-        # search around its result gets the rest (see lns.py).
-        large = expression is not None and len(problem.free_tasks) >= LNS_MIN_TASKS
-        mid = (
-            expression is not None
-            and not large
-            and term in RESEQUENCE_TERMS
-            and has_machine_choice(problem)
+        # only a searched term has a neighbourhood search after the full model
+        share, follow_up = (
+            _follow_up(problem, term)
+            if term is not None and expression is not None
+            else (1.0, None)
         )
-        share = _FULL_MODEL_SHARE if large else _RESEQUENCE_FULL_SHARE if mid else 1.0
         solver = configured_solver(params, budget * share)
         status = self._run(solver, label)
         if status == cp_model.UNKNOWN and self.best is None and not heuristic_ok:
@@ -255,8 +287,10 @@ class _Search:
                 if status == cp_model.OPTIMAL or expression is None
                 else "feasible"
             )
-            if (large or mid) and finished != "optimal" and goal is not None:
-                value = self._polish(goal, windows, stage_began + budget, bound)
+            if follow_up is not None and finished != "optimal" and goal is not None:
+                value = self._polish(
+                    follow_up, goal, windows, stage_began + budget, bound
+                )
             return self._settle(
                 expression, stage_term, finished, value, bound, stage_began
             )
@@ -282,8 +316,10 @@ class _Search:
             self.best = heuristic
         value = evaluate(problem, self.best).terms[stage_term]
         unknown: StageStatus = "unknown"
-        if (large or mid) and goal is not None:
-            improved = self._polish(goal, windows, stage_began + budget, None)
+        if follow_up is not None and goal is not None:
+            improved = self._polish(
+                follow_up, goal, windows, stage_began + budget, None
+            )
             unknown = "feasible" if improved < value else "unknown"
             value = improved
         return self._settle(expression, stage_term, unknown, value, None, stage_began)
@@ -334,18 +370,18 @@ class _Search:
         return StageResult(term, status, value, bound, seconds)
 
     def _polish(
-        self, goal: Goal, windows: Windows, until: float, bound: int | None
+        self,
+        search: NeighbourhoodSearch,
+        goal: Goal,
+        windows: Windows,
+        until: float,
+        bound: int | None,
     ) -> int:
         """Neighbourhood search on the best schedule; returns the term's value.
 
-        Large plants pin the tasks outside a neighbourhood in time (lns.py);
-        smaller ones keep their machine sequences (resequence.py). Either
-        may stop early at the full model's proved `bound`.
+        It may stop early at the full model's proved `bound`.
         """
         assert self.best is not None
-        search = (
-            improve if len(self.problem.free_tasks) >= LNS_MIN_TASKS else resequence
-        )
         self.best = search(
             self.problem,
             windows,
