@@ -1,111 +1,157 @@
 """The shop floor as the dispatch rule fills it: machines, crews and stock.
 
-Each booking can be taken back, so that the rule can try a placement of an
-operation and its maximum-wait followers together and shift the lot when a
-follower would wait too long.
+Every machine takes work into any gap it fits, changeover machines too: a
+gap is usable when the changeover from the work before it and the one into
+the work after it both still fit (contract rule 10). Placing into gaps
+rather than after the last booking is what keeps a due-date-ordered list
+schedule from leaving the bottleneck idle. Each booking can be taken back,
+so that the rule can try an operation and its maximum-wait followers
+together and shift the lot when a follower would wait too long.
 """
 
 from __future__ import annotations
 
 import bisect
+from itertools import accumulate
 from dataclasses import dataclass
 
-from mtosched.problem.model import MaterialInfo, Mode, Placement, Problem, Task
+from mtosched.problem.model import (
+    ChangeoverMatrix,
+    MaterialInfo,
+    Mode,
+    Placement,
+    Problem,
+    Task,
+)
 
 
 class Timeline:
-    """Busy intervals of one machine, kept sorted."""
+    """Bookings of one machine, kept sorted by start; they never overlap."""
 
     def __init__(self) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
+        self.tasks: list[int] = []
 
-    def conflict_end(self, start: int, end: int) -> int | None:
-        """The end of a booking overlapping `[start, end)`, or None when free."""
-        index = max(bisect.bisect_right(self.starts, start) - 1, 0)
-        for k in range(index, len(self.starts)):
-            if self.starts[k] >= end:
-                return None
-            if self.ends[k] > start:
-                return self.ends[k]
-        return None
-
-    def book(self, start: int, end: int) -> None:
-        """Mark `[start, end)` busy."""
-        index = bisect.bisect_left(self.starts, start)
+    def book(self, start: int, end: int, task: int) -> None:
+        """Mark `[start, end)` busy with `task`."""
+        index = bisect.bisect_right(self.starts, start)
         self.starts.insert(index, start)
         self.ends.insert(index, end)
+        self.tasks.insert(index, task)
 
-    def unbook(self, start: int, end: int) -> None:
-        """Free a booking made with `book`."""
+    def unbook(self, task: int, start: int) -> None:
+        """Free the booking of `task` made with `book`."""
         index = bisect.bisect_left(self.starts, start)
-        while self.ends[index] != end or self.starts[index] != start:
+        while self.tasks[index] != task:
             index += 1
-        del self.starts[index], self.ends[index]
+        del self.starts[index], self.ends[index], self.tasks[index]
 
 
-class Pool:
-    """Bookings of one resource; answers when `amount` more fits."""
+class Profile:
+    """How much of one resource is held over time: a step function.
+
+    `levels[k]` is held from `times[k]` up to `times[k + 1]`; queries and
+    bookings bisect instead of scanning every booking, so a crew shared by
+    thousands of operations stays cheap.
+    """
 
     def __init__(self, capacity: int) -> None:
         self.capacity = capacity
-        self.bookings: list[tuple[int, int, int]] = []
+        self.times: list[int] = []
+        self.levels: list[int] = []
+
+    def _breakpoint(self, minute: int) -> int:
+        """The index of the step starting at `minute`, made if needed."""
+        k = bisect.bisect_left(self.times, minute)
+        if k < len(self.times) and self.times[k] == minute:
+            return k
+        self.times.insert(k, minute)
+        self.levels.insert(k, self.levels[k - 1] if k > 0 else 0)
+        return k
+
+    def add(self, start: int, end: int, amount: int) -> None:
+        """Hold (or with a negative amount, give back) `amount` in `[start, end)`."""
+        if end <= start:
+            return
+        first = self._breakpoint(start)
+        last = self._breakpoint(end)
+        for k in range(first, last):
+            self.levels[k] += amount
 
     def blocked_until(self, start: int, end: int, amount: int) -> int | None:
-        """None when `amount` fits all through `[start, end)`, else a retry time."""
-        overlapping = [b for b in self.bookings if b[0] < end and b[1] > start]
-        if not overlapping:
-            return None
-        points = sorted({start, *(b[0] for b in overlapping if b[0] > start)})
-        for point in points:
-            held = sum(b[2] for b in overlapping if b[0] <= point < b[1])
-            if held + amount > self.capacity:
-                return min(b[1] for b in overlapping if b[0] <= point < b[1])
+        """None when `amount` more fits all through `[start, end)`, else a retry time."""
+        k = max(bisect.bisect_right(self.times, start) - 1, 0)
+        limit = self.capacity - amount
+        times, levels = self.times, self.levels
+        while k < len(times) and times[k] < end:
+            if levels[k] > limit:
+                # the first step from which `amount` fits again; the last step
+                # lies after every booking's end, where nothing is held
+                while k + 1 < len(times) and levels[k] > limit:
+                    k += 1
+                return times[k] if times[k] > start else None
+            k += 1
         return None
 
 
 class Stock:
-    """Supply and booked consumption of one material."""
+    """Supply and booked consumption of one material, as a level over time."""
 
     def __init__(self, material: MaterialInfo, demand: int) -> None:
-        self.supply = list(material.supply)
+        supply = list(material.supply)
         if material.lead_time is not None:
-            self.supply.append((material.lead_time, demand))
-        self.supply.sort()
-        self.taken: list[tuple[int, int]] = []
-
-    def _slack_from(self, start: int) -> int:
-        times = sorted(
-            {
-                start,
-                *(t for t, _ in self.supply if t > start),
-                *(t for t, _ in self.taken if t > start),
-            }
+            supply.append((material.lead_time, demand))
+        self.supply = sorted(supply)
+        # (minute, kind, change): receipts (kind 0) count before consumptions
+        # (kind 1) at the same minute (rule 13)
+        self.events: list[tuple[int, int, int]] = sorted(
+            (at, 0, q) for at, q in self.supply
         )
-        lowest: int | None = None
-        for t in times:
-            level = sum(q for at, q in self.supply if at <= t) - sum(
-                q for at, q in self.taken if at <= t
-            )
-            lowest = level if lowest is None else min(lowest, level)
-        return lowest or 0
+        self._levels: tuple[list[int], list[int], list[int]] | None = None
+
+    def take(self, minute: int, quantity: int) -> None:
+        """Book `quantity` taken at `minute`."""
+        bisect.insort(self.events, (minute, 1, -quantity))
+        self._levels = None
+
+    def give_back(self, minute: int, quantity: int) -> None:
+        """Undo a `take`."""
+        self.events.remove((minute, 1, -quantity))
+        self._levels = None
+
+    def _steps(self) -> tuple[list[int], list[int], list[int]]:
+        """Event minutes, the level after each, the lowest level from each on."""
+        if self._levels is None:
+            minutes = [at for at, _, _ in self.events]
+            levels = list(accumulate(change for _, _, change in self.events))
+            lowest = list(accumulate(reversed(levels), min))[::-1]
+            self._levels = (minutes, levels, lowest)
+        return self._levels
 
     def earliest(self, start: int, quantity: int) -> int | None:
-        """The first time >= start at which `quantity` can be taken for good."""
-        candidates = [start, *(t for t, _ in self.supply if t > start)]
+        """The first time >= start at which `quantity` can be taken for good.
+
+        Taking at t lowers the level from t on, so it must leave every later
+        level (after later receipts and bookings) at or above zero.
+        """
+        minutes, levels, lowest = self._steps()
+        candidates = [start, *(at for at, _ in self.supply if at > start)]
         for t in candidates:
-            if self._slack_from(t) >= quantity:
+            k = bisect.bisect_right(minutes, t) - 1  # the last event at or before t
+            now = levels[k] if k >= 0 else 0
+            later = lowest[k + 1] if k + 1 < len(levels) else now
+            if min(now, later) >= quantity:
                 return t
         return None
 
 
 @dataclass(frozen=True)
 class Booking:
-    """One task's booking and what it replaced, to take it back."""
+    """One task's booking, to take it back."""
 
     task: int
     placement: Placement
-    previous_setup: tuple[int, str | None] | None
 
 
 class Floor:
@@ -114,81 +160,126 @@ class Floor:
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
         self.timelines = [Timeline() for _ in problem.machines]
-        self.pools = [Pool(r.capacity) for r in problem.resources]
+        self.profiles = [Profile(r.capacity) for r in problem.resources]
         demand = [0] * len(problem.materials)
         for task in problem.tasks:
             for material, quantity in task.consumes:  # none for running work
                 demand[material] += quantity
         self.stocks = [Stock(m, demand[k]) for k, m in enumerate(problem.materials)]
-        # machine -> (end of its last task, family it is set up for)
-        self.setups = {
-            m: (0, info.initial_family)
-            for m, info in enumerate(problem.machines)
+        self.matrices: list[ChangeoverMatrix | None] = [
+            problem.changeovers[info.changeovers]
             if info.changeovers is not None
-        }
+            else None
+            for info in problem.machines
+        ]
 
     def book(self, t: int, placement: Placement) -> Booking:
         """Take machine, crews and stock for task `t` at `placement`."""
         task = self.problem.tasks[t]
-        machine = placement.machine
-        previous = self.setups.get(machine)
-        self.timelines[machine].book(placement.start, placement.end)
-        if machine in self.setups:
-            self.setups[machine] = (placement.end, task.family)
+        self.timelines[placement.machine].book(placement.start, placement.end, t)
         for resource, amount in task.uses:
-            self.pools[resource].bookings.append(
-                (placement.start, placement.end, amount)
-            )
+            self.profiles[resource].add(placement.start, placement.end, amount)
         for material, quantity in task.consumes:
-            self.stocks[material].taken.append((placement.start, quantity))
-        return Booking(t, placement, previous)
+            self.stocks[material].take(placement.start, quantity)
+        return Booking(t, placement)
 
     def unbook(self, booking: Booking) -> None:
-        """Take a booking back (the latest ones first)."""
+        """Take a booking back."""
         task = self.problem.tasks[booking.task]
         place = booking.placement
-        self.timelines[place.machine].unbook(place.start, place.end)
-        if booking.previous_setup is not None:
-            self.setups[place.machine] = booking.previous_setup
+        self.timelines[place.machine].unbook(booking.task, place.start)
         for resource, amount in task.uses:
-            self.pools[resource].bookings.remove((place.start, place.end, amount))
+            self.profiles[resource].add(place.start, place.end, -amount)
         for material, quantity in task.consumes:
-            self.stocks[material].taken.remove((place.start, quantity))
+            self.stocks[material].give_back(place.start, quantity)
 
     def earliest(self, task: Task, mode: Mode, earliest: int) -> Placement | None:
-        """The earliest placement of `task` in `mode` from `earliest` on."""
+        """The earliest placement of `task` in `mode` from `earliest` on.
+
+        Each failed test moves the start to the first moment that could
+        pass it (the end of a clashing booking, the earliest start after a
+        changeover, a crew's release), so the loop ends after a number of
+        steps bounded by the bookings it passes.
+        """
         problem = self.problem
+        machine = mode.machine
+        line = self.timelines[machine]
+        matrix = self.matrices[machine]
         start: int | None = earliest
-        info = problem.machines[mode.machine]
-        if info.changeovers is not None:
-            # Changeover machines are filled in order (no gap insertion), so the
-            # changeover from the last family is known when placing.
-            last_end, last_family = self.setups[mode.machine]
-            minutes = problem.changeovers[info.changeovers].minutes(
-                last_family, task.family
-            )
-            start = problem.setup_ready(mode.machine, max(last_end, 0), minutes)
-            start = None if start is None else max(start, earliest)
-        for _ in range(100_000):
-            start = (
-                problem.earliest_start(task, mode, start) if start is not None else None
-            )
+        while start is not None:
+            start = problem.earliest_start(task, mode, start)
             if start is None:
                 return None
             end = problem.end_of(task, mode, start)
             if end is None:
                 return None
-            retry = self.timelines[mode.machine].conflict_end(start, end)
-            for resource, amount in task.uses:
-                if retry is None:
-                    retry = self.pools[resource].blocked_until(start, end, amount)
-            for material, quantity in task.consumes:
-                if retry is None:
-                    ready = self.stocks[material].earliest(start, quantity)
-                    if ready is None:
+            k = bisect.bisect_right(line.starts, start)  # bookings before: [0, k)
+            if k > 0 and line.ends[k - 1] > start:
+                start = line.ends[k - 1]
+                continue
+            if k < len(line.starts) and line.starts[k] < end:
+                start = max(line.ends[k], start + 1)
+                continue
+            if matrix is not None:
+                retry = self._changeover_retry(task, machine, matrix, k, start, end)
+                if retry is not None:
+                    if retry == -1:
                         return None
-                    retry = ready if ready > start else None
+                    start = retry
+                    continue
+            retry = self._shared_retry(task, start, end)
+            if retry == -1:
+                return None
             if retry is None:
-                return Placement(mode.machine, start, end)
+                return Placement(machine, start, end)
             start = max(retry, start + 1)
+        return None
+
+    def _changeover_retry(
+        self,
+        task: Task,
+        machine: int,
+        matrix: ChangeoverMatrix,
+        k: int,
+        start: int,
+        end: int,
+    ) -> int | None:
+        """None when the changeovers on both sides of the gap fit, else a retry.
+
+        -1 means never (the calendar ends before the changeover does).
+        """
+        problem, line = self.problem, self.timelines[machine]
+        if k > 0:
+            before = problem.tasks[line.tasks[k - 1]]
+            after, family = line.ends[k - 1], before.family
+        else:
+            after, family = 0, problem.machines[machine].initial_family
+        minutes = 0 if task.set_up else matrix.minutes(family, task.family)
+        if minutes:
+            ready = problem.setup_ready(machine, max(after, 0), minutes)
+            if ready is None:
+                return -1
+            if start < ready:
+                return ready
+        if k < len(line.starts):
+            following = problem.tasks[line.tasks[k]]
+            minutes = (
+                0 if following.set_up else matrix.minutes(task.family, following.family)
+            )
+            if minutes and problem.changeover_gap(machine, end, line.starts[k]) < minutes:
+                return max(line.ends[k], start + 1)  # the next gap
+        return None
+
+    def _shared_retry(self, task: Task, start: int, end: int) -> int | None:
+        """None when crews and stock allow `[start, end)`; a retry; -1 for never."""
+        for resource, amount in task.uses:
+            retry = self.profiles[resource].blocked_until(start, end, amount)
+            if retry is not None:
+                return retry
+        for material, quantity in task.consumes:
+            ready = self.stocks[material].earliest(start, quantity)
+            if ready is None:
+                return -1
+            if ready > start:
+                return ready
         return None

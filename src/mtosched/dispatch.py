@@ -32,8 +32,12 @@ OrderKey = Callable[[int], float]
 
 
 def earliest_due_date(problem: Problem) -> OrderKey:
-    """The classic rule: the order due first goes first."""
-    return lambda j: float(problem.orders[j].due)
+    """The classic rule: the order due first goes first (its deadline if earlier)."""
+    due = [
+        order.due if order.deadline is None else min(order.due, order.deadline)
+        for order in problem.orders
+    ]
+    return lambda j: float(due[j])
 
 
 @dataclass(frozen=True)
