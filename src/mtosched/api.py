@@ -8,6 +8,7 @@ report = check(build_problem(scenario), schedule)
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -16,15 +17,17 @@ from pydantic import ValidationError
 from mtosched.check import CheckReport
 from mtosched.check import check as check_solution
 from mtosched.errors import InputError, Issue
-from mtosched.params import SolveParams
+from mtosched.params import SolveParams, TimeAccount
 from mtosched.problem import Problem, build_problem
 from mtosched.problem.previous import PlannedOperation, PreviousPlan
 from mtosched.scenario import Scenario
 from mtosched.scenario.loading import validation_issues
 from mtosched.schedule import (
+    NeighbourhoodTiming,
     Schedule,
     SolverInfo,
     StageInfo,
+    TimingInfo,
     build_schedule,
     kpis_of,
     solution_from_schedule,
@@ -45,25 +48,32 @@ def solve(
     frozen work keeps its place, the plan warm-starts the search and the
     `stability` term counts what moved. Raises `InputError` for unusable
     input, `InfeasibleError` when no plan meets the hard constraints and
-    `NoScheduleFoundError` when none was found within the time limit.
+    `NoScheduleFoundError` when none was found within the time limit. A
+    `params.stop` request ends the solve early with the best schedule so
+    far (`solver.interrupted`); `solver.timing` says where the time went.
     """
     # Imported here: OR-Tools takes most of a second to load, and `validate`
     # and `check` must stay quick in CI loops over many files.
     from mtosched.cpsat import solve_problem
 
+    began = time.monotonic()
     params = params or SolveParams()
-    problem = (
-        scenario
-        if isinstance(scenario, Problem)
-        else build_problem(scenario, now=now, previous=previous)
-    )
-    outcome = solve_problem(problem, params)
+    account = TimeAccount()
+    if isinstance(scenario, Problem):
+        problem = scenario
+    else:
+        problem = build_problem(scenario, now=now, previous=previous)
+        account.compile = time.monotonic() - began
+    outcome = solve_problem(problem, params, account, began=began)
+    checking = time.monotonic()
     report = check_solution(problem, outcome.solution)
     if not report.ok or report.evaluation is None:
         raise RuntimeError(
             "the solver produced a schedule that fails the independent check: "
             + "; ".join(report.violations)
         )
+    account.check = time.monotonic() - checking
+    account.total = time.monotonic() - began
     solver = SolverInfo(
         seconds=round(outcome.seconds, 3),
         workers=params.effective_workers,
@@ -82,6 +92,8 @@ def solve(
             for s in outcome.stages
         ],
         dispatch_objective=dict(outcome.dispatch_objective),
+        interrupted=outcome.interrupted,
+        timing=timing_info(account),
     )
     bound = {s.term: s.bound for s in outcome.stages if s.bound is not None}
     return build_schedule(
@@ -91,6 +103,37 @@ def solve(
         status=outcome.status,
         bound=bound,
         solver=solver,
+    )
+
+
+def timing_info(account: TimeAccount) -> TimingInfo:
+    """The time account as the output contract writes it (seconds, rounded)."""
+
+    def sec(value: float) -> float:
+        return round(value, 3)
+
+    return TimingInfo(
+        compile=None if account.compile is None else sec(account.compile),
+        dispatch=sec(account.dispatch),
+        dispatch_runs=account.dispatch_runs,
+        dispatch_accepted=account.dispatch_accepted,
+        model_build=sec(account.model_build),
+        presolve=sec(account.presolve),
+        search=sec(account.search),
+        full_model=account.full_model,
+        neighbourhood=sec(account.neighbourhood),
+        neighbourhood_steps=account.neighbourhood_steps,
+        neighbourhood_accepted=account.neighbourhood_accepted,
+        neighbourhood_kinds={
+            kind: NeighbourhoodTiming(
+                steps=int(steps), accepted=int(kept), seconds=sec(seconds)
+            )
+            for kind, (steps, kept, seconds) in sorted(
+                account.neighbourhood_kinds.items()
+            )
+        },
+        check=sec(account.check),
+        total=sec(account.total),
     )
 
 

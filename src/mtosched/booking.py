@@ -12,8 +12,8 @@ together and shift the lot when a follower would wait too long.
 from __future__ import annotations
 
 import bisect
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 
 from mtosched.problem.model import (
     ChangeoverMatrix,
@@ -80,7 +80,7 @@ class Profile:
             self.levels[k] += amount
 
     def blocked_until(self, start: int, end: int, amount: int) -> int | None:
-        """None when `amount` more fits all through `[start, end)`, else a retry time."""
+        """None when `amount` more fits all through `[start, end)`, else a retry."""
         k = max(bisect.bisect_right(self.times, start) - 1, 0)
         limit = self.capacity - amount
         times, levels = self.times, self.levels
@@ -266,7 +266,10 @@ class Floor:
             minutes = (
                 0 if following.set_up else matrix.minutes(task.family, following.family)
             )
-            if minutes and problem.changeover_gap(machine, end, line.starts[k]) < minutes:
+            if (
+                minutes
+                and problem.changeover_gap(machine, end, line.starts[k]) < minutes
+            ):
                 return max(line.ends[k], start + 1)  # the next gap
         return None
 

@@ -1,34 +1,41 @@
-"""Several dispatch rules, and the best of their schedules.
+"""Several dispatch rules, then a search over the orders' sort keys.
 
 One greedy rule is easily misled (earliest due date ignores weights and
-remaining work), and each run takes milliseconds, so a handful of rules and
-then a seeded search over the orders' sort keys are tried, and the best by
-the objective is kept. It hints the solver and is the fallback; on large
-plants, where CP-SAT needs most of its time for presolve, it is where most
-of the improvement comes from, so it gets a share of the time limit.
+remaining work), and each run takes milliseconds, so a handful of rules are
+tried and then a seeded hill climb over the orders' sort keys: each step
+shifts the keys of a few orders, re-runs the rule and keeps the schedule
+when it is no worse. On the training plants this climb is where most of
+the improvement over the textbook schedule comes from (calendar plants,
+where a CP-SAT model of the whole plant spends its time in presolve), so
+it gets a large share of the time limit (`SearchParams.dispatch_share`).
 """
 
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from mtosched.check import check
 from mtosched.dispatch import Guide, OrderKey, dispatch, earliest_due_date
-from mtosched.evaluate import evaluate
+from mtosched.evaluate import objective_terms, order_outcomes
 from mtosched.problem.model import Problem
 from mtosched.solution import Solution
 
 
 @dataclass(frozen=True)
 class DispatchResult:
-    """The best dispatch schedule, whether it is feasible, and its rule."""
+    """The best dispatch schedule, whether it is feasible, and its rule.
+
+    `tried` counts dispatch runs, `accepted` the search steps kept.
+    """
 
     solution: Solution
     feasible: bool
     rule: str
     tried: int
+    accepted: int = 0
 
 
 def _rules(problem: Problem) -> list[tuple[str, OrderKey]]:
@@ -38,43 +45,28 @@ def _rules(problem: Problem) -> list[tuple[str, OrderKey]]:
         for order in problem.orders
     ]
     orders = problem.orders
+    due = earliest_due_date(problem)
     return [
-        ("earliest due date", earliest_due_date(problem)),
-        ("least slack", lambda j: float(orders[j].due - work[j])),
-        ("weighted slack", lambda j: (orders[j].due - work[j]) / orders[j].priority),
-        (
-            "priority, then due date",
-            lambda j: -orders[j].priority * 1e9 + orders[j].due,
-        ),
+        ("earliest due date", due),
+        ("least slack", lambda j: due(j) - work[j]),
+        ("weighted slack", lambda j: (due(j) - work[j]) / orders[j].priority),
+        ("priority, then due date", lambda j: -orders[j].priority * 1e9 + due(j)),
     ]
 
 
-def _noisy(problem: Problem, noise: list[float]) -> OrderKey:
-    def key(j: int) -> float:
-        return problem.orders[j].due + noise[j]
+def steps_for(problem: Problem, seconds: float, seconds_per_task: float) -> int:
+    """How many steps of the key search fit in `seconds`.
 
-    return key
-
-
-#: Share of the time limit the due-date search may use, the cost assumed per
-#: dispatch run and task (seconds, with its check; measured about 0.8e-4 on
-#: the 654-operation plant), and the most steps it takes.
-SEARCH_SHARE, _SECONDS_PER_TASK, _MOST_STEPS = 0.15, 1e-4, 200
-
-
-def variants_for(problem: Problem, time_limit: float) -> int:
-    """How many steps of the due-date search fit in its share of the time.
-
-    A count from the problem's size and the time limit, not a clock, so
-    that a seeded solve repeats exactly on any machine.
+    A count from the plant's size, not a clock, so that a seeded solve
+    repeats exactly on any machine fast enough to finish the count in time.
     """
-    cost = _SECONDS_PER_TASK * max(1, len(problem.tasks))
-    return max(0, min(_MOST_STEPS, int(SEARCH_SHARE * time_limit / cost)))
+    return max(0, int(seconds / (seconds_per_task * max(1, len(problem.tasks)))))
 
 
-#: A step of the due-date search: this share of the orders (at least one)
-#: moves by up to this many minutes either way. Few orders per step climb
-#: best (benchmarks/RESULTS.md: 3 % beat 5, 10 and 20 %).
+#: A step of the key search: this share of the orders (at least one) moves
+#: by up to this many minutes either way. Few orders per step climb best
+#: (benchmarks/RESULTS.md: 3 % beat 5, 10 and 20 %). Every other step also
+#: pulls one late order, drawn by its cost, up to twice as far forward.
 _STEP_SHARE, _STEP_MINUTES = 0.03, 1000.0
 
 
@@ -83,56 +75,119 @@ _STEP_SHARE, _STEP_MINUTES = 0.03, 1000.0
 ImprovementCallback = Callable[[str, int], None]
 
 
+class _Incumbent:
+    """The best schedule so far, ranked feasible first, then by the terms."""
+
+    def __init__(
+        self, problem: Problem, on_improvement: ImprovementCallback | None
+    ) -> None:
+        self.problem, self.on_improvement = problem, on_improvement
+        self.best: tuple[tuple[int, ...], Solution, bool, str] | None = None
+        self.tried = 0
+        self.costs: list[int] = []
+        self.reported: int | None = None
+
+    def score(self, solution: Solution) -> tuple[tuple[int, ...], list[int]]:
+        """The objective terms in order, and each order's weighted tardiness."""
+        problem = self.problem
+        outcomes = order_outcomes(problem, solution)
+        terms = objective_terms(problem, solution, outcomes)
+        costs = [
+            order.priority * outcome.tardiness
+            for order, outcome in zip(problem.orders, outcomes, strict=True)
+        ]
+        return tuple(terms[t] for t in problem.objective), costs
+
+    def consider(self, name: str, solution: Solution) -> tuple[bool, bool]:
+        """Keep `solution` when it is no worse: (kept, strictly better).
+
+        The feasibility check is costly, so a schedule whose terms already
+        lose to a feasible incumbent is not checked.
+        """
+        self.tried += 1
+        terms, costs = self.score(solution)
+        if self.best is not None and self.best[2] and terms > self.best[0]:
+            return False, False
+        feasible = check(self.problem, solution).ok
+        rank = (int(not feasible), *terms)
+        improved = True
+        if self.best is not None:
+            kept_rank = (int(not self.best[2]), *self.best[0])
+            if rank > kept_rank:
+                return False, False
+            improved = rank < kept_rank
+        self.best = (terms, solution, feasible, name)
+        self.costs = costs
+        if feasible and self.on_improvement is not None:
+            # progress shows the first term: report only when it drops
+            if self.reported is None or terms[0] < self.reported:
+                self.reported = terms[0]
+                self.on_improvement(name, terms[0])
+        return True, improved
+
+
 def best_dispatch(
     problem: Problem,
     *,
     seed: int,
-    time_limit: float = 10.0,
+    steps: int = 200,
+    until: float | None = None,
+    patience: int | None = None,
+    stop: Callable[[], bool] | None = None,
     on_improvement: ImprovementCallback | None = None,
 ) -> DispatchResult:
-    """The best schedule of the rules and a seeded search over due-date keys.
+    """The best schedule of the rules and a seeded search over order keys.
 
     Ranked feasible first (deadlines, maximum waits), then by the objective
-    terms in order. The search starts from earliest due date and keeps a
-    step when it is no worse: each step shifts the sort keys of a few orders
-    by up to about 17 hours either way (a hill climb; on the 150-order plant
-    it beats independent random keys by far, see benchmarks/RESULTS.md).
+    terms in order. The search starts from the best rule and takes at most
+    `steps` steps; it also ends at the monotonic time `until`, after
+    `patience` steps in a row without a better schedule, or when `stop`
+    says so. Each step shifts the sort keys of a few orders by up to about
+    17 hours either way and keeps the result when it is no worse (a hill
+    climb: on the 150-order plant it beats independent random keys by far).
     """
     rng = random.Random(seed)
-    best: tuple[tuple[int, ...], Solution, bool, str] | None = None
-    tried = 0
-
-    def consider(
-        name: str, urgency: OrderKey, guide: Guide | None = None
-    ) -> tuple[int, ...]:
-        nonlocal best, tried
-        solution = dispatch(problem, urgency, guide)
-        tried += 1
-        feasible = check(problem, solution).ok
-        terms = evaluate(problem, solution).terms
-        score = (int(not feasible), *(terms[t] for t in problem.objective))
-        if best is None or score < best[0]:
-            best = (score, solution, feasible, name)
-            if feasible and on_improvement is not None:
-                on_improvement(name, terms[problem.objective[0]])
-        return score
+    incumbent = _Incumbent(problem, on_improvement)
 
     if problem.baseline is not None:
         # the warm start: last night's plan as it stands, then compressed
         slots = problem.baseline.planned
         due_date = earliest_due_date(problem)
-        consider("previous plan", due_date, Guide(slots, keep_starts=True))
-        consider("previous sequence", due_date, Guide(slots, keep_starts=False))
-    scores = {name: consider(name, rule) for name, rule in _rules(problem)}
-    noise = [0.0] * len(problem.orders)  # due date + 0: earliest due date
-    kept = scores["earliest due date"]
-    moved = max(1, round(_STEP_SHARE * len(noise)))
-    for _ in range(variants_for(problem, time_limit) if noise else 0):
-        step = list(noise)
-        for j in rng.sample(range(len(noise)), min(moved, len(noise))):
-            step[j] += rng.uniform(-_STEP_MINUTES, _STEP_MINUTES)
-        score = consider("searched due-date keys", _noisy(problem, step))
-        if score <= kept:
-            noise, kept = step, score
+        for name, keep in (("previous plan", True), ("previous sequence", False)):
+            incumbent.consider(
+                name, dispatch(problem, due_date, Guide(slots, keep_starts=keep))
+            )
+    rules = _rules(problem)
+    start_key: OrderKey = rules[0][1]
+    for name, rule in rules:
+        kept, _ = incumbent.consider(name, dispatch(problem, rule))
+        if kept:  # the search starts from the best rule's keys
+            start_key = rule
+    n = len(problem.orders)
+    keys = [start_key(j) for j in range(n)]
+    moved = max(1, round(_STEP_SHARE * n))
+    accepted = idle = 0
+    for step in range(steps if n else 0):
+        if until is not None and time.monotonic() >= until:
+            break
+        if stop is not None and stop():
+            break
+        if patience is not None and idle >= patience:
+            break
+        trial = list(keys)
+        for j in rng.sample(range(n), min(moved, n)):
+            trial[j] += rng.uniform(-_STEP_MINUTES, _STEP_MINUTES)
+        late = [j for j, cost in enumerate(incumbent.costs) if cost > 0]
+        if late and step % 2:
+            j = rng.choices(late, weights=[incumbent.costs[j] for j in late])[0]
+            trial[j] -= rng.uniform(0, 2 * _STEP_MINUTES)
+        kept, improved = incumbent.consider(
+            "searched order keys", dispatch(problem, trial.__getitem__)
+        )
+        if kept:
+            keys = trial
+            accepted += 1
+        idle = 0 if improved else idle + 1
+    best = incumbent.best
     assert best is not None
-    return DispatchResult(best[1], best[2], best[3], tried)
+    return DispatchResult(best[1], best[2], best[3], incumbent.tried, accepted)

@@ -99,6 +99,38 @@ class StageInfo(_Output):
     seconds: float
 
 
+class NeighbourhoodTiming(_Output):
+    """Neighbourhood steps of one kind: tried, kept, and their seconds."""
+
+    steps: int
+    accepted: int
+    seconds: float
+
+
+class TimingInfo(_Output):
+    """Where the seconds of the solve went, phase by phase (for tuning).
+
+    `compile` is None when the caller passed a compiled problem. `presolve`
+    and `search` are CP-SAT's time on the full model; `full_model` says
+    whether it ran or why not.
+    """
+
+    compile: float | None = None
+    dispatch: float
+    dispatch_runs: int = Field(description="Dispatch runs: rules and search steps.")
+    dispatch_accepted: int = Field(description="Search steps kept (no worse).")
+    model_build: float
+    presolve: float
+    search: float
+    full_model: str
+    neighbourhood: float
+    neighbourhood_steps: int
+    neighbourhood_accepted: int
+    neighbourhood_kinds: dict[str, NeighbourhoodTiming] = {}
+    check: float
+    total: float
+
+
 class SolverInfo(_Output):
     """The run's settings and effort, to reproduce or compare runs."""
 
@@ -113,6 +145,12 @@ class SolverInfo(_Output):
     )
     stages: list[StageInfo] = []
     dispatch_objective: dict[ObjectiveTerm, int] = {}
+    interrupted: bool = Field(
+        default=False,
+        description="Stopped early on request (Ctrl-C, SIGTERM): the best "
+        "schedule found until then.",
+    )
+    timing: TimingInfo | None = None
 
 
 class PreviousInfo(_Output):

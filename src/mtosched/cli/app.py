@@ -12,6 +12,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -33,16 +34,19 @@ from mtosched.cli.render import (
     render_check,
     render_issues,
     render_schedule,
+    render_timing,
     schedule_report,
 )
 from mtosched.cli.show import show
+from mtosched.cli.stopping import EXIT_CODES, run_stoppable
 from mtosched.errors import InfeasibleError, InputError, Issue, NoScheduleFoundError
 from mtosched.export import FORMATS, export_schedule, is_supported
 from mtosched.export.json_writer import schedule_json
-from mtosched.params import SolveParams, SolveProgress
+from mtosched.params import SolveParams, SolveProgress, StopRequest
 from mtosched.problem import build_problem
 from mtosched.scenario import load_scenario
 from mtosched.scenario.models import Scenario
+from mtosched.schedule import Schedule
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_NO_SCHEDULE, EXIT_GATE, EXIT_INTERNAL = 4, 5, 70
@@ -238,9 +242,22 @@ def schedule(
             "tardiness when the objective does not name it."
         ),
     ] = True,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose",
+            "-v",
+            help="Print where the solve's time went (also under solver.timing "
+            "in the JSON output).",
+        ),
+    ] = False,
     debug: DebugOpt = False,
 ) -> None:
     """Solve a scenario, print a summary and write the schedule.
+
+    Ctrl-C or SIGTERM stops the search within a second or two: the best
+    schedule so far is written and reported as interrupted, and the exit
+    code is 130 (SIGINT) or 143 (SIGTERM). A second signal stops at once.
 
     Examples:
       mtosched schedule instances/bespoke-cars.json
@@ -276,15 +293,18 @@ def schedule(
             if previous is not None
             else None
         )
-        problem = build_problem(
-            scenario, now=_localized(moment, scenario), previous=plan
-        )
+        localized = _localized(moment, scenario)
         live = not quiet and stderr.is_terminal
-        params = SolveParams(
-            time_limit=time_limit,
-            workers=workers,
-            seed=seed,
-        )
+        params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+
+        def run(stop: StopRequest) -> Schedule:
+            return solve(
+                scenario,
+                replace(params, stop=stop),
+                now=localized,
+                previous=plan,
+            )
+
         if live:
             with stderr.status("solving…") as status:
 
@@ -296,9 +316,12 @@ def schedule(
                         f"best {best}  bound {bound}"
                     )
 
-                result = solve(problem, _with_progress(params, show))
+                params = replace(params, progress=show)
+                result, stop = run_stoppable(run)
         else:
-            result = solve(problem, params)
+            result, stop = run_stoppable(run)
+        if verbose:
+            render_timing(stderr, result)
         written: list[str] = []
         for target in targets:
             if target == "-":
@@ -322,6 +345,11 @@ def schedule(
             for target in written:
                 if target != "-":
                     summary_console.print(f"wrote {target}")
+        if result.solver is not None and result.solver.interrupted:
+            stderr.print(
+                f"interrupted ({stop.reason}): wrote the best schedule found so far"
+            )
+            return EXIT_CODES.get(stop.reason or "", EXIT_CODES["SIGINT"])
         if fail_on_late and result.kpis.late_orders:
             stderr.print(f"gate failed: {result.kpis.late_orders} late order(s)")
             return EXIT_GATE
@@ -341,17 +369,6 @@ def _require_previous(
             raise typer.BadParameter(
                 "needs --previous (the schedule to keep close to)", param_hint=name
             )
-
-
-def _with_progress(
-    params: SolveParams, callback: Callable[[SolveProgress], None]
-) -> SolveParams:
-    return SolveParams(
-        time_limit=params.time_limit,
-        workers=params.workers,
-        seed=params.seed,
-        progress=callback,
-    )
 
 
 @app.command()

@@ -181,3 +181,42 @@ def render_check(console: Console, report: CheckReport) -> None:
     if report.evaluation is not None:
         terms = ", ".join(f"{k}={v}" for k, v in report.evaluation.terms.items())
         console.print(f"recomputed: {terms}", highlight=False)
+
+
+def render_timing(console: Console, schedule: Schedule) -> None:
+    """Where the solve's time went (``schedule --verbose``)."""
+    solver = schedule.solver
+    if solver is None or solver.timing is None:
+        return
+    timing = solver.timing
+    table = Table(
+        title=f"Time ({solver.time_limit:g} s limit, {solver.workers} workers)",
+        title_justify="left",
+    )
+    table.add_column("phase")
+    table.add_column("seconds", justify="right")
+    table.add_column("detail")
+    if timing.compile is not None:
+        table.add_row("compile", f"{timing.compile:.2f}", "")
+    table.add_row(
+        "dispatch",
+        f"{timing.dispatch:.2f}",
+        f"{timing.dispatch_runs} runs, {timing.dispatch_accepted} search steps kept",
+    )
+    table.add_row("model build", f"{timing.model_build:.2f}", timing.full_model)
+    table.add_row("presolve", f"{timing.presolve:.2f}", "")
+    table.add_row("search", f"{timing.search:.2f}", "full model")
+    table.add_row(
+        "neighbourhoods",
+        f"{timing.neighbourhood:.2f}",
+        f"{timing.neighbourhood_steps} steps, {timing.neighbourhood_accepted} kept",
+    )
+    for kind, record in timing.neighbourhood_kinds.items():
+        table.add_row(
+            f"  {kind}",
+            f"{record.seconds:.2f}",
+            f"{record.steps} steps, {record.accepted} kept",
+        )
+    table.add_row("check", f"{timing.check:.2f}", "")
+    table.add_row("total", f"{timing.total:.2f}", f"source: {solver.source}")
+    console.print(table)

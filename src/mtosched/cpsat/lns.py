@@ -25,7 +25,8 @@ from mtosched.cpsat.neighbourhoods import (
     order_costs,
     time_window,
 )
-from mtosched.params import SolveParams, SolveProgress
+from mtosched.cpsat.running import configured_solver, run_solver
+from mtosched.params import SolveParams, SolveProgress, TimeAccount
 from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.solution import Solution
@@ -54,22 +55,6 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
             self.at = time.monotonic()
 
 
-def step_solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
-    """A solver for one neighbourhood: the run's workers and seed, no probing.
-
-    Probing in presolve looks at every literal of the step's model; on a
-    calendar plant it took the whole step (a neighbourhood of 120 tasks on
-    the 150-order plant: over 3 s of presolve, no solution) while the search
-    itself needs a fraction of a second.
-    """
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = params.effective_workers
-    solver.parameters.random_seed = params.seed
-    solver.parameters.max_time_in_seconds = max(0.1, seconds)
-    solver.parameters.cp_model_probing_level = 0
-    return solver
-
-
 def improve(
     problem: Problem,
     windows: Windows,
@@ -81,6 +66,7 @@ def improve(
     until: float,
     began: float,
     floor: int | None,
+    account: TimeAccount | None = None,
 ) -> Solution:
     """Improve the goal's terms of the incumbent until the monotonic time `until`.
 
@@ -88,6 +74,8 @@ def improve(
     keep. The search stops early once the goal's term reaches `floor`
     (`Goal.floor`) with no tie left to break; `None`: no floor is known.
     Returns the best schedule found (the incumbent if none is better).
+    Steps run without presolve (`configured_solver(light=True)`): on
+    calendar plants presolve took the whole step. `account` counts them.
     """
     rng = random.Random(params.seed)
     chooser = Chooser(rng)
@@ -95,7 +83,11 @@ def improve(
     costs = order_costs(problem, incumbent, goal.term)
     overhead = _FIRST_OVERHEAD
     lowest = (floor, 0) if floor is not None else None
-    while until - time.monotonic() > 0.5 and (lowest is None or best_value > lowest):
+    while (
+        until - time.monotonic() > MIN_STEP_SECONDS
+        and (lowest is None or best_value > lowest)
+        and not params.stop_requested
+    ):
         kind, size = chooser.pick()
         step_began = time.monotonic()
         if kind == "window":
@@ -118,14 +110,17 @@ def improve(
         model.model.minimize(expression)
         model.add_hint(incumbent)
         limit = min(MAX_STEP_SECONDS, max(MIN_STEP_SECONDS, STEP_FACTOR * overhead))
-        solver = step_solver(params, min(limit, until - time.monotonic()))
+        solver = configured_solver(
+            params, min(limit, until - time.monotonic()), light=True
+        )
         first = _FirstSolution()
-        status = solver.solve(model.model, first)
+        status = run_solver(solver, model.model, params, first)
         # set-up: building the model, presolve, repairing the hint; a step
         # that found nothing counts all its time, so the next one gets more
         ready = first.at if first.at is not None else time.monotonic()
         overhead += _OVERHEAD_SMOOTHING * (ready - step_began - overhead)
         gain = 0.0
+        accepted = False
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             candidate = model.extract(solver)
             value = goal.rank(problem, candidate)
@@ -133,6 +128,7 @@ def improve(
                 # the main term's gain; a tie-breaker's gain counts a little
                 gain = (best_value[0] - value[0]) + 1e-3 * (best_value[1] - value[1])
                 incumbent, best_value = candidate, value
+                accepted = True
                 costs = order_costs(problem, incumbent, goal.term)
                 if params.progress is not None:
                     params.progress(
@@ -140,10 +136,8 @@ def improve(
                             goal.term, value[0], None, time.monotonic() - began
                         )
                     )
-        chooser.learn(
-            kind,
-            max(0.0, gain),
-            time.monotonic() - step_began,
-            solved=status == cp_model.OPTIMAL,
-        )
+        seconds = time.monotonic() - step_began
+        chooser.learn(kind, max(0.0, gain), seconds, solved=status == cp_model.OPTIMAL)
+        if account is not None:
+            account.step(kind, seconds, accepted=accepted)
     return incumbent

@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from mtosched.check import check
 from mtosched.cpsat.bounds import Windows, compute_windows
 from mtosched.cpsat.model import ScheduleModel
-from mtosched.cpsat.solver import configured_solver
+from mtosched.cpsat.running import configured_solver
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.evaluate import order_outcomes
 from mtosched.params import SolveParams

@@ -25,7 +25,8 @@ from mtosched.check import check
 from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.goals import Goal
 from mtosched.cpsat.model import ScheduleModel
-from mtosched.params import SolveParams, SolveProgress
+from mtosched.cpsat.running import run_solver
+from mtosched.params import SolveParams, SolveProgress, TimeAccount
 from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.solution import Solution
@@ -137,6 +138,7 @@ def resequence(
     until: float,
     began: float,
     floor: int | None,
+    account: TimeAccount | None = None,
 ) -> Solution:
     """Improve the goal's terms of the incumbent until the monotonic time `until`.
 
@@ -150,7 +152,12 @@ def resequence(
     best = goal.rank(problem, incumbent)
     lowest = (floor, 0) if floor is not None else None
     share = _FIRST_SHARE
-    while until - time.monotonic() > 0.2 and (lowest is None or best > lowest):
+    while (
+        until - time.monotonic() > 0.2
+        and (lowest is None or best > lowest)
+        and not params.stop_requested
+    ):
+        step_began = time.monotonic()
         kind = rng.choice(NEIGHBOURHOODS)
         size = max(_MIN_FREE, round(share * len(problem.free_tasks)))
         free = choose(kind, rng, problem, incumbent, size)
@@ -166,15 +173,20 @@ def resequence(
         solver.parameters.max_time_in_seconds = max(
             0.1, min(STEP_SECONDS, until - time.monotonic())
         )
-        status = solver.solve(sm.model)
+        solver.parameters.catch_sigint_signal = params.stop is None
+        status = run_solver(solver, sm.model, params)
+        accepted = False
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             candidate = sm.extract(solver)
             value = goal.rank(problem, candidate)
             if value <= best and check(problem, candidate).ok:
+                accepted = True
                 if value < best and params.progress is not None:
                     now = time.monotonic() - began
                     params.progress(SolveProgress(goal.term, value[0], None, now))
                 incumbent, best = candidate, value
+        if account is not None:
+            account.step(kind, time.monotonic() - step_began, accepted=accepted)
         grow = status == cp_model.OPTIMAL
         share = (
             min(_MAX_SHARE, share * _GROW) if grow else max(_MIN_SHARE, share * _SHRINK)

@@ -1,9 +1,11 @@
-"""Lexicographic solving: one CP-SAT stage per objective term.
+"""Lexicographic solving: one stage per objective term, within one time limit.
 
-Stage k minimizes term k with every earlier term bounded by the value it
-reached, hinted with the previous stage's schedule, all within one overall
-time limit. The dispatch schedule hints stage 1 and is the fallback when
-CP-SAT finds nothing in time.
+First the dispatch portfolio (rules, then a search over order keys) gives a
+schedule; it hints CP-SAT and is the fallback. Then stage k minimizes term k
+with every earlier term bounded by the value it reached: on the full CP-SAT
+model while that is small enough, followed by neighbourhood search on
+larger plants; a plant whose full model would be too large goes straight to
+neighbourhood search. A `TimeAccount` records where the time went.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from mtosched.cpsat.goals import Goal, goal_for
 from mtosched.cpsat.lns import improve
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.cpsat.resequence import has_machine_choice, resequence
+from mtosched.cpsat.running import PresolveClock, configured_solver, run_solver
+from mtosched.cpsat.size import changeover_arcs
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.evaluate import evaluate
-from mtosched.params import SolveParams, SolveProgress
-from mtosched.portfolio import ImprovementCallback, best_dispatch
+from mtosched.params import SolveParams, SolveProgress, TimeAccount
+from mtosched.portfolio import ImprovementCallback, best_dispatch, steps_for
 from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.solution import Solution
@@ -35,10 +39,11 @@ StageStatus = Literal["optimal", "feasible", "unknown"]
 #: main objective, and the later terms only break its ties (0.7 left the
 #: first term 25 % short on large plants: benchmarks/RESULTS.md).
 _EARLY_STAGE_SHARE = 0.9
-#: From this many operations to place, a stage runs neighbourhood search too,
-#: after the full model has had this share of the stage's time.
+#: From this many operations to place, every stage runs neighbourhood
+#: search after the full model had this share of the stage's time (makespan
+#: included: below it job shops do better on the full model alone).
 LNS_MIN_TASKS = 500
-_FULL_MODEL_SHARE = 0.1
+_LARGE_FULL_MODEL_SHARE = 0.1
 #: Below that size, a makespan stage with a choice of machines that the full
 #: model has not proved within this share of its time goes on with
 #: sequence-keeping neighbourhoods (resequence.py). Measured on makespan
@@ -46,6 +51,12 @@ _FULL_MODEL_SHARE = 0.1
 #: (ta01-10: 0.7 % mean gap against 0.2 %, benchmarks/RESULTS.md).
 RESEQUENCE_TERMS: frozenset[ObjectiveTerm] = frozenset({"makespan"})
 _RESEQUENCE_FULL_SHARE = 0.3
+#: Makespan objectives (the classic sets) keep the dispatch search they were
+#: tuned with: 15 % of the time, at most 200 steps.
+_MAKESPAN_DISPATCH_SHARE, _MAKESPAN_DISPATCH_STEPS = 0.15, 200
+_MAKESPAN_SECONDS_PER_TASK = 1e-4
+#: Time kept back at the end for checking and returning the schedule.
+_RESERVE_SECONDS = 0.3
 
 
 class NeighbourhoodSearch(Protocol):
@@ -63,24 +74,31 @@ class NeighbourhoodSearch(Protocol):
         until: float,
         began: float,
         floor: int | None,
+        account: TimeAccount | None = None,
     ) -> Solution:
         """The best schedule found from `incumbent` by the monotonic `until`."""
         ...
 
 
 def _follow_up(
-    problem: Problem, term: ObjectiveTerm
+    problem: Problem, term: ObjectiveTerm, params: SolveParams
 ) -> tuple[float, NeighbourhoodSearch | None]:
     """The full model's share of a stage, and the search that gets the rest.
 
-    Large plants pin the tasks outside a neighbourhood in time (lns.py);
-    smaller flexible shops on makespan keep machine sequences
-    (resequence.py); everything else is the full model's alone.
+    Large plants pin the tasks outside a neighbourhood in time (lns.py), and
+    so do mid-sized ones on every term but makespan; smaller flexible shops
+    on makespan keep machine sequences (resequence.py); everything else is
+    the full model's alone.
     """
-    if len(problem.free_tasks) >= LNS_MIN_TASKS:
-        return _FULL_MODEL_SHARE, improve
-    if term in RESEQUENCE_TERMS and has_machine_choice(problem):
-        return _RESEQUENCE_FULL_SHARE, resequence
+    free = len(problem.free_tasks)
+    if free >= LNS_MIN_TASKS:
+        return _LARGE_FULL_MODEL_SHARE, improve
+    if term in RESEQUENCE_TERMS:
+        if has_machine_choice(problem):
+            return _RESEQUENCE_FULL_SHARE, resequence
+        return 1.0, None
+    if free >= params.search.lns_min_tasks:
+        return params.search.full_model_share, improve
     return 1.0, None
 
 
@@ -106,6 +124,7 @@ class SolveOutcome:
     dispatch_objective: dict[ObjectiveTerm, int]
     seconds: float
     horizon: int = 0
+    interrupted: bool = False
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
@@ -125,32 +144,58 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             )
 
 
-def configured_solver(params: SolveParams, seconds: float) -> cp_model.CpSolver:
-    """A CP-SAT solver with the run's workers, seed and logging, for `seconds`."""
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = params.effective_workers
-    solver.parameters.random_seed = params.seed
-    solver.parameters.max_time_in_seconds = max(0.05, seconds)
-    solver.parameters.log_search_progress = params.log_search
-    return solver
+def _first_schedule(
+    problem: Problem, params: SolveParams, began: float, account: TimeAccount
+) -> tuple[Solution, bool]:
+    """The dispatch portfolio's best schedule within its share of the time."""
+    dispatch_began = time.monotonic()
+    if problem.objective[0] == "makespan":
+        seconds = _MAKESPAN_DISPATCH_SHARE * params.time_limit
+        steps = min(
+            _MAKESPAN_DISPATCH_STEPS,
+            steps_for(problem, seconds, _MAKESPAN_SECONDS_PER_TASK),
+        )
+        patience = None
+    else:
+        seconds = params.search.dispatch_share * params.time_limit
+        steps = steps_for(problem, seconds, params.search.dispatch_seconds_per_task)
+        patience = params.search.dispatch_patience
+    first = best_dispatch(
+        problem,
+        seed=params.seed,
+        steps=steps,
+        until=began + seconds,
+        patience=patience,
+        stop=lambda: params.stop_requested,
+        on_improvement=_dispatch_progress(problem, params, began),
+    )
+    account.dispatch = time.monotonic() - dispatch_began
+    account.dispatch_runs, account.dispatch_accepted = first.tried, first.accepted
+    return first.solution, first.feasible
 
 
-def solve_problem(problem: Problem, params: SolveParams) -> SolveOutcome:
-    """Solve lexicographically; raise when infeasible or nothing is found."""
-    began = time.monotonic()
+def solve_problem(
+    problem: Problem,
+    params: SolveParams,
+    account: TimeAccount | None = None,
+    *,
+    began: float | None = None,
+) -> SolveOutcome:
+    """Solve lexicographically; raise when infeasible or nothing is found.
+
+    `account` (when given) is filled with where the time went. `began` is
+    the monotonic time the time limit counts from (default: now), so that
+    compiling the scenario counts against the limit too.
+    """
+    began = time.monotonic() if began is None else began
+    account = account if account is not None else TimeAccount()
     # Deadlines no routing can meet fail fast, before the dispatch portfolio;
     # windows are recomputed (cheaply) once its schedule caps the horizon.
     windows = compute_windows(problem)
     reasons = impossible_deadlines(problem, windows)
     if reasons:
         raise InfeasibleError(reasons)
-    first = best_dispatch(
-        problem,
-        seed=params.seed,
-        time_limit=params.time_limit,
-        on_improvement=_dispatch_progress(problem, params, began),
-    )
-    heuristic, heuristic_ok = first.solution, first.feasible
+    heuristic, heuristic_ok = _first_schedule(problem, params, began, account)
     windows = compute_windows(problem, heuristic)
     heuristic_terms = evaluate(problem, heuristic).terms
     terms = problem.objective
@@ -171,24 +216,39 @@ def solve_problem(problem: Problem, params: SolveParams) -> SolveOutcome:
             windows.horizon,
         )
 
-    sm = ScheduleModel(problem, windows)
-    sm.add_hint(heuristic)
-    search = _Search(problem, params, sm, began)
+    arcs = changeover_arcs(problem)
+    full = arcs <= params.search.full_model_max_arcs
+    sm: ScheduleModel | None = None
+    if full and not params.stop_requested:
+        build_began = time.monotonic()
+        sm = ScheduleModel(problem, windows)
+        sm.add_hint(heuristic)
+        account.model_build = time.monotonic() - build_began
+        account.full_model = "run"
+    elif not full:
+        account.full_model = f"skipped: {arcs} changeover arcs"
+    search = _Search(problem, params, sm, began, account)
+    search.best = heuristic if heuristic_ok else None
     results: list[StageResult] = []
-    searchable = [t for t in terms if not isinstance(sm.term(t), int)]
-    if not searchable:
+    searchable = [t for t in terms if sm is None or not isinstance(sm.term(t), int)]
+    if sm is not None and not searchable:
         # Every requested term is constant: any feasible schedule is optimal,
         # but feasibility (deadlines, waits) still has to be established.
         search.stage(None, params.time_limit, heuristic, heuristic_ok, windows)
     for term in terms:
-        expression = sm.term(term)
+        expression = sm.term(term) if sm is not None else None
         if isinstance(expression, int):  # a constant term needs no search
             results.append(StageResult(term, "optimal", expression, expression, 0.0))
             continue
-        remaining = params.time_limit - (time.monotonic() - began)
+        remaining = search.deadline - time.monotonic()
         later = searchable.index(term) < len(searchable) - 1
         budget = remaining * _EARLY_STAGE_SHARE if later else remaining
-        results.append(search.stage(term, budget, heuristic, heuristic_ok, windows))
+        if params.stop_requested or budget <= 0:
+            results.append(search.unsearched(term, heuristic, heuristic_ok))
+        elif sm is None:
+            results.append(search.neighbourhoods_only(term, budget, windows))
+        else:
+            results.append(search.stage(term, budget, heuristic, heuristic_ok, windows))
     best = search.best
     assert best is not None
     source: Literal["cp-sat", "dispatch"] = (
@@ -205,6 +265,7 @@ def solve_problem(problem: Problem, params: SolveParams) -> SolveOutcome:
         heuristic_terms,
         time.monotonic() - began,
         windows.horizon,
+        interrupted=params.stop_requested,
     )
 
 
@@ -228,15 +289,67 @@ def _dispatch_progress(
 
 
 class _Search:
-    """Runs the stages on one model, keeping the best schedule between them."""
+    """Runs the stages, keeping the best schedule between them."""
 
     def __init__(
-        self, problem: Problem, params: SolveParams, sm: ScheduleModel, began: float
+        self,
+        problem: Problem,
+        params: SolveParams,
+        sm: ScheduleModel | None,
+        began: float,
+        account: TimeAccount,
     ) -> None:
         self.problem, self.params, self.sm, self.began = problem, params, sm, began
+        self.account = account
+        self.deadline = began + params.time_limit - _RESERVE_SECONDS
         self.best: Solution | None = None
         # earlier lexicographic terms and the values they must keep
         self.settled: list[tuple[ObjectiveTerm, int]] = []
+
+    def unsearched(
+        self, term: ObjectiveTerm, heuristic: Solution, heuristic_ok: bool
+    ) -> StageResult:
+        """A stage left out (stopped, or no time left): the incumbent's value."""
+        if self.best is None:
+            if not heuristic_ok:
+                raise NoScheduleFoundError(
+                    "stopped before a feasible schedule was found (the dispatch "
+                    "rule's schedule misses a deadline or a maximum wait)"
+                )
+            self.best = heuristic
+        value = evaluate(self.problem, self.best).terms[term]
+        self.settled.append((term, value))
+        return StageResult(term, "unknown", value, None, 0.0)
+
+    def neighbourhoods_only(
+        self, term: ObjectiveTerm, budget: float, windows: Windows
+    ) -> StageResult:
+        """A stage on a plant too large for the full model: steps only."""
+        if self.best is None:
+            raise NoScheduleFoundError(
+                "the plant is too large for the full model and the dispatch "
+                "rule's schedule misses a deadline or a maximum wait"
+            )
+        stage_began = time.monotonic()
+        problem = self.problem
+        goal = goal_for(problem, term)
+        before = evaluate(problem, self.best).terms[term]
+        self.best = improve(
+            problem,
+            windows,
+            self.best,
+            goal,
+            self.settled,
+            self.params,
+            until=min(self.deadline, stage_began + budget),
+            began=self.began,
+            floor=goal.floor(None),
+            account=self.account,
+        )
+        value = evaluate(problem, self.best).terms[term]
+        self.settled.append((term, value))
+        status: StageStatus = "feasible" if value < before else "unknown"
+        return StageResult(term, status, value, None, time.monotonic() - stage_began)
 
     def stage(
         self,
@@ -248,6 +361,7 @@ class _Search:
     ) -> StageResult:
         """Minimize `term` (or just find a schedule), then bound it for later."""
         problem, params, sm = self.problem, self.params, self.sm
+        assert sm is not None
         label = term or "feasibility"
         goal = goal_for(problem, term) if term is not None else None
         expression = sm.term(term) if term is not None else None
@@ -256,19 +370,20 @@ class _Search:
         else:
             sm.model.minimize(goal.expression(sm))
         stage_began = time.monotonic()
+        until = min(self.deadline, stage_began + budget)
         # only a searched term has a neighbourhood search after the full model
         share, follow_up = (
-            _follow_up(problem, term)
+            _follow_up(problem, term, params)
             if term is not None and expression is not None
             else (1.0, None)
         )
-        solver = configured_solver(params, budget * share)
+        solver = configured_solver(params, (until - stage_began) * share)
         status = self._run(solver, label)
         if status == cp_model.UNKNOWN and self.best is None and not heuristic_ok:
             # Nothing to fall back on (the dispatch schedule breaks a deadline
             # or a wait): the search for a first schedule gets all the time.
-            left = params.time_limit - (time.monotonic() - self.began)
-            if left > 0.05:
+            left = self.deadline - time.monotonic()
+            if left > 0.05 and not params.stop_requested:
                 solver = configured_solver(params, left)
                 status = self._run(solver, label)
         stage_term: ObjectiveTerm = term or problem.objective[0]
@@ -288,14 +403,12 @@ class _Search:
                 else "feasible"
             )
             if follow_up is not None and finished != "optimal" and goal is not None:
-                value = self._polish(
-                    follow_up, goal, windows, stage_began + budget, bound
-                )
+                value = self._polish(follow_up, goal, windows, until, bound)
             return self._settle(
                 expression, stage_term, finished, value, bound, stage_began
             )
         if status == cp_model.INFEASIBLE:
-            if self.best is not None:
+            if self.best is not None and self.best is not heuristic:
                 raise RuntimeError(f"stage '{label}' infeasible after a feasible one")
             left = params.time_limit - (time.monotonic() - self.began)
             raise InfeasibleError(
@@ -317,23 +430,30 @@ class _Search:
         value = evaluate(problem, self.best).terms[stage_term]
         unknown: StageStatus = "unknown"
         if follow_up is not None and goal is not None:
-            improved = self._polish(
-                follow_up, goal, windows, stage_began + budget, None
-            )
+            improved = self._polish(follow_up, goal, windows, until, None)
             unknown = "feasible" if improved < value else "unknown"
             value = improved
         return self._settle(expression, stage_term, unknown, value, None, stage_began)
 
     def _run(self, solver: cp_model.CpSolver, label: str) -> int:
         """Solve the model as it stands, reporting progress under `label`."""
+        assert self.sm is not None
         progress = self.params.progress
         if progress is not None:
             solver.best_bound_callback = lambda bound: progress(
                 SolveProgress(label, None, bound, time.monotonic() - self.began)
             )
-        return int(
-            solver.solve(self.sm.model, _Progress(self.params, label, self.began))
+        clock = PresolveClock(solver, self.params)
+        status = run_solver(
+            solver,
+            self.sm.model,
+            self.params,
+            _Progress(self.params, label, self.began),
         )
+        presolve, search = clock.split()
+        self.account.presolve += presolve
+        self.account.search += search
+        return status
 
     def _better(self, found: Solution, heuristic: Solution | None) -> Solution:
         """CP-SAT's schedule, unless the one it started from is better.
@@ -361,7 +481,7 @@ class _Search:
         stage_began: float,
     ) -> StageResult:
         """Keep the stage's value for later stages and hint its schedule."""
-        assert self.best is not None
+        assert self.best is not None and self.sm is not None
         if expression is not None:
             self.sm.model.add(expression <= value)
             self.settled.append((term, value))
@@ -392,5 +512,6 @@ class _Search:
             until=until,
             began=self.began,
             floor=goal.floor(bound),
+            account=self.account,
         )
         return evaluate(self.problem, self.best).terms[goal.term]
