@@ -118,11 +118,11 @@ class _Incumbent:
             improved = rank < kept_rank
         self.best = (terms, solution, feasible, name)
         self.costs = costs
-        if feasible and self.on_improvement is not None:
-            # progress shows the first term: report only when it drops
-            if self.reported is None or terms[0] < self.reported:
-                self.reported = terms[0]
-                self.on_improvement(name, terms[0])
+        # progress shows the first term: report only when it drops
+        drops = self.reported is None or terms[0] < self.reported
+        if feasible and drops and self.on_improvement is not None:
+            self.reported = terms[0]
+            self.on_improvement(name, terms[0])
         return True, improved
 
 
