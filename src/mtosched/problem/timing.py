@@ -29,7 +29,9 @@ from mtosched.scenario.references import localize
 
 MinuteReader = Callable[[datetime], int]
 
-#: Calendars are unrolled at most this far: a plan beyond three years is noise.
+#: Calendars are unrolled at most this far for the general bound: a plan
+#: beyond three years is noise. Work that must reach further on its own (a
+#: far release, a very long operation) widens it: see `span_cap`.
 MAX_SPAN_MINUTES = 3 * 366 * 1440
 
 
@@ -48,13 +50,32 @@ class Timed:
     running_cut: bool = False
 
 
+def span_cap(scenario: Scenario, reach: int) -> int:
+    """How far calendars may be unrolled, given the minute the work must reach.
+
+    Three years, or more when some order cannot end before `reach` even
+    alone: then room for four times that on the slowest calendar, so that
+    the safe horizon fits in the span's first half. Without this the
+    horizon was cut at about 790k minutes and a far release came out as a
+    false infeasibility (issue 16).
+    """
+    weekly = [weekly_minutes(c) for c in scenario.calendars if c.shifts]
+    slowest = max(min(weekly, default=7 * 1440), 1)
+    return max(MAX_SPAN_MINUTES, math.ceil(4 * reach * 7 * 1440 / slowest))
+
+
 def calendar_span(
-    scenario: Scenario, zone: ZoneInfo, tasks: list[Task], orders: list[OrderInfo]
+    scenario: Scenario,
+    zone: ZoneInfo,
+    tasks: list[Task],
+    orders: list[OrderInfo],
+    cap: int = MAX_SPAN_MINUTES,
 ) -> tuple[int, int]:
     """Minutes `[first, last)` over which calendars are unrolled.
 
     Long enough for every task to run one after another on the slowest
-    calendar after the latest release or due date, plus the closures.
+    calendar after the latest release or due date, plus the closures, but
+    not beyond `cap`.
     """
     work = sum(t.max_duration + t.min_wait for t in tasks if t.fixed is None)
     anchor = max([0, *(t.release for t in tasks), *(o.due for o in orders)])
@@ -71,7 +92,7 @@ def calendar_span(
     )
     last = anchor + (days + closed_days) * 1440
     first = min([0, *(t.fixed.start for t in tasks if t.fixed is not None)]) - 1440
-    return first, min(last, MAX_SPAN_MINUTES)
+    return first, min(last, cap)
 
 
 def downtime_calendars(scenario: Scenario) -> dict[str, Calendar]:
@@ -155,14 +176,17 @@ def attach_working_time(
     changeovers: list[ChangeoverMatrix],
     earliness: bool,
     anchor: int = 0,
+    reach: int = 0,
 ) -> Timed:
     """Give every mode its calendar, place running work, find a safe horizon.
 
     Calendars are unrolled over a first guess of the span, which doubles
     until running work ends inside it and the horizon fits in its first half
-    (or the span reaches three years).
+    (or the span reaches `span_cap`; `reach` is a minute some order cannot
+    end before, see `horizon.earliest_finishes`).
     """
-    first, last = calendar_span(scenario, zone, tasks, orders)
+    cap = span_cap(scenario, reach)
+    first, last = calendar_span(scenario, zone, tasks, orders, cap)
     materials = [_material(m, minutes) for m in scenario.materials]
     while True:
         timed = _attach(scenario, zone, start, tasks, orders, (first, last))
@@ -170,9 +194,9 @@ def attach_working_time(
         horizon = safe_horizon(
             scenario, timed, orders, changeovers, earliness, last // 2, anchor
         )
-        if horizon is not None or last >= MAX_SPAN_MINUTES:
+        if horizon is not None or last >= cap:
             break
-        last = min(MAX_SPAN_MINUTES, 2 * last)
+        last = min(cap, 2 * last)
     timed.horizon = horizon if horizon is not None else last // 2
     timed.impossible.extend(_impossible(scenario, timed, orders))
     timed.impossible.extend(_shortages(scenario, timed.tasks, orders, materials))
