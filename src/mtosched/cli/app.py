@@ -29,11 +29,13 @@ from mtosched.cli.importing import import_command
 from mtosched.cli.options import parse_instant
 from mtosched.cli.quoting import quote_command
 from mtosched.cli.render import (
+    LINE_WIDTH,
     issues_json,
     render_check,
     render_issues,
     render_schedule,
     schedule_report,
+    shorten,
 )
 from mtosched.cli.show import show
 from mtosched.errors import InfeasibleError, InputError, Issue, NoScheduleFoundError
@@ -130,7 +132,9 @@ def _run(action: Callable[[], int], *, debug: bool, fmt: Format) -> NoReturn:
             "[bold red]Infeasible:[/bold red] no schedule meets every hard constraint."
         )
         for reason in exc.reasons:
-            stderr.print(f"  {reason}", markup=False, soft_wrap=True)
+            stderr.print(
+                f"  {shorten(reason, LINE_WIDTH)}", markup=False, soft_wrap=True
+            )
         _fail(EXIT_INFEASIBLE)
     except NoScheduleFoundError as exc:
         if fmt is Format.json:
