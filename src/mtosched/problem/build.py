@@ -72,6 +72,10 @@ class _Compiler:
         self.tasks: list[Task] = []
         self.orders: list[OrderInfo] = []
         self.order_origins: list[Origin] = []
+        #: Modes by (operation object, quantity): thousands of orders share a
+        #: product, and exact decimal durations are slow to recompute. The
+        #: scenario outlives the compiler, so the ids stay unique.
+        self.known_modes: dict[tuple[int, int], tuple[Mode, ...]] = {}
         self.task_index: dict[tuple[str, str], int] = {}
         self.running_origin: dict[int, Origin] = {}
         self.plan = PlanFollower(previous, self.machine_ids, self.minutes)
@@ -187,6 +191,10 @@ class _Compiler:
         return found
 
     def modes(self, op: Operation, order: Order, origin: Origin) -> tuple[Mode, ...]:
+        key = (id(op), order.quantity)
+        known = self.known_modes.get(key)
+        if known is not None:
+            return known  # same operation and quantity: same modes, no issues
         result = []
         for machine_id in op.machines:
             machine = self.scenario.machines[self.machine_ids[machine_id]]
@@ -213,6 +221,8 @@ class _Compiler:
                     )
                 )
             result.append(Mode(self.machine_ids[machine_id], max(duration, 1)))
+        if all(1 <= mode.duration <= MAX_MINUTES for mode in result):
+            self.known_modes[key] = tuple(result)
         return tuple(result)
 
     def check_running_overlaps(self) -> None:

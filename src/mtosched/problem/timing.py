@@ -222,6 +222,16 @@ def _attach(
     impossible: list[str] = []
     timed: list[Task] = []
     running_cut = False
+    # Few distinct modes over many tasks: `replace` is slow at 250k orders.
+    calendared: dict[tuple[Mode, frozenset[str | None]], Mode] = {}
+
+    def with_calendar(mode: Mode, ids: set[str | None]) -> Mode:
+        key = (mode, frozenset(ids))
+        if key not in calendared:
+            calendar = book.of({c for c in ids if c})
+            calendared[key] = replace(mode, calendar=calendar)
+        return calendared[key]
+
     for task in tasks:
         order = orders[task.order].id
         crew_calendars = {resource_cal[r] for r, _ in task.uses if resource_cal[r]}
@@ -232,11 +242,12 @@ def _attach(
                     f"resource {resources[r].id}, whose capacity is "
                     f"{resources[r].capacity}"
                 )
-        modes = []
-        for mode in task.modes:
-            calendars = crew_calendars | machine_cal[mode.machine]
-            modes.append(replace(mode, calendar=book.of({c for c in calendars if c})))
-        task = replace(task, modes=tuple(modes))
+        modes = tuple(
+            with_calendar(mode, crew_calendars | machine_cal[mode.machine])
+            for mode in task.modes
+        )
+        if modes != task.modes:
+            task = replace(task, modes=modes)
         if task.fixed is not None:
             placed = _running(task, book.calendars)
             running_cut = running_cut or placed is None
@@ -258,12 +269,17 @@ def _attach(
 def _impossible(scenario: Scenario, timed: Timed, orders: list[OrderInfo]) -> list[str]:
     """Tasks none of whose machines ever has time for them; drop such modes."""
     reasons = []
+    fits: dict[tuple[Mode, bool], bool] = {}
     for t, task in enumerate(timed.tasks):
         if task.fixed is not None:
             continue
-        possible = tuple(m for m in task.modes if _can_run(task, m, timed.calendars))
+        for m in task.modes:
+            if (m, task.interruptible) not in fits:
+                fits[(m, task.interruptible)] = _can_run(task, m, timed.calendars)
+        possible = tuple(m for m in task.modes if fits[(m, task.interruptible)])
         if possible:
-            timed.tasks[t] = replace(task, modes=possible)
+            if possible != task.modes:
+                timed.tasks[t] = replace(task, modes=possible)
             continue
         machines = ", ".join(scenario.machines[m.machine].id for m in task.modes)
         kind = "uninterrupted " if not task.interruptible else ""
