@@ -54,9 +54,7 @@ def _schedule_then_signal(
     return process.returncode, time.monotonic() - sent, plan, stderr
 
 
-@pytest.mark.parametrize(
-    ("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)]
-)
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_a_signal_stops_the_solve_and_writes_the_best_schedule(
     tmp_path: Path, sig: signal.Signals, code: int
 ) -> None:

@@ -30,17 +30,19 @@ from mtosched.cli.importing import import_command
 from mtosched.cli.options import parse_instant
 from mtosched.cli.quoting import quote_command
 from mtosched.cli.render import (
+    LINE_WIDTH,
     issues_json,
     render_check,
     render_issues,
     render_schedule,
     render_timing,
     schedule_report,
+    shorten,
 )
 from mtosched.cli.show import show
 from mtosched.cli.stopping import EXIT_CODES, run_stoppable
 from mtosched.errors import InfeasibleError, InputError, Issue, NoScheduleFoundError
-from mtosched.export import FORMATS, export_schedule, is_supported
+from mtosched.export import FORMATS, export_schedules, is_supported, unwritable
 from mtosched.export.json_writer import schedule_json
 from mtosched.params import SolveParams, SolveProgress, StopRequest
 from mtosched.problem import build_problem
@@ -134,7 +136,9 @@ def _run(action: Callable[[], int], *, debug: bool, fmt: Format) -> NoReturn:
             "[bold red]Infeasible:[/bold red] no schedule meets every hard constraint."
         )
         for reason in exc.reasons:
-            stderr.print(f"  {reason}", markup=False, soft_wrap=True)
+            stderr.print(
+                f"  {shorten(reason, LINE_WIDTH)}", markup=False, soft_wrap=True
+            )
         _fail(EXIT_INFEASIBLE)
     except NoScheduleFoundError as exc:
         if fmt is Format.json:
@@ -278,6 +282,7 @@ def schedule(
                 f"(use {', '.join(sorted(FORMATS))}, or '-')",
                 param_hint="-o",
             )
+    _check_targets(targets)
     moment = parse_instant(now, "--now")
     _require_previous(previous, freeze, stability_tolerance)
 
@@ -322,14 +327,11 @@ def schedule(
             result, stop = run_stoppable(run)
         if verbose:
             render_timing(stderr, result)
-        written: list[str] = []
-        for target in targets:
-            if target == "-":
-                sys.stdout.write(schedule_json(result))
-                sys.stdout.flush()
-            else:
-                export_schedule(result, target)
-            written.append(target)
+        files_out = [target for target in targets if target != "-"]
+        export_schedules(result, files_out)  # all or none
+        if "-" in targets:
+            write_stdout(schedule_json(result))
+        written = list(targets)
         summary_console = stderr if "-" in targets else stdout
         if fmt is Format.json:
             if "-" in targets:
@@ -356,6 +358,36 @@ def schedule(
         return EXIT_OK
 
     _run(body, debug=debug, fmt=fmt)
+
+
+def _check_targets(targets: list[str]) -> None:
+    """Every `-o` file must be writable before the solve starts (exit 2).
+
+    Found only after the solve, a missing folder cost the whole run and left
+    the earlier outputs written (issue 16).
+    """
+    for target in targets:
+        if target == "-":
+            continue
+        reason = unwritable(Path(target))
+        if reason is not None:
+            raise typer.BadParameter(
+                f"'{target}': cannot write there: {reason}", param_hint="-o"
+            )
+
+
+def write_stdout(text: str) -> None:
+    """Write all of `text` to standard output, or raise BrokenPipeError.
+
+    `sys.stdout` dropped the rest of a short write into a pipe whose reader
+    had gone (`| head`) and the run ended 0; `os.write` reports it, so the
+    run ends 141 as documented (issue 16).
+    """
+    sys.stdout.flush()
+    view = memoryview(text.encode("utf-8"))
+    descriptor = sys.stdout.fileno()
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 def _require_previous(

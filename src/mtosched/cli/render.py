@@ -14,6 +14,23 @@ from mtosched.schedule import Schedule
 
 _SEQUENCE_WIDTH = 6
 _LATE_ROWS = 25
+#: Longest text from user files shown in a table cell or a title. A 5 MB
+#: order id once took rich 15 s to lay out (issue 16); files keep it whole.
+TEXT_WIDTH = 60
+#: Longest line of an issue or a reason: ids inside it are shortened too.
+LINE_WIDTH = 400
+
+
+def shorten(text: str, width: int = TEXT_WIDTH) -> str:
+    """`text` cut to `width` characters, saying how much was left out."""
+    if len(text) <= width:
+        return text
+    return f"{text[: width - 1]}… (+{len(text) - width + 1} chars)"
+
+
+def _cell(text: str | None) -> str:
+    """User text for a table: shortened, and escaped for rich markup."""
+    return escape(shorten(text or ""))
 
 
 def _minutes(value: int) -> str:
@@ -34,7 +51,7 @@ def render_schedule(console: Console, schedule: Schedule) -> None:
     """The nightly summary: status, objective, KPIs, late orders, machines."""
     # Names come from user files: escape them, or '[Wien]' vanishes and
     # '[/bold]' crashes the renderer.
-    name = escape(schedule.scenario or "scenario")
+    name = _cell(schedule.scenario or "scenario")
     console.print(
         f"[bold]{name}[/bold]  status [bold]{schedule.status}[/bold]  "
         f"start {schedule.start.isoformat()} ({schedule.timezone})"
@@ -74,8 +91,8 @@ def render_schedule(console: Console, schedule: Schedule) -> None:
             table.add_column(column)
         for order in late[:_LATE_ROWS]:
             table.add_row(
-                escape(order.id),
-                escape(order.customer or ""),
+                _cell(order.id),
+                _cell(order.customer),
                 str(order.priority),
                 _when(schedule, order.due),
                 _when(schedule, order.completion),
@@ -98,11 +115,11 @@ def render_schedule(console: Console, schedule: Schedule) -> None:
         by_machine.setdefault(op.machine, []).append(op.order)
     for machine, utilization in k.machine_utilization.items():
         sequence = by_machine.get(machine, [])
-        shown = " → ".join(sequence[:_SEQUENCE_WIDTH])
+        shown = " → ".join(shorten(o, 20) for o in sequence[:_SEQUENCE_WIDTH])
         if len(sequence) > _SEQUENCE_WIDTH:
             shown += f" … (+{len(sequence) - _SEQUENCE_WIDTH})"
         machines.add_row(
-            escape(machine), f"{utilization:.0%}", str(len(sequence)), escape(shown)
+            _cell(machine), f"{utilization:.0%}", str(len(sequence)), escape(shown)
         )
     console.print(machines)
     if schedule.previous is not None:
@@ -160,7 +177,12 @@ def render_issues(console: Console, issues: list[Issue], title: str) -> None:
     """Input problems, one per line, file and path first."""
     console.print(f"[bold red]{title}[/bold red] ({len(issues)} problem(s))")
     for issue in issues:
-        console.print(f"  {issue}", markup=False, highlight=False, soft_wrap=True)
+        console.print(
+            f"  {shorten(str(issue), LINE_WIDTH)}",
+            markup=False,
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 def issues_json(issues: list[Issue]) -> list[dict[str, str]]:

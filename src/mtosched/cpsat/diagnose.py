@@ -64,10 +64,7 @@ def explain_infeasibility(
     core = set(solver.sufficient_assumptions_for_infeasibility())
     named = [key for key in keys if guarded.guards[key].index in core]
     if not named:
-        return [
-            "the routings cannot be scheduled at all: running operations and "
-            "maximum waits conflict"
-        ]
+        return [_unguarded(problem, windows)]
     machines = _shared_machines(
         problem,
         {problem.tasks[i].order if kind == "frozen" else i for kind, i in named},
@@ -92,6 +89,31 @@ def explain_infeasibility(
     return [
         "these constraints cannot all hold together" + shared + ": " + "; ".join(parts)
     ]
+
+
+def _unguarded(problem: Problem, windows: Windows) -> str:
+    """The reason when no deadline, maximum wait or frozen operation is needed.
+
+    Names only what the scenario has: this said "running operations and
+    maximum waits conflict" for a plan with neither (issue 16).
+    """
+    running = sum(1 for task in problem.tasks if task.running)
+    waits = sum(1 for task in problem.tasks if task.max_wait is not None)
+    present = [
+        f"{count} {what}"
+        for count, what in (
+            (running, "running operation(s)"),
+            (waits, "maximum wait(s)"),
+        )
+        if count
+    ]
+    limit = f"the planning horizon ({_when(problem, windows.horizon)})"
+    if not present:
+        return f"the routings cannot all be scheduled by {limit}"
+    return (
+        f"the routings cannot be scheduled at all: {' and '.join(present)} "
+        f"conflict, or the work does not fit by {limit}"
+    )
 
 
 def _shared_machines(problem: Problem, orders: set[int]) -> list[str]:

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from mtosched.errors import InfeasibleError, InputError, Issue
 from mtosched.problem.following import PlanFollower, fixed_conflicts
+from mtosched.problem.horizon import MAX_PLAN_MINUTES, earliest_finishes
 from mtosched.problem.model import (
     ChangeoverMatrix,
     MachineInfo,
@@ -26,7 +27,13 @@ from mtosched.problem.model import (
 )
 from mtosched.problem.previous import PreviousPlan
 from mtosched.problem.timing import attach_working_time
-from mtosched.scenario.models import Machine, Operation, Order, Scenario
+from mtosched.scenario.models import (
+    MAX_MINUTES,
+    Machine,
+    Operation,
+    Order,
+    Scenario,
+)
 from mtosched.scenario.provenance import Origin
 from mtosched.scenario.references import localize, scenario_zone
 from mtosched.scenario.routing import operation_exists, predecessor_ids
@@ -64,6 +71,11 @@ class _Compiler:
         self.issues: list[Issue] = []
         self.tasks: list[Task] = []
         self.orders: list[OrderInfo] = []
+        self.order_origins: list[Origin] = []
+        #: Modes by (operation object, quantity): thousands of orders share a
+        #: product, and exact decimal durations are slow to recompute. The
+        #: scenario outlives the compiler, so the ids stay unique.
+        self.known_modes: dict[tuple[int, int], tuple[Mode, ...]] = {}
         self.task_index: dict[tuple[str, str], int] = {}
         self.running_origin: dict[int, Origin] = {}
         self.plan = PlanFollower(previous, self.machine_ids, self.minutes)
@@ -142,6 +154,7 @@ class _Compiler:
             self.task_index[(order.id, op.id)] = len(self.tasks)
             self.tasks.append(task)
 
+        self.order_origins.append(origin)
         self.orders.append(
             OrderInfo(
                 id=order.id,
@@ -178,6 +191,10 @@ class _Compiler:
         return found
 
     def modes(self, op: Operation, order: Order, origin: Origin) -> tuple[Mode, ...]:
+        key = (id(op), order.quantity)
+        known = self.known_modes.get(key)
+        if known is not None:
+            return known  # same operation and quantity: same modes, no issues
         result = []
         for machine_id in op.machines:
             machine = self.scenario.machines[self.machine_ids[machine_id]]
@@ -192,7 +209,20 @@ class _Compiler:
                         "'minutes' or 'minutes_per_unit' (at least 1 minute)",
                     )
                 )
+            elif duration > MAX_MINUTES:
+                # Each field is bounded, but minutes_per_unit x quantity is not.
+                self.issues.append(
+                    Issue(
+                        origin.file,
+                        origin.path,
+                        f"operation '{op.id}' of order '{order.id}' takes "
+                        f"{duration} minutes on '{machine_id}': the largest "
+                        f"duration accepted is {MAX_MINUTES} (a century)",
+                    )
+                )
             result.append(Mode(self.machine_ids[machine_id], max(duration, 1)))
+        if all(1 <= mode.duration <= MAX_MINUTES for mode in result):
+            self.known_modes[key] = tuple(result)
         return tuple(result)
 
     def check_running_overlaps(self) -> None:
@@ -218,6 +248,38 @@ class _Compiler:
                             f"{other}/{first.operation} is still running there",
                         )
                     )
+
+    def check_running_resources(self, capacities: Sequence[int]) -> None:
+        """Running work holding more of a resource than it has is bad data too.
+
+        The solver cannot move running work, and once returned a schedule
+        that failed the independent check on it (issue 16).
+        """
+        events: dict[int, list[tuple[int, int, int]]] = {}
+        for t in self.running_origin:
+            task = self.tasks[t]
+            assert task.fixed is not None
+            for r, amount in task.uses:
+                if amount > capacities[r]:
+                    continue  # infeasible alone, and reported as such
+                events.setdefault(r, []).append((task.fixed.start, amount, t))
+                events.setdefault(r, []).append((task.fixed.end, -amount, t))
+        for r, moments in events.items():
+            held = 0
+            for _, amount, t in sorted(moments, key=lambda e: (e[0], e[1])):
+                held += amount
+                if amount > 0 and held > capacities[r]:
+                    origin = self.running_origin[t]
+                    resource = self.scenario.resources[r].id
+                    self.issues.append(
+                        Issue(
+                            origin.file,
+                            origin.path,
+                            f"running work holds {held} of resource {resource} "
+                            f"at once, whose capacity is {capacities[r]}",
+                        )
+                    )
+                    break
 
     def orders_by_task(self, t: int) -> str:
         """The id of the order a compiled task belongs to."""
@@ -253,6 +315,32 @@ class _Compiler:
         return Placement(machine, started, end)
 
 
+def _reach(compiler: _Compiler) -> int:
+    """The latest minute some order cannot end before, even alone.
+
+    Past `MAX_PLAN_MINUTES` that is an input error naming the order: the
+    limit is ours, so saying "infeasible" would blame the plant (issue 16).
+    """
+    finishes = earliest_finishes(compiler.tasks)
+    issues = []
+    for index, info in enumerate(compiler.orders):
+        end = max((finishes[t] for t in info.tasks), default=0)
+        if end > MAX_PLAN_MINUTES:
+            origin = compiler.order_origins[index]
+            issues.append(
+                Issue(
+                    origin.file,
+                    origin.path,
+                    f"order '{info.id}' cannot end before {end} minutes after "
+                    f"the planning start, even alone: the furthest a plan may "
+                    f"reach is {MAX_PLAN_MINUTES} minutes (two centuries)",
+                )
+            )
+    if issues:
+        raise InputError(issues)
+    return max(finishes, default=0)
+
+
 def build_problem(
     scenario: Scenario,
     *,
@@ -285,6 +373,7 @@ def build_problem(
             compiler.compile_order(order, scenario.origin("orders", index))
     if compiler.issues:
         raise InputError(compiler.issues)
+    reach = _reach(compiler)
     matrices = [
         ChangeoverMatrix(
             c.id,
@@ -304,9 +393,11 @@ def build_problem(
         changeovers=matrices,
         earliness="earliness" in scenario.objective_terms,
         anchor=compiler.plan.latest_start(),
+        reach=reach,
     )
     compiler.tasks = timed.tasks
     compiler.check_running_overlaps()
+    compiler.check_running_resources([r.capacity for r in scenario.resources])
     if compiler.issues:
         raise InputError(compiler.issues)
     impossible = timed.impossible + fixed_conflicts(

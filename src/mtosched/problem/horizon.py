@@ -9,7 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mtosched.problem.model import ChangeoverMatrix, OrderInfo, Task
-from mtosched.scenario.models import Scenario
+from mtosched.scenario.models import MAX_MINUTES, Scenario
+
+#: How far after `start` a plan may have to reach: two centuries. Each
+#: duration and wait is at most one (`MAX_MINUTES`); an order that cannot
+#: finish within this even alone is an input error, not an infeasibility.
+MAX_PLAN_MINUTES = 2 * MAX_MINUTES
 
 if TYPE_CHECKING:
     from mtosched.problem.timing import Timed
@@ -107,3 +112,37 @@ def _longest_changeovers(
                 matrix.minutes(f, task.family) for f in families[mode.machine]
             )
     return longest
+
+
+def earliest_finishes(tasks: list[Task]) -> list[int]:
+    """Per task, a minute it cannot end before, whatever else is scheduled.
+
+    Its release, then its predecessors' earliest ends plus its minimum wait,
+    plus its shortest duration: elapsed minutes, as if every calendar worked
+    around the clock and every machine were free. A lower bound, so a value
+    past `MAX_PLAN_MINUTES` proves the order cannot be planned within it
+    (issue 16: a far release was reported as conflicting maximum waits).
+    """
+    finish: list[int | None] = [None] * len(tasks)
+    for root in range(len(tasks)):
+        # Iterative depth-first: `after` may name later operations too.
+        stack = [root]
+        while stack:
+            t = stack[-1]
+            if finish[t] is not None:
+                stack.pop()
+                continue
+            waiting = [p for p in tasks[t].predecessors if finish[p] is None]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            stack.pop()
+            task = tasks[t]
+            if task.fixed is not None:
+                finish[t] = task.fixed.end
+                continue
+            ready = max([task.release, *(finish[p] or 0 for p in task.predecessors)])
+            if task.predecessors:
+                ready += task.min_wait
+            finish[t] = ready + task.min_duration
+    return [f or 0 for f in finish]

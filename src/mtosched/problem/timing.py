@@ -29,7 +29,9 @@ from mtosched.scenario.references import localize
 
 MinuteReader = Callable[[datetime], int]
 
-#: Calendars are unrolled at most this far: a plan beyond three years is noise.
+#: Calendars are unrolled at most this far for the general bound: a plan
+#: beyond three years is noise. Work that must reach further on its own (a
+#: far release, a very long operation) widens it: see `span_cap`.
 MAX_SPAN_MINUTES = 3 * 366 * 1440
 
 
@@ -48,13 +50,32 @@ class Timed:
     running_cut: bool = False
 
 
+def span_cap(scenario: Scenario, reach: int) -> int:
+    """How far calendars may be unrolled, given the minute the work must reach.
+
+    Three years, or more when some order cannot end before `reach` even
+    alone: then room for four times that on the slowest calendar, so that
+    the safe horizon fits in the span's first half. Without this the
+    horizon was cut at about 790k minutes and a far release came out as a
+    false infeasibility (issue 16).
+    """
+    weekly = [weekly_minutes(c) for c in scenario.calendars if c.shifts]
+    slowest = max(min(weekly, default=7 * 1440), 1)
+    return max(MAX_SPAN_MINUTES, math.ceil(4 * reach * 7 * 1440 / slowest))
+
+
 def calendar_span(
-    scenario: Scenario, zone: ZoneInfo, tasks: list[Task], orders: list[OrderInfo]
+    scenario: Scenario,
+    zone: ZoneInfo,
+    tasks: list[Task],
+    orders: list[OrderInfo],
+    cap: int = MAX_SPAN_MINUTES,
 ) -> tuple[int, int]:
     """Minutes `[first, last)` over which calendars are unrolled.
 
     Long enough for every task to run one after another on the slowest
-    calendar after the latest release or due date, plus the closures.
+    calendar after the latest release or due date, plus the closures, but
+    not beyond `cap`.
     """
     work = sum(t.max_duration + t.min_wait for t in tasks if t.fixed is None)
     anchor = max([0, *(t.release for t in tasks), *(o.due for o in orders)])
@@ -71,7 +92,7 @@ def calendar_span(
     )
     last = anchor + (days + closed_days) * 1440
     first = min([0, *(t.fixed.start for t in tasks if t.fixed is not None)]) - 1440
-    return first, min(last, MAX_SPAN_MINUTES)
+    return first, min(last, cap)
 
 
 def downtime_calendars(scenario: Scenario) -> dict[str, Calendar]:
@@ -155,14 +176,17 @@ def attach_working_time(
     changeovers: list[ChangeoverMatrix],
     earliness: bool,
     anchor: int = 0,
+    reach: int = 0,
 ) -> Timed:
     """Give every mode its calendar, place running work, find a safe horizon.
 
     Calendars are unrolled over a first guess of the span, which doubles
     until running work ends inside it and the horizon fits in its first half
-    (or the span reaches three years).
+    (or the span reaches `span_cap`; `reach` is a minute some order cannot
+    end before, see `horizon.earliest_finishes`).
     """
-    first, last = calendar_span(scenario, zone, tasks, orders)
+    cap = span_cap(scenario, reach)
+    first, last = calendar_span(scenario, zone, tasks, orders, cap)
     materials = [_material(m, minutes) for m in scenario.materials]
     while True:
         timed = _attach(scenario, zone, start, tasks, orders, (first, last))
@@ -170,9 +194,9 @@ def attach_working_time(
         horizon = safe_horizon(
             scenario, timed, orders, changeovers, earliness, last // 2, anchor
         )
-        if horizon is not None or last >= MAX_SPAN_MINUTES:
+        if horizon is not None or last >= cap:
             break
-        last = min(MAX_SPAN_MINUTES, 2 * last)
+        last = min(cap, 2 * last)
     timed.horizon = horizon if horizon is not None else last // 2
     timed.impossible.extend(_impossible(scenario, timed, orders))
     timed.impossible.extend(_shortages(scenario, timed.tasks, orders, materials))
@@ -198,6 +222,16 @@ def _attach(
     impossible: list[str] = []
     timed: list[Task] = []
     running_cut = False
+    # Few distinct modes over many tasks: `replace` is slow at 250k orders.
+    calendared: dict[tuple[Mode, frozenset[str | None]], Mode] = {}
+
+    def with_calendar(mode: Mode, ids: set[str | None]) -> Mode:
+        key = (mode, frozenset(ids))
+        if key not in calendared:
+            calendar = book.of({c for c in ids if c})
+            calendared[key] = replace(mode, calendar=calendar)
+        return calendared[key]
+
     for task in tasks:
         order = orders[task.order].id
         crew_calendars = {resource_cal[r] for r, _ in task.uses if resource_cal[r]}
@@ -208,11 +242,12 @@ def _attach(
                     f"resource {resources[r].id}, whose capacity is "
                     f"{resources[r].capacity}"
                 )
-        modes = []
-        for mode in task.modes:
-            calendars = crew_calendars | machine_cal[mode.machine]
-            modes.append(replace(mode, calendar=book.of({c for c in calendars if c})))
-        task = replace(task, modes=tuple(modes))
+        modes = tuple(
+            with_calendar(mode, crew_calendars | machine_cal[mode.machine])
+            for mode in task.modes
+        )
+        if modes != task.modes:
+            task = replace(task, modes=modes)
         if task.fixed is not None:
             placed = _running(task, book.calendars)
             running_cut = running_cut or placed is None
@@ -234,12 +269,17 @@ def _attach(
 def _impossible(scenario: Scenario, timed: Timed, orders: list[OrderInfo]) -> list[str]:
     """Tasks none of whose machines ever has time for them; drop such modes."""
     reasons = []
+    fits: dict[tuple[Mode, bool], bool] = {}
     for t, task in enumerate(timed.tasks):
         if task.fixed is not None:
             continue
-        possible = tuple(m for m in task.modes if _can_run(task, m, timed.calendars))
+        for m in task.modes:
+            if (m, task.interruptible) not in fits:
+                fits[(m, task.interruptible)] = _can_run(task, m, timed.calendars)
+        possible = tuple(m for m in task.modes if fits[(m, task.interruptible)])
         if possible:
-            timed.tasks[t] = replace(task, modes=possible)
+            if possible != task.modes:
+                timed.tasks[t] = replace(task, modes=possible)
             continue
         machines = ", ".join(scenario.machines[m.machine].id for m in task.modes)
         kind = "uninterrupted " if not task.interruptible else ""

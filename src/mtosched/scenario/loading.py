@@ -59,10 +59,20 @@ def _message(error: Any) -> str:
         return "unknown field (fields starting with 'x-' are ignored)"
     if kind == "missing":
         return "required field is missing"
+    if kind == "less_than_equal":
+        # Say which value was refused and the limit (issue 16).
+        limit = error["ctx"]["le"]
+        return f"{_shown(error['input'])} is too large: the largest accepted is {limit}"
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
     return message[0].lower() + message[1:] if message else message
+
+
+def _shown(value: Any) -> str:
+    """A value for a message, shortened: an input may hold megabytes."""
+    text = str(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
 
 
 def validation_issues(file: str, error: ValidationError) -> list[Issue]:
@@ -76,21 +86,86 @@ def validation_issues(file: str, error: ValidationError) -> list[Issue]:
     return [Issue(file, path, " or ".join(msgs)) for path, msgs in by_path.items()]
 
 
-def parse_scenario_text(text: str, file: str) -> Scenario:
-    """Parse one file's text; floats are read as exact decimals (``speed``)."""
+#: A JSON escape of a UTF-16 surrogate: the only way a lone one gets in.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _decode_json(text: str, file: str) -> Any:
+    """`json.loads`, with everything it can raise turned into an `InputError`."""
     try:
-        data = json.loads(text, parse_float=Decimal)
+        return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
         raise InputError(
             [Issue(file, "", f"{where}: invalid JSON: {exc.msg}")]
         ) from None
+    except RecursionError:
+        # The decoder recurses per level; issue 16 found 1000 levels crashing it.
+        message = "nested too deeply (arrays or objects inside one another)"
+        raise InputError([Issue(file, "", message)]) from None
+    except ValueError as exc:
+        # Integers of more than 4300 digits exceed Python's conversion limit.
+        raise InputError([Issue(file, "", f"invalid JSON: {exc}")]) from None
+
+
+def _lone_surrogates(text: str, data: Any, file: str) -> list[Issue]:
+    r"""Strings holding half of a UTF-16 pair, which no UTF-8 output can write.
+
+    The decoder accepts `"\ud800"`; a name with it only failed when the
+    schedule was written (issue 16). The cheap text search keeps the walk
+    off the common path; the walk is iterative, so depth cannot crash it.
+    """
+    if _SURROGATE_ESCAPE.search(text) is None:
+        return []
+    issues: list[Issue] = []
+    pending: list[tuple[tuple[int | str, ...], Any]] = [((), data)]
+    while pending:
+        loc, node = pending.pop()
+        children: Iterable[tuple[int | str, Any]] = ()
+        if isinstance(node, dict):
+            children = node.items()
+        elif isinstance(node, list):
+            children = enumerate(node)
+        elif isinstance(node, str) and not _encodable(node):
+            issues.append(Issue(file, format_path(loc), _SURROGATE_MESSAGE))
+        for key, value in children:
+            if isinstance(key, str) and not _encodable(key):
+                issues.append(
+                    Issue(file, format_path(loc), f"a key: {_SURROGATE_MESSAGE}")
+                )
+            pending.append(((*loc, key), value))
+    return sorted(issues, key=lambda issue: issue.path)
+
+
+_SURROGATE_MESSAGE = (
+    "text with a lone UTF-16 surrogate (a \\uD800-\\uDFFF escape without its "
+    "pair) cannot be written as UTF-8"
+)
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def parse_scenario_text(text: str, file: str) -> Scenario:
+    """Parse one file's text; floats are read as exact decimals (``speed``)."""
+    data = _decode_json(text, file)
     if not isinstance(data, dict):
         raise InputError([Issue(file, "", "a scenario must be a JSON object")])
+    surrogates = _lone_surrogates(text, data, file)
+    if surrogates:
+        raise InputError(surrogates)
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise InputError(validation_issues(file, exc)) from None
+    except RecursionError:
+        message = "nested too deeply (arrays or objects inside one another)"
+        raise InputError([Issue(file, "", message)]) from None
     return scenario.with_origins(file)
 
 

@@ -82,8 +82,28 @@ def _check_id(value: str) -> str:
 
 
 Id = Annotated[str, AfterValidator(_check_id)]
-Minutes = Annotated[int, Field(ge=0, strict=True)]
-PositiveInt = Annotated[int, Field(ge=1, strict=True)]
+
+#: The longest duration, wait or lead time accepted: a century of minutes.
+#: Far beyond any real plan, and small enough that sums over a million tasks
+#: stay exact in CP-SAT's 64-bit integers (issue 16: 1e20 minutes crashed it).
+MAX_MINUTES = 100 * 366 * 1440
+#: The largest count accepted for an order, a capacity or a per-unit amount.
+MAX_QUANTITY = 1_000_000
+#: The largest stock or receipt: per-unit amounts times quantities fit below it.
+MAX_STOCK = MAX_QUANTITY * MAX_QUANTITY
+#: The largest order priority. Priority x tardiness summed over a million
+#: orders on a century-long horizon stays below 2**63, the range of CP-SAT's
+#: objective (issue 16: a priority of 1e15 overflowed it).
+MAX_PRIORITY = 10_000
+#: Machine speeds accepted: a thousand times slower or faster than nominal.
+#: Without a floor, 1e-999999 made the exact duration overflow `decimal`.
+MIN_SPEED, MAX_SPEED = Decimal("0.001"), Decimal(1000)
+
+Minutes = Annotated[int, Field(ge=0, le=MAX_MINUTES, strict=True)]
+PositiveMinutes = Annotated[int, Field(ge=1, le=MAX_MINUTES, strict=True)]
+Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY, strict=True)]
+Stock = Annotated[int, Field(ge=0, le=MAX_STOCK, strict=True)]
+Priority = Annotated[int, Field(ge=1, le=MAX_PRIORITY, strict=True)]
 ClockTime = Annotated[
     str, Field(pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", examples=["06:00"])
 ]
@@ -150,7 +170,9 @@ class Machine(ContractModel):
     calendar: Id | None = None
     changeovers: Id | None = None
     initial_family: str | None = None
-    speed: Decimal = Field(default=Decimal(1), gt=0, allow_inf_nan=False)
+    speed: Decimal = Field(
+        default=Decimal(1), ge=MIN_SPEED, le=MAX_SPEED, allow_inf_nan=False
+    )
 
 
 class ChangeoverPair(ContractModel):
@@ -174,7 +196,7 @@ class Resource(ContractModel):
     """A secondary resource with a capacity (crew, tool, fixture)."""
 
     id: Id
-    capacity: PositiveInt
+    capacity: Quantity
     calendar: Id | None = None
 
 
@@ -182,7 +204,7 @@ class Receipt(ContractModel):
     """A planned arrival of material."""
 
     at: Instant
-    quantity: PositiveInt
+    quantity: Annotated[int, Field(ge=1, le=MAX_STOCK, strict=True)]
 
 
 class Material(ContractModel):
@@ -190,7 +212,7 @@ class Material(ContractModel):
 
     id: Id
     unit: str | None = None
-    on_hand: Minutes = 0
+    on_hand: Stock = 0
     receipts: list[Receipt] = []
     lead_time_minutes: Minutes | None = None
 
@@ -199,7 +221,7 @@ class Operation(ContractModel):
     """One step of a routing."""
 
     id: Id
-    machines: list[Id] | dict[str, PositiveInt] = Field(min_length=1)
+    machines: list[Id] | dict[str, PositiveMinutes] = Field(min_length=1)
     minutes: Minutes | None = None
     minutes_per_unit: Minutes | None = None
     setup_minutes: Minutes = 0
@@ -209,8 +231,8 @@ class Operation(ContractModel):
     when: dict[str, str | list[str]] | None = None
     family: str | None = None
     family_option: str | None = None
-    uses: dict[str, PositiveInt] | None = None
-    consumes: dict[str, PositiveInt] | None = None
+    uses: dict[str, Quantity] | None = None
+    consumes: dict[str, Quantity] | None = None
     interruptible: bool = True
 
     @model_validator(mode="after")
@@ -260,12 +282,12 @@ class Order(ContractModel):
     customer: str | None = None
     product: Id | None = None
     routing: list[Operation] | None = Field(default=None, min_length=1)
-    quantity: PositiveInt = 1
+    quantity: Quantity = 1
     options: dict[str, str] = {}
     released: Instant | None = None
     due: Instant
     deadline: Instant | None = None
-    priority: PositiveInt = 1
+    priority: Priority = 1
     status: Literal["confirmed", "tentative", "cancelled"] = "confirmed"
     progress: dict[str, Progress] = {}
 
