@@ -20,12 +20,16 @@ Set names (several may be given to the runner):
   `twt-lawrence` is `twt:la`.
 - `hurink-edata`, `-rdata`, `-vdata`: Hurink's FJSP variants (`la01_edata`).
 - `plants:N1,N2,...`: generated make-to-order plants with N orders.
+- `PATH.json`: a scenario file as it is (a training plant of
+  `shared/benchmarks/plants`), with its objective cut to weighted
+  tardiness; its EDD value is read from `reference.csv` beside it.
 - anything else: one instance by name (`ft06`, `mk03`, `gla01`, `P7`).
 """
 
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,7 +40,7 @@ from typing import Any, Literal
 from mtosched.importers import read_fjsp, read_jsplib
 from mtosched.importers.common import IMPORT_START
 
-Kind = Literal["jsplib", "fjsp", "tardiness", "twt", "plant"]
+Kind = Literal["jsplib", "fjsp", "tardiness", "twt", "plant", "scenario"]
 
 #: Folders of the total-tardiness instances, by the runner's set name.
 TARDINESS_FOLDERS = {
@@ -105,6 +109,11 @@ class SetError(ValueError):
 
 def expand(spec: str, data: Path) -> list[Instance]:
     """The instances a set name (see the module docstring) stands for."""
+    if spec.endswith(".json"):
+        path = Path(spec)
+        if not path.is_file():
+            raise SetError(f"{spec}: no such scenario file")
+        return [Instance(path.stem, "scenario", path, None)]
     if spec.startswith("plants:"):
         return [_plant(text) for text in spec.removeprefix("plants:").split(",")]
     if spec == "twt-lawrence":
@@ -251,6 +260,12 @@ def scenario_data(instance: Instance) -> dict[str, Any]:
         return data
     if instance.kind == "twt":
         return singer_pinedo(_dump(read_jsplib(instance.source)))
+    if instance.kind == "scenario":
+        data = json.loads(instance.source.read_text(encoding="utf-8"))
+        # One term, as for the generated plants: bound, peer, dispatch and
+        # the reference's EDD then measure the same thing.
+        data["objective"] = {"terms": ["weighted_tardiness"]}
+        return dict(data)
     return read_tardiness(instance.source)
 
 
@@ -368,3 +383,18 @@ def read_known_values(path: Path) -> dict[tuple[str, str], Known]:
             )
             for row in csv.DictReader(handle)
         }
+
+
+def reference_edd(instance: Instance) -> int | None:
+    """A scenario file's EDD value in the `reference.csv` beside it, if listed."""
+    if instance.kind != "scenario" or instance.source is None:
+        return None
+    table = instance.source.parent / "reference.csv"
+    if not table.is_file():
+        return None
+    with table.open(encoding="utf-8", newline="") as handle:
+        for record in csv.DictReader(handle):
+            if record.get("plant") == instance.name:
+                value = record.get("edd_weighted_tardiness") or ""
+                return int(value) if value.strip() else None
+    return None

@@ -8,7 +8,9 @@ file the runner writes:
   the best-known value is 0 it is 0 for objective 0 and undefined otherwise.
 - gap % to bound: 100 · (objective - bound) / objective, the relative gap
   CP-SAT reports (0 for objective 0).
-- ratio: mtosched's objective / the peer's (1 when both are 0).
+- ratio: mtosched's objective / the peer's (1 when both are 0); the peer's
+  replayed value (its machine sequences left-shifted under the contract's
+  rules and checked) where there is one, else its own.
 """
 
 from __future__ import annotations
@@ -30,6 +32,17 @@ class PeerResult:
     seconds: float | None = None
     peak_mb: float | None = None
     check: str = ""
+    #: Its machine sequences replayed under the contract's rules: the value
+    #: mtosched's checker gives, and that checker's verdict.
+    replayed: int | None = None
+    replay_check: str = ""
+    #: Where its initial solution came from ("" without one).
+    hint: str = ""
+
+    @property
+    def compared(self) -> int | None:
+        """The value the ratio uses: replayed where there is one, else its own."""
+        return self.replayed if self.replayed is not None else self.objective
 
 
 @dataclass(frozen=True)
@@ -56,6 +69,8 @@ class Row:
     check: str = ""
     peer: PeerResult | None = None
     notes: tuple[str, ...] = field(default=())
+    #: The EDD list schedule's value from the plant's reference.csv.
+    edd: int | None = None
 
     @property
     def gap_best(self) -> float | None:
@@ -70,7 +85,7 @@ class Row:
     @property
     def ratio(self) -> float | None:
         """mtosched's objective over the peer's."""
-        peer = self.peer.objective if self.peer is not None else None
+        peer = self.peer.compared if self.peer is not None else None
         return ratio(self.objective, peer)
 
     @property
@@ -131,6 +146,7 @@ class Summary:
     mean_ratio: float | None
     peer_optimal: int
     peer_checks_ok: int
+    peer_replays_ok: int = 0
 
 
 def summarize(rows: Sequence[Row]) -> Summary:
@@ -150,17 +166,18 @@ def summarize(rows: Sequence[Row]) -> Summary:
         mean_ratio=_mean([r.ratio for r in rows]),
         peer_optimal=sum(1 for p in peers if p.status == "optimal"),
         peer_checks_ok=sum(1 for p in peers if p.check == "ok"),
+        peer_replays_ok=sum(1 for p in peers if p.replay_check == "ok"),
     )
 
 
 MAIN_COLUMNS = (
     "instance", "size", "term", "objective", "bound", "best-known",
-    "gap % best", "gap % bound", "dispatch", "seconds", "peak MB",
+    "gap % best", "gap % bound", "dispatch", "EDD", "seconds", "peak MB",
     "status", "check",
 )  # fmt: skip
 PEER_COLUMNS = (
     "peer objective", "peer bound", "peer status", "peer seconds",
-    "peer peak MB", "peer check", "ratio",
+    "peer peak MB", "peer check", "peer replayed", "replay check", "ratio",
 )  # fmt: skip
 
 
@@ -193,6 +210,7 @@ def _cells(row: Row, with_peer: bool) -> list[str]:
         _number(row.gap_best, 1),
         _number(row.gap_bound, 1),
         _integer(row.dispatch),
+        _integer(row.edd),
         _number(row.seconds, 1),
         _number(row.peak_mb),
         row.status,
@@ -207,6 +225,8 @@ def _cells(row: Row, with_peer: bool) -> list[str]:
             _number(peer.seconds, 1),
             _number(peer.peak_mb),
             peer.check,
+            _integer(peer.replayed),
+            peer.replay_check,
             _number(row.ratio, 3),
         ]
     return [*cells, "; ".join(row.notes)]
@@ -220,7 +240,7 @@ def markdown_header(with_peer: bool) -> str:
     """The table's title line and separator."""
     titles = columns(with_peer)
     left = {"instance", "size", "term", "status", "check", "peer status"}
-    left |= {"peer check", "notes"}
+    left |= {"peer check", "replay check", "notes"}
     rule = ["---" if t in left else "---:" for t in titles]
     return _line(titles) + "\n" + _line(rule)
 
@@ -242,6 +262,7 @@ def markdown_summary(summary: Summary, with_peer: bool) -> str:
         _number(summary.mean_gap_best, 1),
         _number(summary.mean_gap_bound, 1),
         "",
+        "",
         _number(summary.mean_seconds, 1),
         f"max {_number(summary.max_peak_mb)}",
         f"{summary.optimal} optimal",
@@ -255,6 +276,8 @@ def markdown_summary(summary: Summary, with_peer: bool) -> str:
             "",
             "",
             f"{summary.peer_checks_ok} ok",
+            "",
+            f"{summary.peer_replays_ok} ok",
             _number(summary.mean_ratio, 3),
         ]
     return _line([*cells, "means over rows with a value"])
@@ -271,10 +294,10 @@ def markdown(preamble: Sequence[str], rows: Sequence[Row], with_peer: bool) -> s
 
 CSV_FIELDS = (
     "instance", "size", "term", "objective", "bound", "best_known",
-    "best_known_optimal", "gap_best_pct", "gap_bound_pct", "dispatch",
+    "best_known_optimal", "gap_best_pct", "gap_bound_pct", "dispatch", "edd",
     "seconds", "peak_mb", "status", "check", "peer_objective", "peer_bound",
-    "peer_status", "peer_seconds", "peer_peak_mb", "peer_check", "ratio",
-    "notes",
+    "peer_status", "peer_seconds", "peer_peak_mb", "peer_check",
+    "peer_replayed", "peer_replay_check", "peer_hint", "ratio", "notes",
 )  # fmt: skip
 
 
@@ -300,6 +323,7 @@ def csv_record(row: Row) -> dict[str, str]:
         "gap_best_pct": _plain(row.gap_best),
         "gap_bound_pct": _plain(row.gap_bound),
         "dispatch": _plain(row.dispatch),
+        "edd": _plain(row.edd),
         "seconds": _plain(row.seconds, 2),
         "peak_mb": _plain(row.peak_mb, 0),
         "status": row.status,
@@ -310,6 +334,9 @@ def csv_record(row: Row) -> dict[str, str]:
         "peer_seconds": _plain(peer.seconds, 2),
         "peer_peak_mb": _plain(peer.peak_mb, 0),
         "peer_check": peer.check,
+        "peer_replayed": _plain(peer.replayed),
+        "peer_replay_check": peer.replay_check,
+        "peer_hint": peer.hint,
         "ratio": _plain(row.ratio, 4),
         "notes": "; ".join(row.notes),
     }
@@ -329,6 +356,7 @@ def csv_summary(summary: Summary) -> dict[str, str]:
         "check": f"{summary.checks_ok} ok",
         "peer_status": f"{summary.peer_optimal} optimal",
         "peer_check": f"{summary.peer_checks_ok} ok",
+        "peer_replay_check": f"{summary.peer_replays_ok} ok",
         "ratio": _plain(summary.mean_ratio, 4),
         "notes": "means over rows with a value; peak is the maximum",
     }

@@ -5,15 +5,29 @@
         --peer pyjobshop --out benchmarks/results/la01-10-10s
 
 Each SET (see `bench_sets` for the names: `la`, `ta01-10`, `ft`, `mk`,
-`tardiness-lawrence`, `twt:la16-20`, `plants:40,200`, single instances...)
+`tardiness-lawrence`, `twt:la16-20`, `plants:40,200`, single instances,
+scenario files such as `shared/benchmarks/plants/changeover-30.json`...)
 expands to instances read from `--data` (default: `shared/benchmarks` next
 to the repository). Every instance is solved by mtosched through its public
 API in a child process of its own (`bench_child.py`), so the peak memory is
 that solve's; the schedule it writes is verified by the independent checker
 (`mtosched.check`). With `--peer pyjobshop` the same instance, as mtosched
 compiled it, is modelled in PyJobShop (`bench_peer.py`) and solved in
-another child with the same time limit, workers and seed; its schedule is
-re-verified and its objective recomputed here.
+another child with the same time limit, workers and seed, hinted with an
+EDD schedule valid under its rules (mtosched's dispatch where it is, else a
+serial EDD list schedule); its schedule is re-verified under its own rules
+and its objective recomputed here, then its machine sequences are replayed
+under the contract's rules (`bench_replay`) and that schedule is judged by
+mtosched's checker: "peer replayed". See `bench_peer` for what the peer's
+model approximates; `--peer-no-pause` makes every operation on a calendar
+uninterruptible for it, as reference.csv's peer values were measured.
+
+The four training plants the peer can express, side by side at 30 s:
+
+    P=../shared/benchmarks/plants
+    python benchmarks/run.py $P/core-40.json $P/changeover-30.json \
+        $P/shifts-60.json $P/shifts-80-chicago.json --peer pyjobshop \
+        --time-limit 30 --workers 2 --out benchmarks/results/plants-peer-30s
 
 The Markdown table is printed row by row as instances finish; `--out
 PREFIX` also writes PREFIX.md (with a header: command, date, machine,
@@ -40,6 +54,7 @@ from typing import Any
 
 from bench_child import schedule_path
 from bench_peer import NotModelled, Shop, check_shop, shop_from_problem
+from bench_replay import ReplayError, replay, serial_edd
 from bench_sets import (
     Instance,
     Known,
@@ -47,6 +62,7 @@ from bench_sets import (
     expand,
     plant_arguments,
     read_known_values,
+    reference_edd,
     scenario_data,
 )
 from bench_table import (
@@ -61,13 +77,12 @@ from bench_table import (
 
 from mtosched import (
     Problem,
-    Solution,
     build_problem,
     check,
     load_scenario,
     read_schedule,
 )
-from mtosched.problem.model import Placement
+from mtosched.dispatch import dispatch
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -86,6 +101,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers")
     parser.add_argument("--seed", type=int, default=0, help="random seed")
     parser.add_argument("--peer", choices=["pyjobshop"], help="also solve with it")
+    parser.add_argument(
+        "--peer-no-pause",
+        action="store_true",
+        help="no operation on a calendar pauses for the peer (reference.csv's way)",
+    )
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder")
     parser.add_argument("--out", type=Path, help="write PREFIX.csv and PREFIX.md")
     parser.add_argument("--keep", type=Path, help="keep scenarios and schedules here")
@@ -236,7 +256,7 @@ def _stem(instance: Instance) -> str:
 def size_of(instance: Instance, problem: Problem) -> str:
     """Jobs x machines; operations too where they are not simply the product."""
     size = f"{len(problem.orders)}x{len(problem.machines)}"
-    if instance.kind in ("fjsp", "plant"):
+    if instance.kind in ("fjsp", "plant", "scenario"):
         size += f", {len(problem.tasks)} ops"
     return size
 
@@ -247,6 +267,8 @@ def reference(
     """Best-known value and whether it is proven optimal, with notes."""
     if instance.kind == "plant":
         return None, False, ["generated: compare with dispatch"]
+    if instance.kind == "scenario":
+        return None, False, ["scenario file: compare with EDD and dispatch"]
     value = known.get(instance.known) if instance.known else None
     if value is None or value.best_known is None:
         return None, False, ["no published value"]
@@ -299,15 +321,38 @@ def solve_instance(
         check=verdict,
         peer=peer,
         notes=tuple(notes),
+        edd=reference_edd(instance),
     )
+
+
+def peer_shop(problem: Problem, *, pause: bool = True) -> tuple[Shop, str]:
+    """The peer's shop with an EDD hint valid under its rules, and the hint's source.
+
+    The hint is mtosched's dispatch (an EDD list schedule that fills gaps)
+    when the shop's own check accepts it, else the serial EDD list schedule
+    made under the peer's restriction (`bench_replay.serial_edd`). The
+    peer's time line ends at twice the hint's end (its calendars are cut
+    there, see `bench_peer`).
+    """
+    candidates = [("dispatch", dispatch(problem))]
+    candidates.append(("serial EDD", serial_edd(problem, pause=pause)))
+    ends = [max((p.end for p in s.placements), default=0) for _, s in candidates]
+    horizon = 2 * max(ends) + 1
+    shop = shop_from_problem(problem, horizon=horizon, pause=pause)
+    for source, solution in candidates:
+        placements = [[p.machine, p.start, p.end] for p in solution.placements]
+        if not check_shop(shop, placements)[1]:
+            shop["hint"] = placements
+            return shop, source
+    return shop, ""
 
 
 def solve_peer(
     problem: Problem, stem: Path, args: argparse.Namespace, notes: list[str]
 ) -> PeerResult | None:
-    """The peer's solve of the compiled problem, its schedule re-verified."""
+    """The peer's solve of the compiled problem, re-verified and replayed."""
     try:
-        shop = shop_from_problem(problem)
+        shop, hint = peer_shop(problem, pause=not args.peer_no_pause)
     except NotModelled as exc:
         notes.append(f"peer {exc}")
         return None
@@ -317,7 +362,8 @@ def solve_peer(
     outcome = run_child("pyjobshop", shop_file, result, args)
     if "error" in outcome:
         notes.append("peer: " + str(outcome["error"]).splitlines()[0])
-    verdict, objective = peer_verdict(problem, shop, outcome)
+    verdict, objective = peer_verdict(shop, outcome)
+    replay_check, replayed = replay_verdict(problem, outcome.get("placements") or [])
     return PeerResult(
         objective=objective,
         bound=outcome.get("bound"),
@@ -325,20 +371,20 @@ def solve_peer(
         seconds=outcome.get("seconds"),
         peak_mb=outcome.get("peak_mb"),
         check=verdict,
+        replayed=replayed,
+        replay_check=replay_check,
+        hint=hint if outcome.get("hinted") else "",
     )
 
 
-def peer_verdict(
-    problem: Problem, shop: Shop, outcome: dict[str, Any]
-) -> tuple[str, int | None]:
-    """Whether the peer's placements are feasible, and the objective they give.
+def peer_verdict(shop: Shop, outcome: dict[str, Any]) -> tuple[str, int | None]:
+    """Whether the peer's placements keep its own rules, and what they give.
 
-    Checked twice: against the shop it was given (`check_shop`) and, since
-    its tasks and machines are the problem's, by mtosched's own independent
-    checker against the original scenario. The objective compared is the
-    schedule's own: PyJobShop's reported tardiness can exceed what its
-    placements give when a solve stops early (its tardiness variables are
-    bounded from below only), which the verdict notes; it is not a failure.
+    Checked against the shop it was given (`check_shop`); the objective
+    compared is the schedule's own: PyJobShop's reported tardiness can
+    exceed what its placements give when a solve stops early (its tardiness
+    variables are bounded from below only), which the verdict notes; it is
+    not a failure.
     """
     claimed = outcome.get("objective")
     placements = outcome.get("placements") or []
@@ -347,16 +393,30 @@ def peer_verdict(
     value, problems = check_shop(shop, placements)
     if problems:
         return f"FAILED: {problems[0]}", claimed
-    solution = Solution(tuple(Placement(m, s, e) for m, s, e in placements))
-    report = check(problem, solution)
-    if not report.ok or report.evaluation is None:
-        verdict = "FAILED (mtosched check): " + "; ".join(report.violations[:1])
-        return verdict, claimed
-    if report.evaluation.terms[problem.objective[0]] != value:
-        return f"FAILED (mtosched check): objective {value} differs", claimed
     if value != claimed:
         return f"ok (reported {claimed}, schedule gives {value})", value
     return "ok", value
+
+
+def replay_verdict(
+    problem: Problem, placements: list[list[int]]
+) -> tuple[str, int | None]:
+    """The peer's machine sequences under the contract's rules, checked.
+
+    Its machine choices and the order of tasks on each machine are kept and
+    left-shifted (`bench_replay.replay`); mtosched's independent checker
+    judges the result and gives the value of the first objective term.
+    """
+    if not placements:
+        return "—", None
+    try:
+        solution = replay(problem, placements)
+    except ReplayError as exc:
+        return f"FAILED: {exc}", None
+    report = check(problem, solution)
+    if not report.ok or report.evaluation is None:
+        return "FAILED: " + "; ".join(report.violations[:1]), None
+    return "ok", report.evaluation.terms[problem.objective[0]]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,12 +12,14 @@ import csv
 import importlib.util
 import io
 import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
-from mtosched import Scenario, build_problem, load_scenario
+from mtosched import Problem, Scenario, build_problem, check, load_scenario
 from mtosched.importers import parse_jsplib
 from support import INSTANCES, ROOT
 
@@ -25,6 +27,7 @@ BENCHMARKS = ROOT / "benchmarks"
 sys.path.append(str(BENCHMARKS))  # after tests/: its nightly.py wins
 
 import bench_peer  # noqa: E402
+import bench_replay  # noqa: E402
 import bench_sets  # noqa: E402
 import bench_table  # noqa: E402
 from bench_sets import SetError, expand  # noqa: E402
@@ -321,26 +324,25 @@ def test_the_peer_is_compared_by_what_its_schedule_gives() -> None:
 
     The tiny job shop: J0 = (M0 3, M1 2), J1 = (M1 4, M0 1); the placements
     below end at 6, which the peer reports as 9 (as PyJobShop's tardiness
-    can be, when a solve stops early).
+    can be, when a solve stops early). Replayed under the contract's rules
+    they stay as they are: makespan 6, passing mtosched's checker.
     """
     problem = build_problem(parse_jsplib("2 2\n0 3 1 2\n1 4 0 1\n", file="t", name="t"))
     shop = bench_peer.shop_from_problem(problem)
     placements = [[0, 0, 3], [1, 4, 6], [1, 0, 4], [0, 4, 5]]
-    verdict = _runner().peer_verdict
-    assert verdict(problem, shop, {"objective": 6, "placements": placements}) == (
-        "ok",
-        6,
-    )
-    assert verdict(problem, shop, {"objective": 9, "placements": placements}) == (
+    runner = _runner()
+    verdict = runner.peer_verdict
+    assert verdict(shop, {"objective": 6, "placements": placements}) == ("ok", 6)
+    assert verdict(shop, {"objective": 9, "placements": placements}) == (
         "ok (reported 9, schedule gives 6)",
         6,
     )
+    assert runner.replay_verdict(problem, placements) == ("ok", 6)
     overlapping = [[0, 0, 3], [1, 4, 6], [1, 3, 7], [0, 7, 8]]
-    text, objective = verdict(
-        problem, shop, {"objective": 8, "placements": overlapping}
-    )
+    text, objective = verdict(shop, {"objective": 8, "placements": overlapping})
     assert text.startswith("FAILED") and objective == 8
-    assert verdict(problem, shop, {"objective": 5}) == ("—", 5)
+    assert verdict(shop, {"objective": 5}) == ("—", 5)
+    assert runner.replay_verdict(problem, []) == ("—", None)
 
 
 def test_the_peer_gets_the_compiled_problem() -> None:
@@ -357,9 +359,9 @@ def test_the_peer_gets_the_compiled_problem() -> None:
 
 
 def test_the_peer_is_not_given_what_it_would_model_differently() -> None:
-    """Shift calendars, crews, materials: no peer model rather than a wrong one."""
+    """Materials and running work: no peer model rather than a wrong one."""
     problem = build_problem(load_scenario(INSTANCES / "shopfloor-small.json"))
-    with pytest.raises(bench_peer.NotModelled, match="shift calendars"):
+    with pytest.raises(bench_peer.NotModelled, match="materials"):
         bench_peer.shop_from_problem(problem)
 
 
@@ -401,3 +403,172 @@ def test_gla01_is_la01_with_due_dates() -> None:
     # la01 job 0 works 21 + 53 + 95 + 55 + 34 = 258 min: due floor(335.4).
     assert twt["orders"][0]["due"] == "2026-01-01T05:35:00Z"
     assert [o["priority"] for o in twt["orders"]] == [4, 4, 2, 2, 2, 2, 2, 2, 1, 1]
+
+
+# --- the peer on plant features: changeovers, calendars, crews ----------------
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+MONDAY = "2026-11-30T06:00:00Z"  # minute 0; the "days" calendar works 06-10
+
+
+def _minute(minutes: int) -> str:
+    """An instant `minutes` after Monday 06:00 UTC."""
+    return (datetime.fromisoformat(MONDAY) + timedelta(minutes=minutes)).isoformat()
+
+
+def _plant(
+    machines: list[dict[str, Any]],
+    orders: list[tuple[str, dict[str, Any], int, int]],
+    **extra: Any,
+) -> Problem:
+    """Orders (id, operation, due minute, priority) of one operation each."""
+    scenario = Scenario.model_validate(
+        {
+            "start": MONDAY,
+            "calendars": [
+                {
+                    "id": "days",
+                    "shifts": [{"days": WEEKDAYS, "from": "06:00", "to": "10:00"}],
+                }
+            ],
+            "changeovers": [{"id": "paint", "default_minutes": 60}],
+            "machines": machines,
+            "orders": [
+                {
+                    "id": name,
+                    "routing": [{"id": "op", **op}],
+                    "due": _minute(due),
+                    "priority": priority,
+                }
+                for name, op, due, priority in orders
+            ],
+            "objective": {"terms": ["weighted_tardiness"]},
+            **extra,
+        }
+    )
+    return build_problem(scenario)
+
+
+def _peer(problem: Problem) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The runner's shop (with its hint) and the peer's solve: 1 worker, 3 s."""
+    pytest.importorskip("pyjobshop")
+    shop, _ = _runner().peer_shop(problem)
+    return shop, bench_peer.solve_shop(shop, time_limit=3, workers=1, seed=0)
+
+
+def test_changeovers_and_the_initial_family_become_setup_times() -> None:
+    """One booth around the clock, set up for red; 60 min per job and change.
+
+    White (due 60) and black (due 240), 60 min each. White first: set-up
+    0-60, white 60-120 (60 late), change, black 180-240 (on time): 60.
+    Black first: black 60-120, white 180-240 (180 late): 180. Optimum 60;
+    without the initial set-up it would be 0.
+    """
+    booth = {"id": "BOOTH", "changeovers": "paint", "initial_family": "red"}
+    problem = _plant(
+        [booth],
+        [
+            ("white", {"machines": ["BOOTH"], "minutes": 60, "family": "white"}, 60, 1),
+            (
+                "black",
+                {"machines": ["BOOTH"], "minutes": 60, "family": "black"},
+                240,
+                1,
+            ),
+        ],
+    )
+    shop, result = _peer(problem)
+    assert shop["initial_setups"] == [[0, 0, 60], [0, 1, 60]]
+    assert sorted(shop["setups"]) == [[0, 0, 1, 60], [0, 1, 0, 60]]
+    assert result["status"] == "optimal"
+    assert result["objective"] == 60
+    assert bench_peer.check_shop(shop, result["placements"]) == (60, [])
+    assert _runner().replay_verdict(problem, result["placements"]) == ("ok", 60)
+
+
+def test_calendars_pause_interruptible_work_and_crews_share() -> None:
+    """Machines A and B work 06-10 (minutes [0, 240), [1440, 1680)...); one crew.
+
+    Weld (A, 300 min, due Tue 08:00 = 1560) and test (B, 120 min without
+    pausing, due 240) both need the crew. Test first 0-120, weld 120-240
+    then pauses to Tue 06:00 for 180 more: ends 1620, 60 late. Weld first
+    ends 1500, test then 1500-1620: 1380 late. Optimum 60; without the
+    crew or the calendar it would be 0.
+    """
+    machines = [{"id": "A", "calendar": "days"}, {"id": "B", "calendar": "days"}]
+    crew = {"crew": 1}
+    problem = _plant(
+        machines,
+        [
+            ("weld", {"machines": ["A"], "minutes": 300, "uses": crew}, 1560, 1),
+            (
+                "test",
+                {
+                    "machines": ["B"],
+                    "minutes": 120,
+                    "uses": crew,
+                    "interruptible": False,
+                },
+                240,
+                1,
+            ),
+        ],
+        resources=[{"id": "crew", "capacity": 1}],
+    )
+    shop, result = _peer(problem)
+    assert shop["machine_breaks"][0][0] == [240, 1440]
+    assert [t["interruptible"] for t in shop["tasks"]] == [True, False]
+    assert shop["resources"] == [{"id": "crew", "capacity": 1, "breaks": []}]
+    assert result["objective"] == 60
+    assert result["placements"] == [[0, 120, 1620], [1, 0, 120]]
+    assert bench_peer.check_shop(shop, result["placements"]) == (60, [])
+    assert _runner().replay_verdict(problem, result["placements"]) == ("ok", 60)
+
+
+def test_the_replay_moves_a_changeover_out_of_a_break() -> None:
+    """The booth works 06-10; white 240 min (due 240), then black 120 (due 1560).
+
+    The peer changes over during the night (elapsed minutes): black Tue
+    1440-1560, on time: 0. The contract wants the 60 min in working time:
+    Tue 06-07, black 1500-1620, 60 late. The replay gives that, checked.
+    """
+    booth = {"id": "BOOTH", "calendar": "days", "changeovers": "paint"}
+    problem = _plant(
+        [booth],
+        [
+            (
+                "white",
+                {"machines": ["BOOTH"], "minutes": 240, "family": "white"},
+                240,
+                1,
+            ),
+            (
+                "black",
+                {"machines": ["BOOTH"], "minutes": 120, "family": "black"},
+                1560,
+                1,
+            ),
+        ],
+    )
+    shop, result = _peer(problem)
+    assert result["placements"] == [[0, 0, 240], [0, 1440, 1560]]
+    assert bench_peer.check_shop(shop, result["placements"]) == (0, [])
+    solution = bench_replay.replay(problem, result["placements"])
+    assert [(p.start, p.end) for p in solution.placements] == [(0, 240), (1500, 1620)]
+    assert _runner().replay_verdict(problem, result["placements"]) == ("ok", 60)
+
+
+def test_the_serial_edd_hint_keeps_the_contract() -> None:
+    """Every serial EDD schedule of the plants above passes mtosched's checker."""
+    booth = {"id": "BOOTH", "calendar": "days", "changeovers": "paint"}
+    problem = _plant(
+        [booth],
+        [
+            (f"O{k}", {"machines": ["BOOTH"], "minutes": 90, "family": f"f{k % 2}"},
+             100 * k, 1 + k % 3)
+            for k in range(5)
+        ],
+    )  # fmt: skip
+    for pause in (True, False):
+        solution = bench_replay.serial_edd(problem, pause=pause)
+        assert check(problem, solution).ok
