@@ -53,6 +53,13 @@ How the contract's rules become PyJobShop's, and where they differ:
   delay); mtosched counts it from the latest of several predecessors, a
   maximum PyJobShop's constraints cannot express.
 
+The hint: PyJobShop 0.0.9's warm start hints every sequence arc between
+two tasks of a machine in start order, not only between neighbours, so on
+a machine with setup times (where its circuit is active) CP-SAT finds the
+complete hint infeasible and repairs it ("The solution hint is complete,
+but it is infeasible!" in its log): on shifts-60 a 5 s solve found no
+schedule, a 10 s one did. That is the peer as shipped; it is not patched.
+
 Materials, work already running or frozen and maximum waits after several
 predecessors raise `NotModelled` with the reason, and the runner leaves the
 peer columns empty. Because of the differences above, the peer's schedule
