@@ -58,6 +58,9 @@ class Guide:
     slots: Mapping[int, PlannedSlot]
     keep_starts: bool
     newcomers: Literal["latest_start", "last", "first"] | int = "latest_start"
+    #: Minutes added to the sort key of every task of an order (by order
+    #: index): the search over order keys moves orders within the plan.
+    shift: OrderKey | None = None
 
 
 def latest_starts(problem: Problem) -> list[int]:
@@ -118,16 +121,19 @@ def dispatch(
     latest = latest_starts(problem) if guide is not None else []
     ahead = work_ahead(problem) if guide is not None else []
 
+    shift = guide.shift if guide is not None else None
+
     def release(t: int) -> None:
         order = problem.orders[problem.tasks[t].order]
+        moved = shift(task_order[t]) if shift is not None else 0.0
         if t in slots:
-            key = (0, float(slots[t].start), -order.priority, t)
+            key = (0, slots[t].start + moved, -order.priority, t)
         elif guide is not None and isinstance(guide.newcomers, int):
-            key = (0, float(guide.newcomers + ahead[t]), -order.priority, t)
+            key = (0, guide.newcomers + ahead[t] + moved, -order.priority, t)
         elif guide is not None and guide.newcomers == "latest_start":
-            key = (0, float(latest[t]), -order.priority, t)
+            key = (0, latest[t] + moved, -order.priority, t)
         elif guide is not None and guide.newcomers == "first":
-            key = (-1, float(latest[t]), -order.priority, t)
+            key = (-1, latest[t] + moved, -order.priority, t)
         else:
             key = (1, rank(task_order[t]), -order.priority, t)
         heapq.heappush(ready, key)

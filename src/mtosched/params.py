@@ -93,16 +93,16 @@ class SearchParams:
     `full_model_max_arcs` caps the changeover arcs (the quadratic part) of
     a full CP-SAT model: a larger plant goes straight to neighbourhood
     search, where each step's model holds only the free tasks.
-    `lns_min_tasks` is the size from which a weighted or order-based stage
-    follows the full model with neighbourhood search, after the full
-    model had `full_model_share` of the stage.
+    From `lns_min_tasks` operations, a stage of a due-date term gives the
+    full model `full_model_share` of its time (0: the model is not built)
+    and neighbourhood search the rest; below it the full model has it all.
     """
 
-    dispatch_share: float = 0.5
+    dispatch_share: float = 0.85
     dispatch_patience: int = 400
     dispatch_seconds_per_task: float = 4e-5
     full_model_max_arcs: int = 150_000
-    full_model_share: float = 0.3
+    full_model_share: float = 0.0
     lns_min_tasks: int = 150
 
     def __post_init__(self) -> None:

@@ -22,6 +22,7 @@ from mtosched.cpsat.model import ScheduleModel
 from mtosched.cpsat.neighbourhoods import (
     Chooser,
     costly_orders,
+    late_with_blockers,
     order_costs,
     time_window,
 )
@@ -92,6 +93,8 @@ def improve(
         step_began = time.monotonic()
         if kind == "window":
             chosen = time_window(rng, problem, incumbent, size)
+        elif kind == "blockers":
+            chosen = late_with_blockers(rng, problem, incumbent, costs, size)
         else:
             chosen = costly_orders(rng, problem, costs, size)
         if not chosen:

@@ -13,11 +13,17 @@ back:
   schedule those are; a thin time slice over a hundred machines frees
   almost nothing on each (benchmarks/RESULTS.md).
 
+- *blockers*: a late order (drawn by its cost) with the work that holds it
+  up: on the machine of each of its tasks, the tasks that start just
+  before it. A late order gains only when what runs ahead of it on its
+  machines gives way; freeing those together lets CP-SAT swap them.
+
 `Chooser` picks the kind by the gain each has made per second lately.
 """
 
 from __future__ import annotations
 
+import bisect
 import random
 from dataclasses import dataclass, field
 from typing import Literal
@@ -27,8 +33,8 @@ from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.solution import Solution
 
-Kind = Literal["window", "orders"]
-KINDS: tuple[Kind, ...] = ("window", "orders")
+Kind = Literal["window", "orders", "blockers"]
+KINDS: tuple[Kind, ...] = ("window", "orders", "blockers")
 
 
 def order_costs(
@@ -99,6 +105,47 @@ def costly_orders(
             continue
         picked.add(j)
         chosen.update(free_of[j])
+    return chosen
+
+
+def late_with_blockers(
+    rng: random.Random,
+    problem: Problem,
+    incumbent: Solution,
+    costs: list[float],
+    size: int,
+) -> set[int]:
+    """Free tasks of late orders and of the tasks just ahead of them, about `size`.
+
+    Orders are drawn by cost (any order when none costs anything). For each
+    task of a drawn order, the free tasks on its machine that start within
+    the span before it are added, nearest first, a share of `size` each.
+    """
+    placements = incumbent.placements
+    free = [t for t in problem.free_tasks]
+    on_machine: dict[int, list[int]] = {}
+    for t in free:
+        on_machine.setdefault(placements[t].machine, []).append(t)
+    for tasks in on_machine.values():
+        tasks.sort(key=lambda t: placements[t].start)
+    starts = {m: [placements[t].start for t in ts] for m, ts in on_machine.items()}
+    candidates = [j for j, o in enumerate(problem.orders) if o.tasks]
+    weights = [costs[j] for j in candidates]
+    chosen: set[int] = set()
+    for _ in range(8 * len(candidates) + 1):
+        if len(chosen) >= size or not candidates:
+            break
+        if any(weights):
+            j = rng.choices(candidates, weights=weights)[0]
+        else:
+            j = rng.choice(candidates)
+        own = [t for t in problem.orders[j].tasks if problem.tasks[t].fixed is None]
+        chosen.update(own)
+        share = max(1, (size - len(chosen)) // max(1, 2 * len(own)))
+        for t in own:
+            machine = placements[t].machine
+            index = bisect.bisect_left(starts[machine], placements[t].start)
+            chosen.update(on_machine[machine][max(0, index - share) : index])
     return chosen
 
 

@@ -36,9 +36,10 @@ __all__ = ["SolveOutcome", "StageResult", "solve_problem"]
 #: main objective, and the later terms only break its ties (0.7 left the
 #: first term 25 % short on large plants: benchmarks/RESULTS.md).
 _EARLY_STAGE_SHARE = 0.9
-#: From this many operations to place, every stage runs neighbourhood
-#: search after the full model had this share of the stage's time (makespan
-#: included: below it job shops do better on the full model alone).
+#: From this many operations to place, a makespan stage runs neighbourhood
+#: search after the full model had this share of the stage's time (below it
+#: job shops do better on the full model alone). Due-date terms follow
+#: `SearchParams.lns_min_tasks` and `full_model_share` instead.
 LNS_MIN_TASKS = 500
 _LARGE_FULL_MODEL_SHARE = 0.1
 #: Below that size, a makespan stage with a choice of machines that the full
@@ -65,15 +66,34 @@ def _follow_up(
     the full model's alone.
     """
     free = len(problem.free_tasks)
-    if free >= LNS_MIN_TASKS:
-        return _LARGE_FULL_MODEL_SHARE, improve
     if term in RESEQUENCE_TERMS:
+        if free >= LNS_MIN_TASKS:
+            return _LARGE_FULL_MODEL_SHARE, improve
         if has_machine_choice(problem):
             return _RESEQUENCE_FULL_SHARE, resequence
         return 1.0, None
     if free >= params.search.lns_min_tasks:
         return params.search.full_model_share, improve
     return 1.0, None
+
+
+def _wants_full_model(problem: Problem, params: SolveParams) -> str | None:
+    """Why the full model is not built, or None when it is.
+
+    Its changeover circuits grow with the square of the tasks per machine;
+    and a plant of `lns_min_tasks` or more with a due-date objective gives
+    the full model no share (`full_model_share`, default 0: on the training
+    plants its presolve took 5-7 s and found nothing the neighbourhood
+    steps did not, benchmarks/RESULTS.md).
+    """
+    arcs = changeover_arcs(problem)
+    if arcs > params.search.full_model_max_arcs:
+        return f"skipped: {arcs} changeover arcs"
+    first = problem.objective[0]
+    large = len(problem.free_tasks) >= params.search.lns_min_tasks
+    if first not in RESEQUENCE_TERMS and large and not params.search.full_model_share:
+        return "skipped: neighbourhood search only at this size"
+    return None
 
 
 @dataclass(frozen=True)
@@ -162,17 +182,16 @@ def solve_problem(
             windows.horizon,
         )
 
-    arcs = changeover_arcs(problem)
-    full = arcs <= params.search.full_model_max_arcs
+    skipped = _wants_full_model(problem, params)
     sm: ScheduleModel | None = None
-    if full and not params.stop_requested:
+    if skipped is None and not params.stop_requested:
         build_began = time.monotonic()
         sm = ScheduleModel(problem, windows)
         sm.add_hint(heuristic)
         account.model_build = time.monotonic() - build_began
         account.full_model = "run"
-    elif not full:
-        account.full_model = f"skipped: {arcs} changeover arcs"
+    elif skipped is not None:
+        account.full_model = skipped
     search = StageRunner(
         problem,
         params,

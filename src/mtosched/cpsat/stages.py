@@ -29,8 +29,9 @@ from mtosched.solution import Solution
 
 StageStatus = Literal["optimal", "feasible", "unknown"]
 
-#: Time kept back at the end for checking and returning the schedule.
-RESERVE_SECONDS = 0.3
+#: Time kept back at the end for checking, writing and printing the schedule
+#: (a 60 s solve of the 150-order plant ended 1.9 s late with 0.3 s kept).
+RESERVE_SECONDS = 1.0
 
 
 class NeighbourhoodSearch(Protocol):
