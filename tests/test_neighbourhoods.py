@@ -11,6 +11,7 @@ from mtosched.cpsat.neighbourhoods import (
     START_SIZE,
     Chooser,
     costly_orders,
+    late_with_blockers,
     order_costs,
     time_window,
 )
@@ -62,6 +63,27 @@ def test_costly_orders_stops_when_every_order_is_in() -> None:
     assert chosen == set(problem.free_tasks)
 
 
+def test_blockers_free_a_late_order_and_the_work_just_ahead_of_it() -> None:
+    """The only costly order is in, with tasks that precede its own on each machine."""
+    problem = build_problem(load_scenario(PLANT))
+    schedule = dispatch(problem)
+    costs = [0.0] * len(problem.orders)
+    costs[7] = 100.0
+    chosen = late_with_blockers(random.Random(2), problem, schedule, costs, 30)
+    own = set(problem.orders[7].tasks)
+    assert own <= chosen
+    others = chosen - own
+    assert others, "something runs ahead of the order on its machines"
+    place = schedule.placements
+    for t in others:
+        ahead_of = [
+            u
+            for u in own
+            if place[u].machine == place[t].machine and place[t].start <= place[u].start
+        ]
+        assert ahead_of, f"task {t} is not ahead of the order on its machine"
+
+
 def test_time_window_is_consecutive_by_start() -> None:
     problem = build_problem(load_scenario(PLANT))
     schedule = dispatch(problem)
@@ -79,6 +101,8 @@ def test_chooser_tries_each_kind_then_prefers_the_faster_gainer() -> None:
     chooser.learn("window", 10.0, 1.0, solved=False)
     assert chooser.pick()[0] == "orders"
     chooser.learn("orders", 1000.0, 1.0, solved=True)
+    assert chooser.pick()[0] == "blockers"
+    chooser.learn("blockers", 0.0, 1.0, solved=True)
     picks = [chooser.pick()[0] for _ in range(200)]
     # window keeps the floor share: 10 % of the leader's rate, about 1 in 11
     assert 5 <= picks.count("window") <= 40
@@ -91,8 +115,9 @@ def test_chooser_sizes_stay_within_bounds() -> None:
     for _ in range(40):
         chooser.learn("orders", 0.0, 1.0, solved=True)
         chooser.learn("window", 0.0, 1.0, solved=False)
+        chooser.learn("blockers", 0.0, 1.0, solved=False)
     assert chooser.records["orders"].size == MAX_SIZE
     assert chooser.records["window"].size == MIN_SIZE
     # no kind has gained anything: the choice is uniform, not stuck
     picks = {chooser.pick()[0] for _ in range(50)}
-    assert picks == {"window", "orders"}
+    assert picks == {"window", "orders", "blockers"}
