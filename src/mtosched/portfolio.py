@@ -39,19 +39,40 @@ class DispatchResult:
 
 
 def _rules(problem: Problem) -> list[tuple[str, OrderKey]]:
-    """Deterministic rules: due date, slack, weighted slack, priority first."""
+    """Deterministic rules: due date, slack, weighted slack, priority first.
+
+    And due dates moved earlier by priority, in steps of the mean order's
+    work: on overloaded plants, where many orders end late anyway, the
+    order of the late ones by weight matters more than their due dates
+    (on the training plants these start the key search 20-70 % lower than
+    earliest due date; benchmarks/RESULTS.md).
+    """
     work = [
         sum(problem.tasks[t].min_duration for t in order.tasks)
         for order in problem.orders
     ]
     orders = problem.orders
     due = earliest_due_date(problem)
-    return [
+    mean_work = sum(work) / max(1, len(work))
+    rules: list[tuple[str, OrderKey]] = [
         ("earliest due date", due),
         ("least slack", lambda j: due(j) - work[j]),
         ("weighted slack", lambda j: (due(j) - work[j]) / orders[j].priority),
         ("priority, then due date", lambda j: -orders[j].priority * 1e9 + due(j)),
     ]
+
+    def weighted(weight: float) -> OrderKey:
+        return lambda j: due(j) - weight * mean_work * orders[j].priority
+
+    for weight in _PRIORITY_WEIGHTS:
+        name = f"due date less {weight:g} x mean work per priority"
+        rules.append((name, weighted(weight)))
+    return rules
+
+
+#: How far one priority level moves an order's due date forward in the
+#: priority-weighted rules, in multiples of the mean order's work.
+_PRIORITY_WEIGHTS = (0.5, 1.0, 2.0, 4.0)
 
 
 def steps_for(problem: Problem, seconds: float, seconds_per_task: float) -> int:
@@ -170,6 +191,8 @@ def best_dispatch(
     rules = _rules(problem)
     start_key: OrderKey = rules[0][1]
     for name, rule in rules:
+        if incumbent.best is not None and stop is not None and stop():
+            break  # a stop keeps the first schedule; the rest can wait
         if incumbent.consider(name, dispatch(problem, rule)) is not None:
             start_key = rule  # the search starts from the best rule's keys
     make: Callable[[list[float]], Solution]

@@ -5,13 +5,15 @@ take signals at once (a signal handler only runs between Python bytecodes
 of the main thread, never while it waits inside CP-SAT). The first SIGINT
 or SIGTERM asks the solve to stop, which ends the CP-SAT call under way;
 the command then writes the best schedule and exits 130 or 143. A second
-signal gives up at once, writing nothing.
+signal, or a solve that has no schedule to hand over within
+`GRACE_SECONDS`, gives up, writing nothing.
 """
 
 from __future__ import annotations
 
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
@@ -23,6 +25,10 @@ T = TypeVar("T")
 
 #: Exit codes after an interrupted solve, as a shell reports the signal.
 EXIT_CODES = {"SIGINT": 130, "SIGTERM": 143}
+#: Seconds a stopped solve may take to hand over its best schedule. Past
+#: them (a signal while a huge file is still being compiled, before any
+#: schedule exists) the command gives up and writes nothing.
+GRACE_SECONDS = 5.0
 
 
 @contextmanager
@@ -63,8 +69,13 @@ def run_stoppable(call: Callable[[StopRequest], T]) -> tuple[T, StopRequest]:
     worker = threading.Thread(target=work, name="mtosched-solve", daemon=True)
     with _signals_to(stop):
         worker.start()
+        stopped_at: float | None = None
         while worker.is_alive():
             worker.join(0.1)
+            if stop.requested and stopped_at is None:
+                stopped_at = time.monotonic()
+            if stopped_at is not None and time.monotonic() - stopped_at > GRACE_SECONDS:
+                raise KeyboardInterrupt  # the daemon worker ends with the process
     if failure:
         raise failure[0]
     return outcome[0], stop
