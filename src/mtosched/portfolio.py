@@ -70,6 +70,10 @@ def _rules(problem: Problem) -> list[tuple[str, OrderKey]]:
     return rules
 
 
+#: Objective terms the climb pulls late orders forward for, and starts from
+#: the best rule's keys for; for makespan it starts from earliest due date,
+#: as the classic sets were tuned.
+_DUE_DATE_TERMS = frozenset({"weighted_tardiness", "late_orders", "max_lateness"})
 #: How far one priority level moves an order's due date forward in the
 #: priority-weighted rules, in multiples of the mean order's work.
 _PRIORITY_WEIGHTS = (0.5, 1.0, 2.0, 4.0)
@@ -190,10 +194,12 @@ def best_dispatch(
             )
     rules = _rules(problem)
     start_key: OrderKey = rules[0][1]
+    due_dates = problem.objective[0] in _DUE_DATE_TERMS
     for name, rule in rules:
         if incumbent.best is not None and stop is not None and stop():
             break  # a stop keeps the first schedule; the rest can wait
-        if incumbent.consider(name, dispatch(problem, rule)) is not None:
+        kept = incumbent.consider(name, dispatch(problem, rule)) is not None
+        if kept and due_dates:
             start_key = rule  # the search starts from the best rule's keys
     make: Callable[[list[float]], Solution]
     if baseline is not None and "stability" in problem.objective:
@@ -230,7 +236,7 @@ def best_dispatch(
             trial[j] += rng.uniform(-_STEP_MINUTES, _STEP_MINUTES)
         costs = here[1]
         late = [j for j, cost in enumerate(costs) if cost > 0]
-        if late and step % 2:
+        if late and step % 2 and due_dates:
             j = rng.choices(late, weights=[costs[j] for j in late])[0]
             trial[j] -= rng.uniform(0, 2 * _STEP_MINUTES)
         solution = make(trial)
