@@ -63,7 +63,10 @@ def planning_horizon(problem: Problem, heuristic: Solution | None) -> int:
         ],
         default=0,
     )
-    return min(problem.horizon, latest + 2 * problem.longest_step)
+    makespan = max((p.end for p in heuristic.placements), default=0)
+    # never below the heuristic's own end: where the safe horizon had to be
+    # cut to fit the calendars, the hint must still be a schedule of the model
+    return max(min(problem.horizon, latest + 2 * problem.longest_step), makespan)
 
 
 def compute_windows(problem: Problem, heuristic: Solution | None = None) -> Windows:
