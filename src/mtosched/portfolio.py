@@ -139,8 +139,8 @@ class _Incumbent:
         return rank, costs
 
     def offer(self, name: str, solution: Solution, rank: Rank) -> None:
-        """Keep `solution` when it is no worse than the best so far."""
-        if self.best is not None and rank > self.best[0]:
+        """Keep `solution` when it beats the best so far (the first of equals)."""
+        if self.best is not None and rank >= self.best[0]:
             return
         self.best = (rank, solution, name)
         # progress shows the first term: report only when it drops
@@ -150,7 +150,7 @@ class _Incumbent:
             self.on_improvement(name, rank[1])
 
     def consider(self, name: str, solution: Solution) -> Scored | None:
-        """Rank `solution` against the best and keep it when no worse."""
+        """Rank `solution` against the best; keep it when better (None: worse)."""
         scored = self.rank(solution, self.best[0] if self.best else None)
         if scored is not None:
             self.offer(name, solution, scored[0])
@@ -198,8 +198,8 @@ def best_dispatch(
     for name, rule in rules:
         if incumbent.best is not None and stop is not None and stop():
             break  # a stop keeps the first schedule; the rest can wait
-        kept = incumbent.consider(name, dispatch(problem, rule)) is not None
-        if kept and due_dates:
+        incumbent.consider(name, dispatch(problem, rule))
+        if due_dates and incumbent.best is not None and incumbent.best[2] == name:
             start_key = rule  # the search starts from the best rule's keys
     make: Callable[[list[float]], Solution]
     if baseline is not None and "stability" in problem.objective:
