@@ -196,8 +196,9 @@ def best_dispatch(
     start_key: OrderKey = rules[0][1]
     due_dates = problem.objective[0] in _DUE_DATE_TERMS
     for name, rule in rules:
-        if incumbent.best is not None and stop is not None and stop():
-            break  # a stop keeps the first schedule; the rest can wait
+        over = until is not None and time.monotonic() >= until
+        if incumbent.best is not None and (over or (stop is not None and stop())):
+            break  # out of time or stopped: the first schedule will do
         incumbent.consider(name, dispatch(problem, rule))
         if due_dates and incumbent.best is not None and incumbent.best[2] == name:
             start_key = rule  # the search starts from the best rule's keys
