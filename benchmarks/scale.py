@@ -17,30 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from mtosched import SolveParams, build_problem, check, load_scenario, solve
-from mtosched.cpsat import solver as solver_module
 from mtosched.cpsat import tasks
 from mtosched.dispatch import dispatch
 from mtosched.evaluate import evaluate
-from mtosched.params import SolveProgress
-
-
-def _override_solver_parameters(overrides: dict[str, str]) -> None:
-    """Wrap the solver factory so every stage gets the given parameters."""
-    if not overrides:
-        return
-    make = solver_module.configured_solver
-
-    def patched(params: SolveParams, seconds: float) -> Any:
-        solver = make(params, seconds)
-        for name, value in overrides.items():
-            current = getattr(solver.parameters, name)
-            if hasattr(current, "extend"):  # a repeated field: comma-separated
-                current.extend(value.split(","))
-                continue
-            setattr(solver.parameters, name, _like(current, value))
-        return solver
-
-    solver_module.configured_solver = patched
+from mtosched.params import SearchParams, SolveProgress
 
 
 def _override_constant(spec: str) -> None:
@@ -72,8 +52,9 @@ def main() -> None:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="a CP-SAT parameter for every stage, for experiments (repeatable; "
-        "a list parameter takes comma-separated values)",
+        help="a CP-SAT parameter for every call, in CP-SAT's text format "
+        "(SearchParams.cp_sat; repeatable, also for each item of a list "
+        "parameter; strings quoted: ignore_subsolvers='\"fj\"')",
     )
     parser.add_argument(
         "--override",
@@ -87,7 +68,6 @@ def main() -> None:
     tasks.CALENDAR_ENCODING = args.calendar_encoding
     for spec in args.override:
         _override_constant(spec)
-    _override_solver_parameters(dict(p.split("=", 1) for p in args.param))
 
     began = time.monotonic()
     problem = build_problem(load_scenario(args.scenario))
@@ -107,8 +87,13 @@ def main() -> None:
         if not first_solution and progress.objective is not None:
             first_solution.append(compiled + time.monotonic() - solve_began)
 
+    cp_sat = tuple(tuple(p.split("=", 1)) for p in args.param)
     params = SolveParams(
-        time_limit=args.time_limit, workers=args.workers, seed=args.seed, progress=note
+        time_limit=args.time_limit,
+        workers=args.workers,
+        seed=args.seed,
+        progress=note,
+        search=SearchParams(cp_sat=cp_sat),  # type: ignore[arg-type]
     )
     solve_began = time.monotonic()
     schedule = solve(problem, params)

@@ -104,6 +104,9 @@ class SearchParams:
     full_model_max_arcs: int = 150_000
     full_model_share: float = 0.0
     lns_min_tasks: int = 150
+    #: Extra CP-SAT parameters for every call, as (name, value) text pairs,
+    #: e.g. (("linearization_level", "2"),); for experiments.
+    cp_sat: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         for name in ("dispatch_share", "full_model_share"):

@@ -39,6 +39,9 @@ def configured_solver(
         parameters.cp_model_presolve = False
         parameters.symmetry_level = 0
         parameters.cp_model_probing_level = 0
+    for name, value in params.search.cp_sat:
+        # text format reads every field type, repeated ones included
+        parameters.merge_text_format(f"{name}: {value}")
     return solver
 
 
