@@ -113,3 +113,31 @@ def test_verbose_and_json_say_where_the_time_went(tmp_path: Path) -> None:
     phases = ("compile", "dispatch", "model_build", "presolve", "search")
     assert sum(timing[p] for p in phases) + timing["neighbourhood"] <= timing["total"]
     assert not json.loads(result.stdout)["solver"]["interrupted"]
+
+
+def test_a_limit_no_first_schedule_can_meet_fails_at_once(tmp_path: Path) -> None:
+    """5,000 orders at 0.2 s: refused before compiling, exit 4, size named."""
+    scenario = {
+        "start": "2026-11-30T06:00:00Z",
+        "machines": [{"id": "M1"}],
+        "products": [
+            {"id": "p", "routing": [{"id": "op", "machines": ["M1"], "minutes": 1}]}
+        ],
+        "orders": [
+            {"id": f"O{k}", "product": "p", "due": "2026-12-30T06:00:00Z"}
+            for k in range(5000)
+        ],
+    }
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(scenario), encoding="utf-8")
+    plan = tmp_path / "plan.json"
+    began = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "mtosched", "schedule", str(path),
+         "--time-limit", "0.2", "-q", "-o", str(plan)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 4, result.stderr
+    assert "5000 orders" in result.stderr and "fits about 200 orders" in result.stderr
+    assert time.monotonic() - began < 30  # start-up and reading, no solve
+    assert not plan.exists()
