@@ -12,6 +12,7 @@ together and shift the lot when a follower would wait too long.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -26,12 +27,21 @@ from mtosched.problem.model import (
 
 
 class Timeline:
-    """Bookings of one machine, kept sorted by start; they never overlap."""
+    """Bookings of one machine, kept sorted by start; they never overlap.
 
-    def __init__(self) -> None:
+    `chained` is the last booking of the leading run whose gaps are all too
+    short for any task this machine can still take (`unusable`): a start
+    inside that run can jump to its end. A busy machine is mostly such a
+    run, and without the jump the search for a gap walked it booking by
+    booking (4,250 operations on 8 machines: 776,000 steps).
+    """
+
+    def __init__(self, unusable: Callable[[int, int], bool] | None = None) -> None:
         self.starts: list[int] = []
         self.ends: list[int] = []
         self.tasks: list[int] = []
+        self.unusable = unusable
+        self.chained = -1
 
     def book(self, start: int, end: int, task: int) -> None:
         """Mark `[start, end)` busy with `task`."""
@@ -39,6 +49,14 @@ class Timeline:
         self.starts.insert(index, start)
         self.ends.insert(index, end)
         self.tasks.insert(index, task)
+        if self.unusable is None:
+            return
+        if index == 0 and self.chained >= 0:
+            # a new first booking: the run goes on through it if the gap is short
+            self.chained = self.chained + 1 if self._short(0) else 0
+        elif index <= self.chained + 1:
+            self.chained = max(index - 1, 0)
+        self._extend()
 
     def unbook(self, task: int, start: int) -> None:
         """Free the booking of `task` made with `book`."""
@@ -46,6 +64,30 @@ class Timeline:
         while self.tasks[index] != task:
             index += 1
         del self.starts[index], self.ends[index], self.tasks[index]
+        if self.unusable is None:
+            return
+        if index == 0:
+            self.chained = min(self.chained - 1, len(self.starts) - 1)
+        elif index <= self.chained:
+            self.chained = index - 1  # the merged gap may be usable now
+        self._extend()
+
+    def _short(self, k: int) -> bool:
+        """Whether the gap after booking k is too short for any task."""
+        assert self.unusable is not None
+        return self.unusable(self.ends[k], self.starts[k + 1])
+
+    def _extend(self) -> None:
+        if self.chained < 0 and self.starts:
+            self.chained = 0
+        while self.chained + 1 < len(self.starts) and self._short(self.chained):
+            self.chained += 1
+
+    def past_run(self, start: int) -> int:
+        """`start`, or the end of the leading run when `start` falls inside it."""
+        if self.chained >= 0 and self.starts[0] <= start < self.ends[self.chained]:
+            return self.ends[self.chained]
+        return start
 
 
 class Profile:
@@ -159,7 +201,9 @@ class Floor:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.timelines = [Timeline() for _ in problem.machines]
+        self.timelines = [
+            Timeline(self._gap_test(m)) for m in range(len(problem.machines))
+        ]
         self.profiles = [Profile(r.capacity) for r in problem.resources]
         demand = [0] * len(problem.materials)
         for task in problem.tasks:
@@ -172,6 +216,32 @@ class Floor:
             else None
             for info in problem.machines
         ]
+
+    def _gap_test(self, machine: int) -> Callable[[int, int], bool] | None:
+        """Whether a gap `[after, before)` on `machine` is too short for any task.
+
+        The shortest processing time of the free tasks the machine may run
+        bounds every placement from below, in working minutes of the
+        machine's calendar (an operation's calendar lies within it).
+        """
+        problem = self.problem
+        shortest = min(
+            (
+                mode.duration
+                for task in problem.tasks
+                if task.fixed is None
+                for mode in task.modes
+                if mode.machine == machine
+            ),
+            default=None,
+        )
+        if shortest is None:
+            return None
+
+        def unusable(after: int, before: int) -> bool:
+            return problem.changeover_gap(machine, after, before) < shortest
+
+        return unusable
 
     def book(self, t: int, placement: Placement) -> Booking:
         """Take machine, crews and stock for task `t` at `placement`."""
@@ -207,7 +277,7 @@ class Floor:
         matrix = self.matrices[machine]
         start: int | None = earliest
         while start is not None:
-            start = problem.earliest_start(task, mode, start)
+            start = problem.earliest_start(task, mode, line.past_run(start))
             if start is None:
                 return None
             end = problem.end_of(task, mode, start)

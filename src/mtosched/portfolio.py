@@ -221,7 +221,8 @@ def best_dispatch(
 
         keys = [start_key(j) for j in range(n)]
     # the climb's own position: in a plan it may rank below the best rule
-    here = incumbent.rank(make(keys)) if n else None
+    out_of_time = until is not None and time.monotonic() >= until
+    here = incumbent.rank(make(keys)) if n and steps and not out_of_time else None
     moved = max(1, round(_STEP_SHARE * n))
     accepted = idle = 0
     for step in range(steps if here is not None else 0):
