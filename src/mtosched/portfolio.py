@@ -195,11 +195,14 @@ def best_dispatch(
     rules = _rules(problem)
     start_key: OrderKey = rules[0][1]
     due_dates = problem.objective[0] in _DUE_DATE_TERMS
+    run_seconds = 0.0  # the last run's time: one that would end late is not begun
     for name, rule in rules:
-        over = until is not None and time.monotonic() >= until
+        over = until is not None and time.monotonic() + run_seconds >= until
         if incumbent.best is not None and (over or (stop is not None and stop())):
             break  # out of time or stopped: the first schedule will do
+        run_began = time.monotonic()
         incumbent.consider(name, dispatch(problem, rule))
+        run_seconds = time.monotonic() - run_began
         if due_dates and incumbent.best is not None and incumbent.best[2] == name:
             start_key = rule  # the search starts from the best rule's keys
     make: Callable[[list[float]], Solution]
@@ -221,12 +224,12 @@ def best_dispatch(
 
         keys = [start_key(j) for j in range(n)]
     # the climb's own position: in a plan it may rank below the best rule
-    out_of_time = until is not None and time.monotonic() >= until
+    out_of_time = until is not None and time.monotonic() + run_seconds >= until
     here = incumbent.rank(make(keys)) if n and steps and not out_of_time else None
     moved = max(1, round(_STEP_SHARE * n))
     accepted = idle = 0
     for step in range(steps if here is not None else 0):
-        if until is not None and time.monotonic() >= until:
+        if until is not None and time.monotonic() + run_seconds >= until:
             break
         if stop is not None and stop():
             break
@@ -241,8 +244,10 @@ def best_dispatch(
         if late and step % 2 and due_dates:
             j = rng.choices(late, weights=[costs[j] for j in late])[0]
             trial[j] -= rng.uniform(0, 2 * _STEP_MINUTES)
+        run_began = time.monotonic()
         solution = make(trial)
         scored = incumbent.rank(solution, here[0])
+        run_seconds = time.monotonic() - run_began
         if scored is None:
             idle += 1
             continue
