@@ -41,6 +41,7 @@ def solve(
     *,
     now: datetime | None = None,
     previous: PreviousPlan | None = None,
+    started: float | None = None,
 ) -> Schedule:
     """Schedule a scenario (or a compiled problem) and return the best plan.
 
@@ -51,20 +52,23 @@ def solve(
     `NoScheduleFoundError` when none was found within the time limit. A
     `params.stop` request ends the solve early with the best schedule so
     far (`solver.interrupted`); `solver.timing` says where the time went.
+    The time limit counts from `started` (a `time.monotonic()` value; by
+    default the call), so that a caller can count reading the files too.
     """
     # Imported here: OR-Tools takes most of a second to load, and `validate`
     # and `check` must stay quick in CI loops over many files.
     from mtosched.cpsat import solve_problem
 
-    began = time.monotonic()
+    began = time.monotonic() if started is None else started
     params = params or SolveParams()
     account = TimeAccount()
     _refuse_hopeless_limit(scenario, params)
     if isinstance(scenario, Problem):
         problem = scenario
     else:
+        compiling = time.monotonic()
         problem = build_problem(scenario, now=now, previous=previous)
-        account.compile = time.monotonic() - began
+        account.compile = time.monotonic() - compiling
     outcome = solve_problem(problem, params, account, began=began)
     checking = time.monotonic()
     report = check_solution(problem, outcome.solution)

@@ -14,6 +14,7 @@ import OR-Tools.
 from __future__ import annotations
 
 import heapq
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -101,14 +102,24 @@ def _topological(problem: Problem) -> list[int]:
     return queue
 
 
+class OutOfTime(Exception):
+    """A dispatch run passed its `until` and was given up."""
+
+
 def dispatch(
-    problem: Problem, urgency: OrderKey | None = None, guide: Guide | None = None
+    problem: Problem,
+    urgency: OrderKey | None = None,
+    guide: Guide | None = None,
+    *,
+    until: float | None = None,
 ) -> Solution:
     """Place every task greedily: most urgent order first, earliest finish.
 
     `urgency` ranks orders (default: earliest due date, then priority);
     each task goes to the machine where it ends first, into the earliest
-    gap that fits. A `guide` puts a previous plan's tasks first.
+    gap that fits. A `guide` puts a previous plan's tasks first. Past the
+    monotonic time `until` the run raises `OutOfTime`: one rule's run on
+    42,500 operations took 38 s where earliest due date took 9 s.
     """
     rank = urgency or earliest_due_date(problem)
     slots = guide.slots if guide is not None else {}
@@ -226,10 +237,14 @@ def dispatch(
         if task.fixed is None and waiting[t] == 0:
             release(t)
 
+    placed = 0
     while ready:
         *_, t = heapq.heappop(ready)
         if placements[t] is not None:
             continue  # booked as a maximum-wait follower
+        placed += 1
+        if until is not None and placed % 256 == 0 and time.monotonic() > until:
+            raise OutOfTime
         for booking in place(t, ready_at(t)):
             finish(booking.task)
     if any(p is None for p in placements):

@@ -18,7 +18,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from mtosched.check import check
-from mtosched.dispatch import Guide, OrderKey, dispatch, earliest_due_date
+from mtosched.dispatch import (
+    Guide,
+    OrderKey,
+    OutOfTime,
+    dispatch,
+    earliest_due_date,
+)
 from mtosched.evaluate import objective_terms, order_outcomes
 from mtosched.problem.model import Problem
 from mtosched.solution import Solution
@@ -204,7 +210,12 @@ def best_dispatch(
         if incumbent.best is not None and (over or (stop is not None and stop())):
             break  # out of time or stopped: the first schedule will do
         run_began = time.monotonic()
-        incumbent.consider(name, dispatch(problem, rule))
+        try:
+            # only the first run must finish: the rest give way to the limit
+            solution = dispatch(problem, rule, until=until if incumbent.best else None)
+        except OutOfTime:
+            break
+        incumbent.consider(name, solution)
         run_seconds = time.monotonic() - run_began
         if due_dates and incumbent.best is not None and incumbent.best[2] == name:
             start_key = rule  # the search starts from the best rule's keys
@@ -217,18 +228,23 @@ def best_dispatch(
 
         def make(keys: list[float]) -> Solution:
             guide = Guide(slots, keep_starts=True, shift=keys.__getitem__)
-            return dispatch(problem, due_date, guide)
+            return dispatch(problem, due_date, guide, until=until)
 
         keys = [0.0] * n
     else:
 
         def make(keys: list[float]) -> Solution:
-            return dispatch(problem, keys.__getitem__)
+            return dispatch(problem, keys.__getitem__, until=until)
 
         keys = [start_key(j) for j in range(n)]
     # the climb's own position: in a plan it may rank below the best rule
     out_of_time = until is not None and time.monotonic() + run_seconds >= until
-    here = incumbent.rank(make(keys)) if n and steps and not out_of_time else None
+    here: Scored | None = None
+    if n and steps and not out_of_time:
+        try:
+            here = incumbent.rank(make(keys))
+        except OutOfTime:
+            here = None
     moved = max(1, round(_STEP_SHARE * n))
     accepted = idle = 0
     for step in range(steps if here is not None else 0):
@@ -248,7 +264,10 @@ def best_dispatch(
             j = rng.choices(late, weights=[costs[j] for j in late])[0]
             trial[j] -= rng.uniform(0, 2 * _STEP_MINUTES)
         run_began = time.monotonic()
-        solution = make(trial)
+        try:
+            solution = make(trial)
+        except OutOfTime:
+            break
         scored = incumbent.rank(solution, here[0])
         run_seconds = time.monotonic() - run_began
         if scored is None:

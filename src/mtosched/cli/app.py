@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import replace
@@ -287,6 +288,7 @@ def schedule(
     _require_previous(previous, freeze, stability_tolerance)
 
     def body() -> int:
+        started = time.monotonic()  # the limit counts reading the files too
         scenario = load_scenario(*files)
         plan = (
             previous_plan(
@@ -308,6 +310,7 @@ def schedule(
                 replace(params, stop=stop),
                 now=localized,
                 previous=plan,
+                started=started,
             )
 
         if live:

@@ -40,6 +40,9 @@ from mtosched.solution import Solution
 STEP_FACTOR, MIN_STEP_SECONDS, MAX_STEP_SECONDS = 2.0, 0.3, 5.0
 #: The first step's set-up time, before any is measured.
 _FIRST_OVERHEAD = 0.2
+#: ... or, on large plants, this much per task of the plant (pinned work is
+#: constants in a step's model, but every task still has its few).
+_BUILD_SECONDS_PER_TASK = 1e-4
 #: Weight of the newest step in the set-up time estimate.
 _OVERHEAD_SMOOTHING = 0.3
 
@@ -82,10 +85,12 @@ def improve(
     chooser = Chooser(rng)
     best_value = goal.rank(problem, incumbent)
     costs = order_costs(problem, incumbent, goal.term)
-    overhead = _FIRST_OVERHEAD
+    # a step that cannot be built and solved before `until` is not begun:
+    # building one on 42,500 operations took seconds the limit did not bound
+    overhead = max(_FIRST_OVERHEAD, _BUILD_SECONDS_PER_TASK * len(problem.tasks))
     lowest = (floor, 0) if floor is not None else None
     while (
-        until - time.monotonic() > MIN_STEP_SECONDS
+        until - time.monotonic() > max(MIN_STEP_SECONDS, overhead)
         and (lowest is None or best_value > lowest)
         and not params.stop_requested
     ):
