@@ -23,26 +23,18 @@ from support import INSTANCES, assert_checked
 SCENARIO = INSTANCES / "bespoke-cars.json"
 
 
+def _schedule(*args: str) -> list[str]:
+    """The command line of `mtosched schedule` on the demo plant, as a user runs it."""
+    return [sys.executable, "-m", "mtosched", "schedule", str(SCENARIO), *args]
+
+
 def _schedule_then_signal(
     tmp_path: Path, sig: signal.Signals
 ) -> tuple[int, float, Path, str]:
     """Start a 120 s solve, signal it 4 s in; exit code, seconds to exit, file."""
     plan = tmp_path / "plan.json"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mtosched",
-            "schedule",
-            str(SCENARIO),
-            "--time-limit",
-            "120",
-            "--workers",
-            "2",
-            "--quiet",
-            "-o",
-            str(plan),
-        ],
+        _schedule("--time-limit", "120", "--workers", "2", "--quiet", "-o", str(plan)),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -86,20 +78,9 @@ def test_a_stop_request_ends_a_library_solve_early() -> None:
 def test_verbose_and_json_say_where_the_time_went(tmp_path: Path) -> None:
     """`--verbose` prints the phases; `--format json` has them under solver.timing."""
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mtosched",
-            "schedule",
-            str(SCENARIO),
-            "--time-limit",
-            "4",
-            "--workers",
-            "2",
-            "--verbose",
-            "--format",
-            "json",
-        ],
+        _schedule(
+            "--time-limit", "4", "--workers", "2", "--verbose", "--format", "json"
+        ),
         capture_output=True,
         text=True,
         timeout=120,

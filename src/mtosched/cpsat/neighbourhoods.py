@@ -122,20 +122,20 @@ def late_with_blockers(
     the span before it are added, nearest first, a share of `size` each.
     """
     placements = incumbent.placements
-    free = [t for t in problem.free_tasks]
     on_machine: dict[int, list[int]] = {}
-    for t in free:
+    for t in problem.free_tasks:
         on_machine.setdefault(placements[t].machine, []).append(t)
     for tasks in on_machine.values():
         tasks.sort(key=lambda t: placements[t].start)
     starts = {m: [placements[t].start for t in ts] for m, ts in on_machine.items()}
     candidates = [j for j, o in enumerate(problem.orders) if o.tasks]
     weights = [costs[j] for j in candidates]
+    weighted = any(weights)  # once: the loop may draw thousands of times
     chosen: set[int] = set()
     for _ in range(8 * len(candidates) + 1):
         if len(chosen) >= size or not candidates:
             break
-        if any(weights):
+        if weighted:
             j = rng.choices(candidates, weights=weights)[0]
         else:
             j = rng.choice(candidates)

@@ -1,6 +1,6 @@
 """Write files so that readers never see half of one, nor half of a set.
 
-Each file goes to a temporary file beside it, named `.NAME.XXXXXXXX.tmp`,
+Each file goes to a temporary file beside it, named `.NAME.<8 random characters>.tmp`,
 and is renamed into place. Several files are staged together and renamed
 only once all are complete, so `-o plan.json -o plan.csv` writes both or
 neither. Temporary files that a killed run left behind are ours to remove.
