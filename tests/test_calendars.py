@@ -6,9 +6,12 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from mtosched import Scenario, SolveParams, build_problem, solve
 from mtosched.problem.calendars import working_time
-from mtosched.problem.worktime import WorkingTime
+from mtosched.problem.worktime import WorkingTime, merge_periods
 from mtosched.scenario.models import Calendar
 from support import assert_checked
 
@@ -228,3 +231,36 @@ def test_both_calendar_encodings_agree(monkeypatch: Any) -> None:
         assert schedule.status == "optimal"
         values.append(schedule.objective)
     assert values[0] == values[1]
+
+
+@given(
+    periods=st.lists(
+        st.tuples(st.integers(0, 400), st.integers(1, 60)), min_size=1, max_size=8
+    ),
+    minute=st.integers(-10, 500),
+    work=st.integers(1, 90),
+    interruptible=st.booleans(),
+)
+def test_first_run_is_the_first_start_and_its_end(
+    periods: list[tuple[int, int]], minute: int, work: int, interruptible: bool
+) -> None:
+    """The one-step run equals the brute force: try every start, count minutes."""
+    hours = WorkingTime(merge_periods((a, a + n) for a, n in periods))
+    working = {m for a, b in hours.periods for m in range(a, b)}
+    expected: tuple[int, int] | None = None
+    for start in range(max(minute, 0), hours.periods[-1][1]):
+        if start not in working:
+            continue
+        if not interruptible:
+            if all(m in working for m in range(start, start + work)):
+                expected = (start, start + work)
+                break
+            continue
+        counted, m = 0, start
+        while m < hours.periods[-1][1] and counted < work:
+            counted += m in working
+            m += 1
+        if counted == work:
+            expected = (start, m)
+        break
+    assert hours.first_run(minute, work, interruptible) == expected

@@ -151,15 +151,20 @@ class Stock:
             (at, 0, q) for at, q in self.supply
         )
         self._levels: tuple[list[int], list[int], list[int]] | None = None
+        self._receipt_minutes = [at for at, _ in self.supply]
+        self._received = list(accumulate(q for _, q in self.supply))
+        self.taken = 0
 
     def take(self, minute: int, quantity: int) -> None:
         """Book `quantity` taken at `minute`."""
         bisect.insort(self.events, (minute, 1, -quantity))
+        self.taken += quantity
         self._levels = None
 
     def give_back(self, minute: int, quantity: int) -> None:
         """Undo a `take`."""
         self.events.remove((minute, 1, -quantity))
+        self.taken -= quantity
         self._levels = None
 
     def _steps(self) -> tuple[list[int], list[int], list[int]]:
@@ -177,6 +182,12 @@ class Stock:
         Taking at t lowers the level from t on, so it must leave every later
         level (after later receipts and bookings) at or above zero.
         """
+        # What has arrived by `start`, less everything booked anywhere, is a
+        # floor under every later level: when that covers `quantity`, no
+        # level need be rebuilt (the usual case for stock that is plentiful).
+        arrived = bisect.bisect_right(self._receipt_minutes, start)
+        if arrived and self._received[arrived - 1] - self.taken >= quantity:
+            return start
         minutes, levels, lowest = self._steps()
         candidates = [start, *(at for at, _ in self.supply if at > start)]
         for t in candidates:
@@ -225,16 +236,7 @@ class Floor:
         machine's calendar (an operation's calendar lies within it).
         """
         problem = self.problem
-        shortest = min(
-            (
-                mode.duration
-                for task in problem.tasks
-                if task.fixed is None
-                for mode in task.modes
-                if mode.machine == machine
-            ),
-            default=None,
-        )
+        shortest = problem.shortest_free_work[machine]
         if shortest is None:
             return None
 
@@ -263,8 +265,13 @@ class Floor:
         for material, quantity in task.consumes:
             self.stocks[material].give_back(place.start, quantity)
 
-    def earliest(self, task: Task, mode: Mode, earliest: int) -> Placement | None:
+    def earliest(
+        self, task: Task, mode: Mode, earliest: int, *, ends_before: int | None = None
+    ) -> Placement | None:
         """The earliest placement of `task` in `mode` from `earliest` on.
+
+        With `ends_before`, a placement that would not end before it is not
+        looked for (None): another mode already ends sooner.
 
         Each failed test moves the start to the first moment that could
         pass it (the end of a clashing booking, the earliest start after a
@@ -277,12 +284,12 @@ class Floor:
         matrix = self.matrices[machine]
         start: int | None = earliest
         while start is not None:
-            start = problem.earliest_start(task, mode, line.past_run(start))
-            if start is None:
+            run = problem.first_run(task, mode, line.past_run(start))
+            if run is None:
                 return None
-            end = problem.end_of(task, mode, start)
-            if end is None:
-                return None
+            start, end = run
+            if ends_before is not None and end >= ends_before:
+                return None  # later starts of this mode end later still
             k = bisect.bisect_right(line.starts, start)  # bookings before: [0, k)
             if k > 0 and line.ends[k - 1] > start:
                 start = line.ends[k - 1]

@@ -177,7 +177,12 @@ def dispatch(
         modes, earliest = modes_and_start(t, earliest)
         best: Placement | None = None
         for mode in modes:
-            candidate = floor.earliest(problem.tasks[t], mode, earliest)
+            candidate = floor.earliest(
+                problem.tasks[t],
+                mode,
+                earliest,
+                ends_before=None if best is None else best.end,
+            )
             if candidate is not None and (best is None or candidate.end < best.end):
                 best = candidate
         if best is None:

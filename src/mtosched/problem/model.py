@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from mtosched.problem.worktime import WorkingTime
@@ -231,6 +232,23 @@ class Problem:
     #: The previous plan, when rescheduling against one.
     baseline: Baseline | None = None
 
+    @cached_property
+    def shortest_free_work(self) -> tuple[int | None, ...]:
+        """Per machine, the shortest duration of any free task it may run.
+
+        A gap shorter than this takes nothing; the list schedule asks it
+        for every machine on every run, so it is worked out once.
+        """
+        shortest: list[int | None] = [None] * len(self.machines)
+        for task in self.tasks:
+            if task.fixed is not None:
+                continue
+            for mode in task.modes:
+                known = shortest[mode.machine]
+                if known is None or mode.duration < known:
+                    shortest[mode.machine] = mode.duration
+        return tuple(shortest)
+
     def setup_ready(self, machine: int, after: int, minutes: int) -> int | None:
         """The first start allowed `minutes` of changeover work after `after`.
 
@@ -274,6 +292,16 @@ class Problem:
         if not hours.is_working(start):
             return None
         return hours.finish(start, mode.duration)
+
+    def first_run(self, task: Task, mode: Mode, minute: int) -> tuple[int, int] | None:
+        """The earliest start at or after `minute` that `mode` allows, and its end.
+
+        `earliest_start` followed by `end_of`, in one step.
+        """
+        if mode.calendar is None:
+            return minute, minute + mode.duration
+        hours = self.calendars[mode.calendar]
+        return hours.first_run(minute, mode.duration, task.interruptible)
 
     def earliest_start(self, task: Task, mode: Mode, minute: int) -> int | None:
         """The first start at or after `minute` that `mode` allows."""

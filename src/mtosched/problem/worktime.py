@@ -143,6 +143,38 @@ class WorkingTime:
         # the working minute number `target` (0-based) lies in period k
         return self._starts[k] + target - self._before[k]
 
+    def first_run(
+        self, minute: int, work: int, interruptible: bool
+    ) -> tuple[int, int] | None:
+        """The earliest `(start, end)` from `minute` on of `work` working minutes.
+
+        Interruptible work starts at the first working minute and pauses over
+        breaks; uninterruptible work needs one period that holds it all. One
+        call instead of a start search and an end computation: the list
+        schedule asks this for every gap it tries.
+        """
+        k = max(bisect.bisect_right(self._starts, minute) - 1, 0)
+        starts, ends = self._starts, self._ends
+        if not interruptible:
+            while k < len(starts):
+                start = max(minute, starts[k])
+                if start + work <= ends[k]:
+                    return start, start + work
+                k += 1
+            return None
+        if k < len(starts) and minute >= ends[k]:
+            k += 1
+        if k >= len(starts):
+            return None
+        start = max(minute, starts[k])
+        if start + work <= ends[k]:
+            return start, start + work
+        target = self._before[k] + start - starts[k] + work
+        j = self._period_reaching(target)
+        if j is None:
+            return None
+        return start, starts[j] + target - self._before[j]
+
     def fitting_period(self, start: int, work: int) -> bool:
         """Whether `[start, start + work)` lies inside one working period."""
         k = bisect.bisect_right(self._starts, start) - 1
