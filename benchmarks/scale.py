@@ -10,32 +10,16 @@ Prints one Markdown table row (append it to benchmarks/RESULTS.md).
 from __future__ import annotations
 
 import argparse
-import importlib
 import resource
 import time
 from pathlib import Path
-from typing import Any
+
+from search_settings import add_search_option, search_params
 
 from mtosched import SolveParams, build_problem, check, load_scenario, solve
-from mtosched.cpsat import tasks
 from mtosched.dispatch import dispatch
 from mtosched.evaluate import evaluate
-from mtosched.params import SearchParams, SolveProgress
-
-
-def _override_constant(spec: str) -> None:
-    """Set MODULE:NAME=VALUE, keeping the constant's type."""
-    target, value = spec.split("=", 1)
-    module_name, name = target.split(":", 1)
-    module = importlib.import_module(module_name)
-    setattr(module, name, _like(getattr(module, name), value))
-
-
-def _like(current: Any, value: str) -> Any:
-    """`value` read as the type of `current` (`bool("false")` would be True)."""
-    if isinstance(current, bool):
-        return value.lower() in ("1", "true")
-    return type(current)(value)
+from mtosched.params import SolveProgress
 
 
 def main() -> None:
@@ -44,30 +28,9 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument(
-        "--calendar-encoding", choices=["elapsed", "segments"], default="elapsed"
-    )
-    parser.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="a CP-SAT parameter for every call, in CP-SAT's text format "
-        "(SearchParams.cp_sat; repeatable, also for each item of a list "
-        "parameter; strings quoted: ignore_subsolvers='\"fj\"')",
-    )
-    parser.add_argument(
-        "--override",
-        action="append",
-        default=[],
-        metavar="MODULE:NAME=VALUE",
-        help="set a module constant before solving, for experiments "
-        "(e.g. mtosched.cpsat.solver:LNS_MIN_TASKS=200; repeatable)",
-    )
+    add_search_option(parser)
     args = parser.parse_args()
-    tasks.CALENDAR_ENCODING = args.calendar_encoding
-    for spec in args.override:
-        _override_constant(spec)
+    search = search_params(args.search, args.param)
 
     began = time.monotonic()
     problem = build_problem(load_scenario(args.scenario))
@@ -87,13 +50,12 @@ def main() -> None:
         if not first_solution and progress.objective is not None:
             first_solution.append(compiled + time.monotonic() - solve_began)
 
-    cp_sat = tuple(tuple(p.split("=", 1)) for p in args.param)
     params = SolveParams(
         time_limit=args.time_limit,
         workers=args.workers,
         seed=args.seed,
         progress=note,
-        search=SearchParams(cp_sat=cp_sat),  # type: ignore[arg-type]
+        search=search,
     )
     solve_began = time.monotonic()
     schedule = solve(problem, params)
@@ -118,7 +80,7 @@ def main() -> None:
         else "-"
     )
     print(
-        f"| {args.scenario.stem} ({args.calendar_encoding}, seed {args.seed}) | "
+        f"| {args.scenario.stem} ({search.calendar_encoding}, seed {args.seed}) | "
         f"{len(problem.orders)} | {len(problem.tasks)} | "
         f"{len(problem.machines)} | {term} | {heuristic[term]} | {value} | "
         f"{ratio:.3f} | {bound} | {dispatch_late} → {schedule.kpis.late_orders} | "

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mtosched import Scenario, SolveParams, build_problem, solve
+from mtosched import Scenario, SearchParams, SolveParams, build_problem, solve
 from mtosched.problem.calendars import working_time
 from mtosched.problem.worktime import WorkingTime, merge_periods
 from mtosched.scenario.models import Calendar
@@ -209,10 +209,8 @@ def test_running_work_counts_working_minutes_from_its_start() -> None:
     )
 
 
-def test_both_calendar_encodings_agree(monkeypatch: Any) -> None:
+def test_both_calendar_encodings_agree() -> None:
     """Grouping starts by elapsed time or by segment gives the same optimum."""
-    from mtosched.cpsat import tasks
-
     data = one_operation({"minutes": 600}, "2026-11-27T12:00:00Z").model_dump(
         mode="json", by_alias=True, exclude_none=True
     )
@@ -224,9 +222,9 @@ def test_both_calendar_encodings_agree(monkeypatch: Any) -> None:
     scenario = Scenario.model_validate(data)
     values = []
     for encoding in ("elapsed", "segments"):
-        monkeypatch.setattr(tasks, "CALENDAR_ENCODING", encoding)
         problem = build_problem(scenario)
-        schedule = solve(problem, SolveParams(time_limit=20, workers=1))
+        search = SearchParams(calendar_encoding=encoding)
+        schedule = solve(problem, SolveParams(time_limit=20, workers=1, search=search))
         assert_checked(problem, schedule)
         assert schedule.status == "optimal"
         values.append(schedule.objective)

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import replace
 from typing import Any
 
 import pytest
 from ortools.sat.python import cp_model
 
-from mtosched import SolveParams, build_problem, load_scenario, solve
+from mtosched import (
+    Schedule,
+    SearchParams,
+    SolveParams,
+    build_problem,
+    load_scenario,
+    solve,
+)
 from mtosched.check import check
-from mtosched.cpsat import solver as solver_module
 from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.goals import Goal
 from mtosched.cpsat.model import ScheduleModel
@@ -138,45 +145,47 @@ def test_resequence_from_dispatch_reaches_the_known_optimum(
     assert time.monotonic() - now < 60  # stopped at the floor, not the clock
 
 
-def test_makespan_stage_hands_over_to_resequencing(monkeypatch: Any) -> None:
+#: The search settings that hand a makespan stage over to the follow-up
+#: search almost at once, so that a short solve shows which one ran.
+_EARLY_HAND_OVER = SolveParams(
+    time_limit=4, workers=1, seed=0, search=SearchParams(resequence_full_share=0.001)
+)
+#: Kinds of neighbourhood that only sequence-keeping steps use.
+_RESEQUENCE_KINDS = {"critical", "machines"}
+
+
+def _kinds(schedule: Schedule) -> set[str]:
+    """The neighbourhood kinds a solve's time account names."""
+    timing = schedule.solver.timing
+    assert timing is not None
+    return set(timing.neighbourhood_kinds)
+
+
+def test_makespan_stage_hands_over_to_resequencing() -> None:
     """When the full model has not proved the makespan, resequencing goes on."""
-    calls: list[int] = []
-
-    def spy(problem: Problem, *args: Any, **kwargs: Any) -> Solution:
-        calls.append(len(problem.free_tasks))
-        return resequence(problem, *args, **kwargs)
-
-    monkeypatch.setattr(solver_module, "resequence", spy)
-    monkeypatch.setattr(solver_module, "_RESEQUENCE_FULL_SHARE", 0.001)
     problem = _problem("mk01.txt")
-    schedule = solve(problem, SolveParams(time_limit=4, workers=1, seed=0))
+    schedule = solve(problem, _EARLY_HAND_OVER)
     assert_checked(problem, schedule)
-    assert calls == [len(problem.free_tasks)]
+    assert _kinds(schedule) & _RESEQUENCE_KINDS
     assert 40 <= schedule.objective["makespan"] < _makespan(problem, dispatch(problem))
 
 
-def test_job_shop_keeps_the_full_model(monkeypatch: Any) -> None:
+def test_job_shop_keeps_the_full_model() -> None:
     """Without a choice of machines the full model searches to the end."""
-    monkeypatch.setattr(solver_module, "resequence", _must_not_run)
-    monkeypatch.setattr(solver_module, "_RESEQUENCE_FULL_SHARE", 0.001)
     problem = build_problem(parse_jsplib(_random_job_shop(15, 10), file="-", name="js"))
     assert not has_machine_choice(problem)
     assert has_machine_choice(_problem("mk01.txt"))
-    schedule = solve(problem, SolveParams(time_limit=2, workers=1, seed=0))
+    schedule = solve(problem, replace(_EARLY_HAND_OVER, time_limit=2))
     assert_checked(problem, schedule)
+    assert not _kinds(schedule)
 
 
-def test_tardiness_stage_keeps_the_full_model(monkeypatch: Any) -> None:
+def test_tardiness_stage_keeps_the_full_model() -> None:
     """Resequencing is measured on makespan only; other terms never call it."""
-    monkeypatch.setattr(solver_module, "resequence", _must_not_run)
-    monkeypatch.setattr(solver_module, "_RESEQUENCE_FULL_SHARE", 0.001)
     problem = build_problem(load_scenario(ROOT / "instances" / "shopfloor-small.json"))
-    schedule = solve(problem, SolveParams(time_limit=2, workers=1, seed=0))
+    schedule = solve(problem, replace(_EARLY_HAND_OVER, time_limit=2))
     assert_checked(problem, schedule)
-
-
-def _must_not_run(*args: Any, **kwargs: Any) -> Solution:
-    raise AssertionError("resequence ran on a stage it is not measured for")
+    assert not _kinds(schedule) & _RESEQUENCE_KINDS
 
 
 def _random_job_shop(jobs: int, machines: int) -> str:

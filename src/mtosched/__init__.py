@@ -19,7 +19,7 @@ from mtosched.errors import (
     NoScheduleFoundError,
 )
 from mtosched.explain import explain
-from mtosched.params import SolveParams, SolveProgress
+from mtosched.params import SearchParams, SolveParams, SolveProgress
 from mtosched.problem import Problem, build_problem
 from mtosched.quote import quote
 from mtosched.quote_models import CandidateQuote, Quote
@@ -44,6 +44,7 @@ __all__ = [
     "Quote",
     "Scenario",
     "Schedule",
+    "SearchParams",
     "Solution",
     "SolveParams",
     "SolveProgress",

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,37 +82,111 @@ def default_workers() -> int:
 
 @dataclass(frozen=True, slots=True)
 class SearchParams:
-    """How the time of a solve is divided: engine tuning as data.
+    """How the engine divides its time and sizes its steps: tuning as data.
 
-    `dispatch_share` is the most of the time limit the search over the
-    dispatch rule's order keys may take; it also stops after
-    `dispatch_patience` steps in a row without a better schedule. Its step
-    count assumes `dispatch_seconds_per_task` per dispatch run and task (a
-    count rather than a clock keeps a seeded solve repeatable; measured
-    3e-5 to 1.2e-4 s on the training plants, the clock cuts it short where
-    runs are slower).
-    `full_model_max_arcs` caps the changeover arcs (the quadratic part) of
-    a full CP-SAT model: a larger plant goes straight to neighbourhood
-    search, where each step's model holds only the free tasks.
-    From `lns_min_tasks` operations, a stage of a due-date term gives the
-    full model `full_model_share` of its time (0: the model is not built)
-    and neighbourhood search the rest; below it the full model has it all.
+    Every default is the value measured best on the training plants and the
+    classic sets (benchmarks/RESULTS.md); benchmarks and tests set these
+    instead of patching module constants. Grouped by the part they tune.
+
+    The dispatch key search (heuristic layer): `dispatch_share` is the most
+    of the time limit it may take; it also stops after `dispatch_patience`
+    steps in a row without a better schedule. Its step count assumes
+    `dispatch_seconds_per_task` per run and task (a count rather than a
+    clock keeps a seeded solve repeatable; the clock cuts it short where
+    runs are slower). Each step moves `dispatch_step_share` of the orders by
+    up to `dispatch_step_minutes` either way (3 % beat 5, 10 and 20 %);
+    `dispatch_late_acceptance` > 0 accepts a step no worse than the climb's
+    position that many steps ago (late acceptance hill climbing).
+
+    Makespan objectives (the classic sets) keep the search they were tuned
+    with: `makespan_dispatch_share` of the time, at most
+    `makespan_dispatch_steps` steps; from `makespan_lns_min_tasks` free
+    operations the full model gets `makespan_full_model_share` of a stage
+    and neighbourhood search the rest; below it, a shop with machine
+    choices hands over to sequence-keeping steps after
+    `resequence_full_share` (each step at most `resequence_step_seconds`).
+
+    Due-date objectives: `full_model_max_arcs` caps the changeover arcs (the
+    quadratic part) of a full model: a larger plant goes straight to
+    neighbourhood search. From `lns_min_tasks` operations a stage gives the
+    full model `full_model_share` of its time (0: it is not built) and
+    neighbourhood search the rest; below it the full model has it all.
+
+    `early_stage_share` is the share of the remaining time a lexicographic
+    stage gets when later stages follow (0.7 left the first term 25 % short
+    on large plants). A neighbourhood step gets `step_factor` times its
+    model's build time, within `[min_step_seconds, max_step_seconds]`.
+    `calendar_encoding` groups an interruptible operation's starts by the
+    time they take ("elapsed", fewer variables) or by calendar segment.
+
+    The quote: the current plan gets `quote_current_plan_share` of the
+    limit, and the promise is bisected `quote_bisections` times; from
+    `quote_neighbourhood_min_tasks` operations a candidate's model gives the
+    full model `quote_full_model_share` and then walks windows of
+    `quote_window_tasks` operations, `quote_step_seconds` a step.
+
+    `cp_sat` holds extra CP-SAT parameters for every call, as (name, value)
+    text pairs, e.g. (("linearization_level", "2"),); for experiments.
     """
 
     dispatch_share: float = 0.85
     dispatch_patience: int = 400
     dispatch_seconds_per_task: float = 4e-5
+    dispatch_step_share: float = 0.03
+    dispatch_step_minutes: float = 1000.0
+    dispatch_late_acceptance: int = 0
+    makespan_dispatch_share: float = 0.15
+    makespan_dispatch_steps: int = 200
+    makespan_seconds_per_task: float = 1e-4
+    makespan_lns_min_tasks: int = 500
+    makespan_full_model_share: float = 0.1
+    resequence_full_share: float = 0.3
+    resequence_step_seconds: float = 1.0
     full_model_max_arcs: int = 150_000
     full_model_share: float = 0.0
     lns_min_tasks: int = 150
-    #: Extra CP-SAT parameters for every call, as (name, value) text pairs,
-    #: e.g. (("linearization_level", "2"),); for experiments.
+    early_stage_share: float = 0.9
+    step_factor: float = 2.0
+    min_step_seconds: float = 0.3
+    max_step_seconds: float = 5.0
+    calendar_encoding: Literal["elapsed", "segments"] = "elapsed"
+    quote_current_plan_share: float = 0.4
+    quote_bisections: int = 14
+    quote_neighbourhood_min_tasks: int = 150
+    quote_full_model_share: float = 0.4
+    quote_window_tasks: int = 60
+    quote_step_seconds: float = 2.0
     cp_sat: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
-        for name in ("dispatch_share", "full_model_share"):
+        shares = (
+            "dispatch_share",
+            "dispatch_step_share",
+            "makespan_dispatch_share",
+            "makespan_full_model_share",
+            "resequence_full_share",
+            "full_model_share",
+            "early_stage_share",
+            "quote_current_plan_share",
+            "quote_full_model_share",
+        )
+        for name in shares:
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be between 0 and 1")
+        if self.calendar_encoding not in ("elapsed", "segments"):
+            raise ValueError("calendar_encoding must be 'elapsed' or 'segments'")
+        if not 0 < self.min_step_seconds <= self.max_step_seconds:
+            raise ValueError("need 0 < min_step_seconds <= max_step_seconds")
+        counts = (
+            "dispatch_patience",
+            "dispatch_late_acceptance",
+            "makespan_dispatch_steps",
+            "quote_bisections",
+            "quote_window_tasks",
+        )
+        for name in counts:
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} must not be negative")
 
 
 @dataclass(frozen=True, slots=True)

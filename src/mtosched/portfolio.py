@@ -97,13 +97,6 @@ def steps_for(problem: Problem, seconds: float, seconds_per_task: float) -> int:
     return max(0, int(seconds / (seconds_per_task * max(1, len(problem.tasks)))))
 
 
-#: A step of the key search: this share of the orders (at least one) moves
-#: by up to this many minutes either way. Few orders per step climb best
-#: (benchmarks/RESULTS.md: 3 % beat 5, 10 and 20 %). Every other step also
-#: pulls one late order, drawn by its cost, up to twice as far forward.
-_STEP_SHARE, _STEP_MINUTES = 0.03, 1000.0
-
-
 #: Told each feasible schedule that beats the best so far: its rule and the
 #: value of the first objective term (a progress line, a first-feasible time).
 ImprovementCallback = Callable[[str, int], None]
@@ -175,6 +168,9 @@ def best_dispatch(
     patience: int | None = None,
     stop: Callable[[], bool] | None = None,
     on_improvement: ImprovementCallback | None = None,
+    step_share: float = 0.03,
+    step_minutes: float = 1000.0,
+    late_acceptance: int = 0,
 ) -> DispatchResult:
     """The best schedule of the rules and a seeded search over order keys.
 
@@ -182,9 +178,13 @@ def best_dispatch(
     terms in order. The search starts from the best rule and takes at most
     `steps` steps; it also ends at the monotonic time `until`, after
     `patience` steps in a row without a better schedule, or when `stop`
-    says so. Each step shifts the sort keys of a few orders by up to about
-    17 hours either way and keeps the result when it is no worse (a hill
-    climb: on the 150-order plant it beats independent random keys by far).
+    says so. Each step shifts the sort keys of `step_share` of the orders
+    (at least one) by up to `step_minutes` either way; every other step
+    also pulls one late order, drawn by its cost, up to twice as far
+    forward. The result is kept when it is no worse than the climb's
+    position (a hill climb: on the 150-order plant it beats independent
+    random keys by far) or, with `late_acceptance` L > 0, no worse than
+    the position L steps ago (late acceptance hill climbing).
     When `stability` is an objective term, the climb runs inside last
     night's plan instead: the keys shift whole orders within the plan's
     order, and no task starts before its planned start.
@@ -245,8 +245,10 @@ def best_dispatch(
             here = incumbent.rank(make(keys))
         except OutOfTime:
             here = None
-    moved = max(1, round(_STEP_SHARE * n))
+    moved = max(1, round(step_share * n))
     accepted = idle = 0
+    history: list[Rank] = [here[0]] * late_acceptance if here is not None else []
+    lowest = here[0] if here is not None else ()
     for step in range(steps if here is not None else 0):
         if until is not None and time.monotonic() + run_seconds >= until:
             break
@@ -257,24 +259,34 @@ def best_dispatch(
         assert here is not None
         trial = list(keys)
         for j in rng.sample(range(n), min(moved, n)):
-            trial[j] += rng.uniform(-_STEP_MINUTES, _STEP_MINUTES)
+            trial[j] += rng.uniform(-step_minutes, step_minutes)
         costs = here[1]
         late = [j for j, cost in enumerate(costs) if cost > 0]
         if late and step % 2 and due_dates:
             j = rng.choices(late, weights=[costs[j] for j in late])[0]
-            trial[j] -= rng.uniform(0, 2 * _STEP_MINUTES)
+            trial[j] -= rng.uniform(0, 2 * step_minutes)
         run_began = time.monotonic()
         try:
             solution = make(trial)
         except OutOfTime:
             break
-        scored = incumbent.rank(solution, here[0])
+        bar = here[0]
+        if history:
+            bar = max(bar, history[step % late_acceptance])
+        scored = incumbent.rank(solution, bar)
         run_seconds = time.monotonic() - run_began
         if scored is None:
             idle += 1
+            if history:
+                history[step % late_acceptance] = here[0]
             continue
-        idle = 0 if scored[0] < here[0] else idle + 1
+        # patience counts steps since the climb's best, which its position
+        # leaves behind only under late acceptance
+        idle = 0 if scored[0] < lowest else idle + 1
+        lowest = min(lowest, scored[0])
         keys, here = trial, scored
+        if history:
+            history[step % late_acceptance] = here[0]
         accepted += 1
         incumbent.offer("searched order keys", solution, scored[0])
     best = incumbent.best

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -48,11 +48,6 @@ from mtosched.schedule import (
     solution_from_schedule,
 )
 from mtosched.solution import Solution
-
-#: Share of the time limit spent on the current plan when none is given.
-_CURRENT_PLAN_SHARE = 0.4
-#: Dispatch runs spent finding how early the new order fits into the plan.
-_BISECTIONS = 14
 
 
 class PromiseCheckError(MtoschedError):
@@ -91,10 +86,12 @@ def quote(
     mode: Literal["given", "solved"] = "given"
     if current is None:
         mode = "solved"
-        share = SolveParams(
-            time_limit=params.time_limit * _CURRENT_PLAN_SHARE,
-            workers=params.workers,
-            seed=params.seed,
+        # the current plan's share of the limit; progress reports are the
+        # quote's own, so the plan's solve does not print them
+        share = replace(
+            params,
+            time_limit=params.time_limit * params.search.quote_current_plan_share,
+            progress=None,
         )
         current = solve(scenario, share, now=now)
     setting = _Setting(scenario, now or current.start, current, freeze_hours)
@@ -181,6 +178,7 @@ def _best_hint(
     slots: Mapping[int, PlannedSlot],
     quoted: int,
     caps: dict[int, int],
+    bisections: int,
 ) -> Solution:
     """The earliest completion among ways of fitting the order into the plan.
 
@@ -202,7 +200,7 @@ def _best_hint(
         return candidate if check_solution(problem, candidate).ok else None
 
     low, high = 0, max((slot.start for slot in slots.values()), default=0)
-    for _ in range(_BISECTIONS):
+    for _ in range(bisections):
         if low >= high:
             break
         middle = (low + high) // 2
@@ -251,7 +249,7 @@ def _quote_one(
     quoted = next(j for j, o in enumerate(problem.orders) if o.id == candidate.id)
     caps = _caps(problem, setting.current, quoted)
     slots = problem.baseline.planned if problem.baseline else {}
-    hint = _best_hint(problem, slots, quoted, caps)
+    hint = _best_hint(problem, slots, quoted, caps, params.search.quote_bisections)
     by = problem.minute(date) if date is not None else None
     base = CandidateQuote(
         order=candidate.id,

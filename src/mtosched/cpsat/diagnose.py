@@ -6,6 +6,8 @@ from ortools.sat.python import cp_model
 
 from mtosched.cpsat.bounds import Windows, compute_windows
 from mtosched.cpsat.model import ScheduleModel
+from mtosched.cpsat.running import configured_solver, run_solver
+from mtosched.params import SolveParams
 from mtosched.problem.model import Problem
 
 
@@ -29,7 +31,7 @@ def impossible_deadlines(problem: Problem, windows: Windows) -> list[str]:
 
 
 def explain_infeasibility(
-    problem: Problem, windows: Windows, *, time_limit: float, seed: int
+    problem: Problem, windows: Windows, params: SolveParams, *, time_limit: float
 ) -> list[str]:
     """Name the orders whose deadlines or maximum waits conflict, and frozen work.
 
@@ -46,15 +48,16 @@ def explain_infeasibility(
         problem = problem.thawed()
         windows = compute_windows(problem)
     guarded = ScheduleModel(
-        problem, windows, guard_deadlines=True, guard_placements=frozen
+        problem,
+        windows,
+        guard_deadlines=True,
+        guard_placements=frozen,
+        calendar_encoding=params.search.calendar_encoding,
     )
     keys = sorted(guarded.guards)
     guarded.model.add_assumptions([guarded.guards[key] for key in keys])
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = seed
-    solver.parameters.max_time_in_seconds = max(1.0, time_limit)
-    status = solver.solve(guarded.model)
+    solver = configured_solver(params, max(1.0, time_limit), workers=1)
+    status = run_solver(solver, guarded.model, params)
     if status != cp_model.INFEASIBLE:
         also = " and frozen operations" if frozen else ""
         return [

@@ -32,12 +32,11 @@ from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.solution import Solution
 
-#: A step may take this many times what building its model and getting the
-#: hint back as CP-SAT's first solution took lately, within these bounds
-#: (seconds). Wide plants around the clock set up a step in under 0.1 s and
-#: gain most from many short steps; calendar plants need a second or more
-#: to presolve one (benchmarks/RESULTS.md).
-STEP_FACTOR, MIN_STEP_SECONDS, MAX_STEP_SECONDS = 2.0, 0.3, 5.0
+# A step may take `SearchParams.step_factor` times what building its model
+# and getting the hint back as CP-SAT's first solution took lately, within
+# `[min_step_seconds, max_step_seconds]`. Wide plants around the clock set
+# up a step in under 0.1 s and gain most from many short steps; calendar
+# plants need a second or more to presolve one (benchmarks/RESULTS.md).
 #: The first step's set-up time, before any is measured.
 _FIRST_OVERHEAD = 0.2
 #: ... or, on large plants, this much per task of the plant (pinned work is
@@ -89,8 +88,9 @@ def improve(
     # building one on 42,500 operations took seconds the limit did not bound
     overhead = max(_FIRST_OVERHEAD, _BUILD_SECONDS_PER_TASK * len(problem.tasks))
     lowest = (floor, 0) if floor is not None else None
+    search = params.search
     while (
-        until - time.monotonic() > max(MIN_STEP_SECONDS, overhead)
+        until - time.monotonic() > max(search.min_step_seconds, overhead)
         and (lowest is None or best_value > lowest)
         and not params.stop_requested
     ):
@@ -107,7 +107,12 @@ def improve(
         pinned = {
             t: incumbent.placements[t] for t in problem.free_tasks if t not in chosen
         }
-        model = ScheduleModel(problem, windows, pinned=pinned)
+        model = ScheduleModel(
+            problem,
+            windows,
+            pinned=pinned,
+            calendar_encoding=params.search.calendar_encoding,
+        )
         for earlier, kept in settled:
             model.model.add(model.term(earlier) <= kept)
         expression = goal.expression(model)
@@ -117,7 +122,10 @@ def improve(
             continue
         model.model.minimize(expression)
         model.add_hint(incumbent)
-        limit = min(MAX_STEP_SECONDS, max(MIN_STEP_SECONDS, STEP_FACTOR * overhead))
+        limit = min(
+            search.max_step_seconds,
+            max(search.min_step_seconds, search.step_factor * overhead),
+        )
         solver = configured_solver(
             params, min(limit, until - time.monotonic()), light=True
         )

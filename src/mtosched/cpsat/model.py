@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 
 from mtosched.cpsat.bounds import Windows, narrowed
 from mtosched.cpsat.changeovers import HintRule, add_changeovers
-from mtosched.cpsat.tasks import TaskVars, add_task
+from mtosched.cpsat.tasks import CalendarEncoding, TaskVars, add_task
 from mtosched.problem.model import Placement, Problem
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.solution import Solution
@@ -37,6 +37,7 @@ class ScheduleModel:
         guard_deadlines: bool = False,
         pinned: dict[int, Placement] | None = None,
         guard_placements: dict[int, Placement] | None = None,
+        calendar_encoding: CalendarEncoding = "elapsed",
     ) -> None:
         self.problem = problem
         # A neighbourhood's free tasks live between the pinned work.
@@ -51,6 +52,7 @@ class ScheduleModel:
         self._term_cache: dict[ObjectiveTerm, LinearExpr] = {}
         self._aux_hints: list[tuple[cp_model.IntVar, HintRule]] = []
         self._pinned = pinned or {}
+        self._calendar_encoding = calendar_encoding
         self._add_tasks(use_deadline_domains=not guard_deadlines)
         self._add_machine_capacity()
         self._changeovers = add_changeovers(
@@ -79,6 +81,7 @@ class ScheduleModel:
                     use_deadline_domains=use_deadline_domains,
                     machine_intervals=self.intervals,
                     pinned=self._pinned.get(t),
+                    calendar_encoding=self._calendar_encoding,
                 )
             )
 

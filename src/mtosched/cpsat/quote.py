@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from mtosched.check import check
 from mtosched.cpsat.bounds import Windows, compute_windows
 from mtosched.cpsat.model import ScheduleModel
-from mtosched.cpsat.running import configured_solver
+from mtosched.cpsat.running import configured_solver, run_solver
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.evaluate import order_outcomes
 from mtosched.params import SolveParams
@@ -49,22 +49,21 @@ def _within_caps(problem: Problem, solution: Solution, caps: Mapping[int, int]) 
     return all(outcomes[j].completion <= cap for j, cap in caps.items())
 
 
-#: From this many tasks the full model gets only part of the time: windows
-#: of the plan around the order, freed one at a time, do the rest.
-NEIGHBOURHOOD_MIN_TASKS = 150
-_FULL_MODEL_SHARE = 0.4
-_WINDOW_TASKS, _STEP_SECONDS = 60, 2.0
-
-
 def _model(
     problem: Problem,
     windows: Windows,
     order: int,
     caps: Mapping[int, int],
     by: int | None,
+    params: SolveParams,
     pinned: dict[int, Placement] | None = None,
 ) -> ScheduleModel:
-    sm = ScheduleModel(problem, windows, pinned=pinned)
+    sm = ScheduleModel(
+        problem,
+        windows,
+        pinned=pinned,
+        calendar_encoding=params.search.calendar_encoding,
+    )
     for j, cap in caps.items():
         sm.model.add(sm.completion[j] <= cap)
     if by is not None:
@@ -94,7 +93,7 @@ def _neighbourhoods(
         (t for t in problem.free_tasks if t not in own),
         key=lambda t: incumbent.placements[t].start,
     )
-    cursor, size = 0, _WINDOW_TASKS
+    cursor, size = 0, params.search.quote_window_tasks
     while until - time.monotonic() > 0.5 and others:
         upto = [t for t in others if incumbent.placements[t].start < best]
         if not upto:
@@ -104,10 +103,11 @@ def _neighbourhoods(
         pinned = {
             t: incumbent.placements[t] for t in problem.free_tasks if t not in chosen
         }
-        sm = _model(problem, windows, order, caps, None, pinned)
+        sm = _model(problem, windows, order, caps, None, params, pinned)
         sm.add_hint(incumbent)
-        solver = configured_solver(params, min(_STEP_SECONDS, until - time.monotonic()))
-        status = solver.solve(sm.model)
+        step = min(params.search.quote_step_seconds, until - time.monotonic())
+        solver = configured_solver(params, step)
+        status = run_solver(solver, sm.model, params)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             candidate = sm.extract(solver)
             end = candidate.completion(problem, order)
@@ -155,16 +155,16 @@ def earliest_completion(
     if (
         usable
         and hint is not None
-        and len(problem.free_tasks) >= NEIGHBOURHOOD_MIN_TASKS
+        and len(problem.free_tasks) >= params.search.quote_neighbourhood_min_tasks
     ):
-        until = began + budget * (1 - _FULL_MODEL_SHARE)
+        until = began + budget * (1 - params.search.quote_full_model_share)
         hint = _neighbourhoods(problem, windows, order, caps, hint, params, until)
         budget = max(0.1, params.time_limit - (time.monotonic() - began))
-    sm = _model(problem, windows, order, caps, by)
+    sm = _model(problem, windows, order, caps, by, params)
     if hint is not None:
         sm.add_hint(hint)
     solver = configured_solver(params, budget)
-    status = solver.solve(sm.model)
+    status = run_solver(solver, sm.model, params)
     seconds = time.monotonic() - began
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         solution = sm.extract(solver)

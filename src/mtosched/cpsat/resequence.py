@@ -6,10 +6,11 @@ it stalls well above the best-known value (mk10: 209 from 67 s to 600 s,
 benchmarks/RESULTS.md). Each step here frees a neighbourhood and keeps every
 other task on its machine and in its place in that machine's sequence, while
 all start times stay free: unlike pinning tasks in time (lns.py), a step can
-then pull the whole tail of the schedule forward. Below `LNS_MIN_TASKS` the
-full model builds in milliseconds, so each step rebuilds it and both workers
-search the neighbourhood. Job shops without machine choices stay with the
-full model, which did better there (benchmarks/RESULTS.md).
+then pull the whole tail of the schedule forward. Below
+`SearchParams.makespan_lns_min_tasks` the full model builds in milliseconds,
+so each step rebuilds it and both workers search the neighbourhood. Job
+shops without machine choices stay with the full model, which did better
+there (benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -25,14 +26,12 @@ from mtosched.check import check
 from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.goals import Goal
 from mtosched.cpsat.model import ScheduleModel
-from mtosched.cpsat.running import run_solver
+from mtosched.cpsat.running import configured_solver, run_solver
 from mtosched.params import SolveParams, SolveProgress, TimeAccount
 from mtosched.problem.model import Problem
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.solution import Solution
 
-#: Seconds one step may search. Most steps end sooner, proved optimal.
-STEP_SECONDS = 1.0
 #: Share of the free tasks a neighbourhood starts with, its limits, and how
 #: it adapts: larger after a step proved its neighbourhood optimal (room to
 #: spare), smaller after one ran out of time.
@@ -161,19 +160,18 @@ def resequence(
         kind = rng.choice(NEIGHBOURHOODS)
         size = max(_MIN_FREE, round(share * len(problem.free_tasks)))
         free = choose(kind, rng, problem, incumbent, size)
-        sm = ScheduleModel(problem, windows)
+        sm = ScheduleModel(
+            problem, windows, calendar_encoding=params.search.calendar_encoding
+        )
         for earlier, kept in settled:
             sm.model.add(sm.term(earlier) <= kept)
         sm.model.minimize(goal.expression(sm))
         keep_sequences(sm, incumbent, free)
         sm.add_hint(incumbent)
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = params.effective_workers
-        solver.parameters.random_seed = rng.randrange(1 << 30)
-        solver.parameters.max_time_in_seconds = max(
-            0.1, min(STEP_SECONDS, until - time.monotonic())
+        seconds = max(
+            0.1, min(params.search.resequence_step_seconds, until - time.monotonic())
         )
-        solver.parameters.catch_sigint_signal = params.stop is None
+        solver = configured_solver(params, seconds, seed=rng.randrange(1 << 30))
         status = run_solver(solver, sm.model, params)
         accepted = False
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

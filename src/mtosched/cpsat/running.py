@@ -1,9 +1,9 @@
 """One factory for every CP-SAT call, and a run that honours a stop request.
 
-Stages, neighbourhood steps and quotes all get their solver here, so that
-workers, seed, logging and the reservoir encoding are set in one place, and
-a caller's `StopRequest` (Ctrl-C in the CLI) reaches whichever call is
-under way.
+Stages, neighbourhood steps, the infeasibility diagnosis and quotes all get
+their solver here, so that workers, seed, logging and the reservoir encoding
+are set in one place, and a caller's `StopRequest` (Ctrl-C in the CLI)
+reaches whichever call is under way.
 """
 
 from __future__ import annotations
@@ -16,7 +16,12 @@ from mtosched.params import SolveParams
 
 
 def configured_solver(
-    params: SolveParams, seconds: float, *, light: bool = False
+    params: SolveParams,
+    seconds: float,
+    *,
+    light: bool = False,
+    workers: int | None = None,
+    seed: int | None = None,
 ) -> cp_model.CpSolver:
     """A CP-SAT solver with the run's workers, seed and logging, for `seconds`.
 
@@ -25,11 +30,13 @@ def configured_solver(
     presolve. A `light` solver (neighbourhood steps) skips presolve and
     symmetry detection, which took a whole step on calendar plants while
     the search itself needs a fraction of a second (benchmarks/RESULTS.md).
+    `workers` and `seed` override the run's (an infeasibility core needs
+    one worker; sequence-keeping steps draw a seed per step).
     """
     solver = cp_model.CpSolver()
     parameters = solver.parameters
-    parameters.num_workers = params.effective_workers
-    parameters.random_seed = params.seed
+    parameters.num_workers = workers or params.effective_workers
+    parameters.random_seed = params.seed if seed is None else seed
     parameters.max_time_in_seconds = max(0.05, seconds)
     parameters.log_search_progress = params.log_search
     parameters.expand_reservoir_constraints = False

@@ -31,28 +31,11 @@ from mtosched.solution import Solution
 
 __all__ = ["SolveOutcome", "StageResult", "solve_problem"]
 
-#: Share of the remaining time given to a stage that has later stages after
-#: it. A stage proved optimal early hands its time on; one that is not is the
-#: main objective, and the later terms only break its ties (0.7 left the
-#: first term 25 % short on large plants: benchmarks/RESULTS.md).
-_EARLY_STAGE_SHARE = 0.9
-#: From this many operations to place, a makespan stage runs neighbourhood
-#: search after the full model had this share of the stage's time (below it
-#: job shops do better on the full model alone). Due-date terms follow
-#: `SearchParams.lns_min_tasks` and `full_model_share` instead.
-LNS_MIN_TASKS = 500
-_LARGE_FULL_MODEL_SHARE = 0.1
-#: Below that size, a makespan stage with a choice of machines that the full
-#: model has not proved within this share of its time goes on with
-#: sequence-keeping neighbourhoods (resequence.py). Measured on makespan
-#: only; on job shops without machine choices it lost to the full model
-#: (ta01-10: 0.7 % mean gap against 0.2 %, benchmarks/RESULTS.md).
+#: Terms whose mid-sized flexible shops hand over to sequence-keeping
+#: neighbourhoods (resequence.py). Measured on makespan only; on job shops
+#: without machine choices it lost to the full model (ta01-10: 0.7 % mean
+#: gap against 0.2 %, benchmarks/RESULTS.md).
 RESEQUENCE_TERMS: frozenset[ObjectiveTerm] = frozenset({"makespan"})
-_RESEQUENCE_FULL_SHARE = 0.3
-#: Makespan objectives (the classic sets) keep the dispatch search they were
-#: tuned with: 15 % of the time, at most 200 steps.
-_MAKESPAN_DISPATCH_SHARE, _MAKESPAN_DISPATCH_STEPS = 0.15, 200
-_MAKESPAN_SECONDS_PER_TASK = 1e-4
 
 
 def _follow_up(
@@ -66,14 +49,15 @@ def _follow_up(
     the full model's alone.
     """
     free = len(problem.free_tasks)
+    search = params.search
     if term in RESEQUENCE_TERMS:
-        if free >= LNS_MIN_TASKS:
-            return _LARGE_FULL_MODEL_SHARE, improve
+        if free >= search.makespan_lns_min_tasks:
+            return search.makespan_full_model_share, improve
         if has_machine_choice(problem):
-            return _RESEQUENCE_FULL_SHARE, resequence
+            return search.resequence_full_share, resequence
         return 1.0, None
-    if free >= params.search.lns_min_tasks:
-        return params.search.full_model_share, improve
+    if free >= search.lns_min_tasks:
+        return search.full_model_share, improve
     return 1.0, None
 
 
@@ -115,17 +99,18 @@ def _first_schedule(
 ) -> tuple[Solution, bool]:
     """The dispatch portfolio's best schedule within its share of the time."""
     dispatch_began = time.monotonic()
+    search = params.search
     if problem.objective[0] == "makespan":
-        seconds = _MAKESPAN_DISPATCH_SHARE * params.time_limit
+        seconds = search.makespan_dispatch_share * params.time_limit
         steps = min(
-            _MAKESPAN_DISPATCH_STEPS,
-            steps_for(problem, seconds, _MAKESPAN_SECONDS_PER_TASK),
+            search.makespan_dispatch_steps,
+            steps_for(problem, seconds, search.makespan_seconds_per_task),
         )
         patience = None
     else:
-        seconds = params.search.dispatch_share * params.time_limit
-        steps = steps_for(problem, seconds, params.search.dispatch_seconds_per_task)
-        patience = params.search.dispatch_patience
+        seconds = search.dispatch_share * params.time_limit
+        steps = steps_for(problem, seconds, search.dispatch_seconds_per_task)
+        patience = search.dispatch_patience
     first = best_dispatch(
         problem,
         seed=params.seed,
@@ -134,6 +119,9 @@ def _first_schedule(
         patience=patience,
         stop=lambda: params.stop_requested,
         on_improvement=_dispatch_progress(problem, params, began),
+        step_share=search.dispatch_step_share,
+        step_minutes=search.dispatch_step_minutes,
+        late_acceptance=search.dispatch_late_acceptance,
     )
     account.dispatch = time.monotonic() - dispatch_began
     account.dispatch_runs, account.dispatch_accepted = first.tried, first.accepted
@@ -186,7 +174,9 @@ def solve_problem(
     sm: ScheduleModel | None = None
     if skipped is None and not params.stop_requested:
         build_began = time.monotonic()
-        sm = ScheduleModel(problem, windows)
+        sm = ScheduleModel(
+            problem, windows, calendar_encoding=params.search.calendar_encoding
+        )
         sm.add_hint(heuristic)
         account.model_build = time.monotonic() - build_began
         account.full_model = "run"
@@ -214,7 +204,7 @@ def solve_problem(
             continue
         remaining = search.deadline - time.monotonic()
         later = searchable.index(term) < len(searchable) - 1
-        budget = remaining * _EARLY_STAGE_SHARE if later else remaining
+        budget = remaining * params.search.early_stage_share if later else remaining
         if params.stop_requested or budget <= 0:
             results.append(search.unsearched(term, heuristic, heuristic_ok))
         elif sm is None:

@@ -220,9 +220,7 @@ class StageRunner:
                 raise RuntimeError(f"stage '{label}' infeasible after a feasible one")
             left = params.time_limit - (time.monotonic() - self.began)
             raise InfeasibleError(
-                explain_infeasibility(
-                    problem, windows, time_limit=left, seed=params.seed
-                )
+                explain_infeasibility(problem, windows, params, time_limit=left)
             )
         if status == cp_model.MODEL_INVALID:
             raise RuntimeError(f"CP-SAT rejected the model: {sm.model.validate()}")

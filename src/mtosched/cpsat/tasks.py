@@ -10,6 +10,7 @@ an operation can span, so the encoding stays small at minute resolution.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ortools.sat.python import cp_model
 
@@ -21,9 +22,9 @@ Groups = list[tuple[int, list[tuple[int, int]]]]
 
 #: How interruptible work on a calendar is encoded: "elapsed" groups starts
 #: by elapsed time (few Booleans); "segments" has one Boolean per run of
-#: starts ending in the same period (many). Kept switchable for the
-#: benchmark that chose "elapsed" (benchmarks/RESULTS.md).
-CALENDAR_ENCODING = "elapsed"
+#: starts ending in the same period (many). `SearchParams.calendar_encoding`
+#: switches it, for the benchmark that chose "elapsed" (benchmarks/RESULTS.md).
+CalendarEncoding = Literal["elapsed", "segments"]
 
 
 @dataclass
@@ -43,7 +44,12 @@ class TaskVars:
 
 
 def mode_groups(
-    problem: Problem, task: Task, mode: Mode, low: int, high: int
+    problem: Problem,
+    task: Task,
+    mode: Mode,
+    low: int,
+    high: int,
+    encoding: CalendarEncoding = "elapsed",
 ) -> Groups:
     """Feasible starts in `[low, high]` of `task` on `mode`, by elapsed time."""
     if high < low:
@@ -55,7 +61,7 @@ def mode_groups(
         ranges = hours.fit_ranges(mode.duration, low, high)
         return [(mode.duration, ranges)] if ranges else []
     segments = hours.start_segments(mode.duration, low, high)
-    if CALENDAR_ENCODING == "segments":
+    if encoding == "segments":
         return [(e, [(a, b)]) for e, a, b in segments]
     return sorted(hours.start_groups(mode.duration, low, high).items())
 
@@ -73,6 +79,7 @@ def add_task(
     use_deadline_domains: bool,
     machine_intervals: dict[int, list[cp_model.IntervalVar]],
     pinned: Placement | None = None,
+    calendar_encoding: CalendarEncoding = "elapsed",
 ) -> TaskVars:
     """Create the variables of task `t` and register its machine intervals.
 
@@ -107,7 +114,14 @@ def add_task(
         end_limit = min(end_limit, deadline - windows.tail[t])
     options: list[tuple[Mode, Groups]] = []
     for mode in task.modes:
-        groups = mode_groups(problem, task, mode, earliest, end_limit - mode.duration)
+        groups = mode_groups(
+            problem,
+            task,
+            mode,
+            earliest,
+            end_limit - mode.duration,
+            calendar_encoding,
+        )
         groups = [(e, r) for e, r in groups if r]
         if groups:
             options.append((mode, groups))
