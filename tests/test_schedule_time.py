@@ -38,7 +38,7 @@ def test_zone_of_reads_the_named_zone() -> None:
     assert zone_of(empty_plan("Europe/Berlin")) == BERLIN
 
 
-@pytest.mark.parametrize("name", ["Mars/Base", ""])
+@pytest.mark.parametrize("name", ["Mars/Base", "Europe", ""])
 def test_unknown_zone_is_a_value_error_naming_it(name: str) -> None:
     """A hand-edited name is refused with the name, never read as UTC."""
     with pytest.raises(ValueError, match=f"unknown time zone '{name}'"):

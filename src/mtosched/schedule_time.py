@@ -18,7 +18,9 @@ def zone_of(schedule: Schedule) -> ZoneInfo:
     """The schedule's time zone; a hand-edited unknown name is a `ValueError`."""
     try:
         return ZoneInfo(schedule.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a tzdata folder such as "Europe" is not a zone (it crashed
+        # `show` and `diff` with IsADirectoryError before).
         raise ValueError(f"unknown time zone '{schedule.timezone}'") from None
 
 
