@@ -169,6 +169,17 @@ def test_hostile_order_id_is_inert_in_the_raw_html(crates: Schedule) -> None:
     assert XSS_ID in orders and XSS_CUSTOMER in customers
 
 
+def test_unknown_time_zone_is_refused_as_in_the_other_reports(
+    crates: Schedule,
+) -> None:
+    """A hand-edited zone name is a ValueError naming it, as in `show`, `diff`,
+    the workbook and the SVG; it used to fall back to UTC without a word,
+    drawing every bar and midnight line hours off."""
+    edited = crates.model_copy(update={"timezone": "Mars/Base"})
+    with pytest.raises(ValueError, match="unknown time zone 'Mars/Base'"):
+        gantt_html(edited)
+
+
 def test_offsets_follow_daylight_saving() -> None:
     """London moves from UTC+0 to UTC+1 at 01:00 UTC on 28 March 2027."""
     from zoneinfo import ZoneInfo

@@ -40,3 +40,23 @@ class InfeasibleError(MtoschedError):
 
 class NoScheduleFoundError(MtoschedError):
     """The time limit ran out before any feasible schedule was found."""
+
+
+class ScheduleMismatchError(MtoschedError):
+    """A schedule does not fit its scenario; `violations` says where.
+
+    Raised by `explain` and `quote`, which can only reason about a schedule
+    that the scenario could have produced.
+    """
+
+    def __init__(self, violations: list[str]) -> None:
+        self.violations = violations
+        super().__init__("; ".join(violations))
+
+
+class UnknownOrderError(InputError):
+    """An order asked about is not in the schedule (unknown, or not scheduled)."""
+
+
+class PromiseCheckError(MtoschedError):
+    """A quoted promise failed its own proof: a bug, reported rather than hidden."""

@@ -31,8 +31,9 @@ from mtosched.errors import (
     InfeasibleError,
     InputError,
     Issue,
-    MtoschedError,
     NoScheduleFoundError,
+    PromiseCheckError,
+    ScheduleMismatchError,
 )
 from mtosched.evaluate import evaluate, order_outcomes
 from mtosched.params import SolveParams
@@ -48,10 +49,6 @@ from mtosched.schedule import (
     solution_from_schedule,
 )
 from mtosched.solution import Solution
-
-
-class PromiseCheckError(MtoschedError):
-    """A promise failed its own proof: a bug, reported rather than hidden."""
 
 
 @dataclass(frozen=True)
@@ -147,8 +144,6 @@ def _plan(setting: _Setting) -> PreviousPlan:
 
 def _verify_current(setting: _Setting) -> None:
     """A current plan that does not fit the scenario cannot be quoted against."""
-    from mtosched.explain import ScheduleMismatchError
-
     problem = build_problem(setting.scenario, now=setting.now, previous=_plan(setting))
     solution, mismatches = solution_from_schedule(problem, setting.current)
     if solution is None:

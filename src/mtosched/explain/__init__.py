@@ -7,13 +7,10 @@ with a few levers to find changes that put it on time (`levers.py`,
 `whatif.py`) and charges the lateness to machines and crews (`plant.py`).
 """
 
+# Defined with the other exceptions; named here too, as `explain` raises them.
+from mtosched.errors import ScheduleMismatchError, UnknownOrderError
 from mtosched.explain.changes import apply_change
-from mtosched.explain.explainer import (
-    ExplainParams,
-    ScheduleMismatchError,
-    UnknownOrderError,
-    explain,
-)
+from mtosched.explain.explainer import ExplainParams, explain
 from mtosched.explain.levers import describe_change
 from mtosched.explain.report import (
     Cause,

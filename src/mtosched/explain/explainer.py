@@ -15,7 +15,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from mtosched.api import check
-from mtosched.errors import InputError, Issue, MtoschedError
+from mtosched.errors import Issue, ScheduleMismatchError, UnknownOrderError
 from mtosched.evaluate import evaluate
 from mtosched.explain.chain import critical_chain
 from mtosched.explain.describe import ClosureLookup, Describer
@@ -31,18 +31,6 @@ from mtosched.scenario.models import Scenario
 from mtosched.scenario.references import localize, scenario_zone
 from mtosched.schedule import Schedule, solution_from_schedule
 from mtosched.solution import Solution
-
-
-class ScheduleMismatchError(MtoschedError):
-    """The schedule does not fit its scenario; `violations` says where."""
-
-    def __init__(self, violations: list[str]) -> None:
-        self.violations = violations
-        super().__init__("; ".join(violations))
-
-
-class UnknownOrderError(InputError):
-    """An order asked about is not in the schedule (unknown, or not scheduled)."""
 
 
 @dataclass(frozen=True, slots=True)

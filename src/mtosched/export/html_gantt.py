@@ -1,7 +1,9 @@
 """A schedule as one self-contained HTML page with an interactive Gantt chart.
 
 The page is opened on shop-floor PCs without internet, so its style, script
-and data are all inline. A Content-Security-Policy allows exactly those two
+and data are all inline. Style and script are package data (`assets/gantt.css`
+and `assets/gantt.js`), real files that editors and linters can read, copied
+into the page as they are. A Content-Security-Policy allows exactly those two
 inline blocks (by hash) and nothing else: no request can leave the page, and
 a script smuggled in through a customer name would not run even if escaping
 failed. Escaping should not fail, though: the only text Python writes into
@@ -15,22 +17,14 @@ import base64
 import hashlib
 import html
 import json
+from functools import cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from mtosched.export.atomic import write_atomically
 from mtosched.export.html_payload import gantt_payload
-from mtosched.export.html_script_axis import AXIS_JS
-from mtosched.export.html_script_chart import CHART_JS
-from mtosched.export.html_script_events import EVENTS_JS
-from mtosched.export.html_script_panels import PANELS_JS
-from mtosched.export.html_style import STYLE_CSS
 from mtosched.schedule import Schedule
-
-#: One scope for the four script parts; they share their top-level names.
-SCRIPT = (
-    '(() => {\n"use strict";\n' + CHART_JS + AXIS_JS + PANELS_JS + EVENTS_JS + "})();\n"
-)
 
 #: Characters that must not appear raw inside a <script> element, or that
 #: some JavaScript parsers take for line ends; JSON.parse reads the escapes.
@@ -102,11 +96,12 @@ def script_json(payload: Any) -> str:
 def gantt_html(schedule: Schedule) -> str:
     """The complete page for `schedule`."""
     title = html.escape(schedule.scenario or "Schedule")
+    script, style = asset("gantt.js"), asset("gantt.css")
     policy = "; ".join(
         (
             "default-src 'none'",
-            f"script-src '{_digest(SCRIPT)}'",
-            f"style-src '{_digest(STYLE_CSS)}'",
+            f"script-src '{_digest(script)}'",
+            f"style-src '{_digest(style)}'",
             "img-src data:",
             "base-uri 'none'",
             "form-action 'none'",
@@ -120,13 +115,24 @@ def gantt_html(schedule: Schedule) -> str:
         '<meta name="generator" content="mtosched">\n'
         '<link rel="icon" href="data:,">\n'
         f"<title>{title} · Gantt</title>\n"
-        f"<style>{STYLE_CSS}</style>\n</head>\n<body>\n"
+        f"<style>{style}</style>\n</head>\n<body>\n"
         + _BODY.format(title=title)
         + '<script type="application/json" id="gantt-data">'
         + script_json(gantt_payload(schedule))
         + "</script>\n"
-        + f"<script>{SCRIPT}</script>\n</body>\n</html>\n"
+        + f"<script>{script}</script>\n</body>\n</html>\n"
     )
+
+
+@cache
+def asset(name: str) -> str:
+    """The text of `assets/<name>`, read once from the installed package.
+
+    Read as text, so a checkout with CRLF line ends inlines (and hashes) the
+    same content as the wheel.
+    """
+    source = files("mtosched.export") / "assets" / name
+    return source.read_text(encoding="utf-8")
 
 
 def write(schedule: Schedule, path: Path) -> None:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from mtosched.schedule import Schedule, ScheduledMachine
+from mtosched.schedule_time import local, zone_of
 
 #: Version of the payload layout, for anyone reading it out of a page.
 PAYLOAD_VERSION = 1
@@ -50,9 +51,11 @@ def gantt_payload(schedule: Schedule) -> dict[str, Any]:
 
     `t0` is the planning start in minutes since the Unix epoch; `offsets` is
     a list of `[epoch minute, UTC offset in minutes]` pairs, each valid from
-    its minute until the next one.
+    its minute until the next one. An unknown zone name is a `ValueError`,
+    as in every other report: a page silently drawn in UTC would put every
+    bar and midnight line hours off.
     """
-    zone = _zone(schedule.timezone)
+    zone = zone_of(schedule)
     t0 = _epoch_minute(schedule.start, zone)
 
     def minute(moment: datetime | None) -> int | None:
@@ -154,17 +157,8 @@ def _machines(schedule: Schedule) -> list[ScheduledMachine]:
     return machines
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _epoch_minute(moment: datetime, zone: ZoneInfo) -> int:
-    if moment.tzinfo is None:  # a naive instant is plant time, as in scenarios
-        moment = moment.replace(tzinfo=zone)
-    return round(moment.timestamp() / 60)
+    return round(local(moment, zone).timestamp() / 60)
 
 
 def _offset(zone: ZoneInfo, epoch_minute: int) -> int:

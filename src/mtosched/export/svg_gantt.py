@@ -19,14 +19,13 @@ from mtosched.export.atomic import write_atomically
 from mtosched.export.timeline import (
     busy_from,
     hours_minutes,
-    local,
     machine_rows,
     minutes_between,
     span,
     ticks,
-    zone_of,
 )
 from mtosched.schedule import Schedule, ScheduledOperation
+from mtosched.schedule_time import local, zone_of
 
 WIDTH = 1200
 _LABEL, _RIGHT, _TOP = 170, 24, 104

@@ -11,34 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from mtosched.schedule import Schedule, ScheduledMachine, ScheduledOperation
 
-
-def zone_of(schedule: Schedule) -> ZoneInfo:
-    """The schedule's time zone; a hand-edited unknown name is a `ValueError`."""
-    try:
-        return ZoneInfo(schedule.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone '{schedule.timezone}'") from None
-
-
-def local(moment: datetime, zone: ZoneInfo) -> datetime:
-    """`moment` in `zone`; a naive instant is already wall-clock in `zone`."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=zone)
-    return moment.astimezone(zone)
-
-
-def utc(moment: datetime, zone: ZoneInfo) -> datetime:
-    """`moment` in UTC, the safe form to sort, compare and subtract.
-
-    Aware datetimes that share a tzinfo compare as wall-clock times, which
-    misorders the repeated autumn hour; naive ones cannot be compared with
-    aware ones at all.
-    """
-    return local(moment, zone).astimezone(UTC)
+# Re-exported (explicitly, for mypy) because `cli/` still imports them from here.
+from mtosched.schedule_time import local as local
+from mtosched.schedule_time import utc as utc
+from mtosched.schedule_time import zone_of as zone_of
 
 
 def wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:

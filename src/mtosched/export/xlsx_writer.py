@@ -27,10 +27,10 @@ from mtosched.export.timeline import (
     daily_load,
     machine_rows,
     minutes_between,
-    zone_of,
 )
 from mtosched.export.timeline import wall_clock as _wall
 from mtosched.schedule import Schedule
+from mtosched.schedule_time import zone_of
 
 #: An on-time order finishing less than this before its due date is amber.
 NEAR_LATE_MINUTES = 240

@@ -6,9 +6,12 @@ the model's domains and the claim `optimal` both rest on it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
-from mtosched.problem.model import ChangeoverMatrix, OrderInfo, Task
+from mtosched.problem.model import ChangeoverMatrix, MaterialInfo, OrderInfo, Task
+from mtosched.problem.worktime import WorkingTime
 from mtosched.scenario.models import MAX_MINUTES, Scenario
 
 #: How far after `start` a plan may have to reach: two centuries. Each
@@ -16,19 +19,57 @@ from mtosched.scenario.models import MAX_MINUTES, Scenario
 #: finish within this even alone is an input error, not an infeasibility.
 MAX_PLAN_MINUTES = 2 * MAX_MINUTES
 
-if TYPE_CHECKING:
-    from mtosched.problem.timing import Timed
+
+class TimedTasks(Protocol):
+    """What the bound reads of tasks with calendars attached (`timing.Timed`).
+
+    A protocol, so that this module needs no import of `timing`, which calls
+    it; read-only, because the bound is a function of them.
+    """
+
+    @property
+    def tasks(self) -> Sequence[Task]:
+        """Every task, each mode with its calendar index."""
+
+    @property
+    def calendars(self) -> Sequence[WorkingTime]:
+        """Working time per calendar index, in minutes from the start."""
+
+    @property
+    def machine_calendars(self) -> Sequence[int | None]:
+        """Per machine, the calendar its changeovers follow (None: always open)."""
+
+    @property
+    def materials(self) -> Sequence[MaterialInfo]:
+        """Supply per material, in minutes from the start."""
+
+    @property
+    def running_cut(self) -> bool:
+        """Running work could not be placed within the unrolled span."""
+
+
+@dataclass(frozen=True, slots=True)
+class HorizonBound:
+    """A safe horizon (None when the span is too short) and its longest step.
+
+    `longest_step` is the longest wait-and-run of one task met on the way,
+    in minutes, the margin `cpsat.bounds` adds to the latest due date; it is
+    kept even when `end` is None.
+    """
+
+    end: int | None
+    longest_step: int
 
 
 def safe_horizon(
     scenario: Scenario,
-    timed: Timed,
+    timed: TimedTasks,
     orders: list[OrderInfo],
     changeovers: list[ChangeoverMatrix],
     earliness: bool,
     upto: int,
     anchor: int = 0,
-) -> int | None:
+) -> HorizonBound:
     """An end that every active schedule, hence an optimal one, keeps to.
 
     Ordered by start, each task of an active schedule starts no later than
@@ -37,12 +78,10 @@ def safe_horizon(
     after any moment (its worst changeover included) bounds it, whatever the
     order. Regular objectives keep an active optimum; with `earliness` the
     latest due date joins the releases, and `anchor` (the latest start a
-    previous plan may keep a task at, for `stability`) joins them too. None
-    when the span is too short.
+    previous plan may keep a task at, for `stability`) joins them too.
     """
-    timed.longest_step = 0
     if timed.running_cut:
-        return None
+        return HorizonBound(None, 0)
     tasks = timed.tasks
     base = max([0, *(t.release for t in tasks)])
     base = max([base, *(t.fixed.end for t in tasks if t.fixed is not None)])
@@ -66,7 +105,7 @@ def safe_horizon(
             )
         return cache[key]
 
-    total = base
+    total, longest_step = base, 0
     for t, task in enumerate(tasks):
         if task.fixed is not None:
             continue
@@ -79,16 +118,16 @@ def safe_horizon(
                 continue  # this machine cannot take the task within the span
             longest = max(longest, run + setup)
         if longest == 0:
-            return None
+            return HorizonBound(None, longest_step)
         total += task.min_wait + longest
-        timed.longest_step = max(timed.longest_step, task.min_wait + longest)
+        longest_step = max(longest_step, task.min_wait + longest)
         if total > upto:
-            return None
-    return total
+            return HorizonBound(None, longest_step)
+    return HorizonBound(total, longest_step)
 
 
 def _longest_changeovers(
-    scenario: Scenario, tasks: list[Task], changeovers: list[ChangeoverMatrix]
+    scenario: Scenario, tasks: Sequence[Task], changeovers: list[ChangeoverMatrix]
 ) -> dict[tuple[int, int], int]:
     """The longest changeover each task may need on each changeover machine."""
     matrix_of = {c.id: i for i, c in enumerate(changeovers)}

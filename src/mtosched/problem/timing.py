@@ -191,13 +191,14 @@ def attach_working_time(
     while True:
         timed = _attach(scenario, zone, start, tasks, orders, (first, last))
         timed.materials = materials
-        horizon = safe_horizon(
+        bound = safe_horizon(
             scenario, timed, orders, changeovers, earliness, last // 2, anchor
         )
-        if horizon is not None or last >= cap:
+        if bound.end is not None or last >= cap:
             break
         last = min(cap, 2 * last)
-    timed.horizon = horizon if horizon is not None else last // 2
+    timed.horizon = bound.end if bound.end is not None else last // 2
+    timed.longest_step = bound.longest_step
     timed.impossible.extend(_impossible(scenario, timed, orders))
     timed.impossible.extend(_shortages(scenario, timed.tasks, orders, materials))
     return timed
