@@ -312,11 +312,11 @@ def test_a_reader_closing_the_pipe_is_not_an_internal_error() -> None:
 
     script = (
         "import sys, typer\n"
-        "from mtosched.cli.app import Format, _run\n"
+        "from mtosched.cli.common import Report, run_command\n"
         "def body():\n"
         "    raise BrokenPipeError(32, 'Broken pipe')\n"
         "try:\n"
-        "    _run(body, debug=False, fmt=Format.json)\n"
+        "    run_command(body, debug=False, fmt=Report.json)\n"
         "except typer.Exit as exc:\n"
         "    sys.exit(exc.exit_code)\n"
     )

@@ -1,9 +1,4 @@
-"""The `mtosched` command line: thin, over the public API.
-
-Exceptions become exit codes here and only here (docs/format.md):
-0 ok, 1 invalid input, 2 usage, 3 infeasible, 4 nothing found in time,
-5 a gate failed, 70 internal error.
-"""
+"""The `mtosched` command line: thin, over the public API."""
 
 from __future__ import annotations
 
@@ -11,50 +6,57 @@ import json
 import os
 import sys
 import time
-import traceback
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from mtosched import __version__
 from mtosched.api import check as check_schedule
 from mtosched.api import previous_plan, read_schedule, solve
+from mtosched.cli.common import (
+    EXIT_GATE,
+    EXIT_OK,
+    DebugOpt,
+    FilesArg,
+    FormatOpt,
+    FreezeOpt,
+    NowOpt,
+    PreviousOpt,
+    QuietOpt,
+    Report,
+    ScheduleNowOpt,
+    SeedOpt,
+    StabilityToleranceOpt,
+    TimeLimitOpt,
+    WorkersOpt,
+    localized,
+    parse_instant,
+    recorded_reference,
+    require_previous,
+    run_command,
+    stderr,
+    stdout,
+)
 from mtosched.cli.diffing import diff_command
 from mtosched.cli.explaining import explain_command
 from mtosched.cli.importing import import_command
-from mtosched.cli.options import parse_instant
 from mtosched.cli.quoting import quote_command
 from mtosched.cli.render import (
-    LINE_WIDTH,
-    issues_json,
     render_check,
-    render_issues,
     render_schedule,
     render_timing,
     schedule_report,
-    shorten,
 )
 from mtosched.cli.show import show
 from mtosched.cli.stopping import EXIT_CODES, run_stoppable
-from mtosched.errors import InfeasibleError, InputError, Issue, NoScheduleFoundError
 from mtosched.export import FORMATS, export_schedules, is_supported, unwritable
 from mtosched.export.json_writer import schedule_json
 from mtosched.params import SolveParams, SolveProgress, StopRequest
 from mtosched.problem import build_problem
 from mtosched.scenario import load_scenario
-from mtosched.scenario.models import Scenario
 from mtosched.schedule import Schedule
-
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INFEASIBLE = 0, 1, 2, 3
-EXIT_NO_SCHEDULE, EXIT_GATE, EXIT_INTERNAL = 4, 5, 70
-#: The reader closed the pipe (`| head`): what a shell reports for SIGPIPE.
-EXIT_BROKEN_PIPE = 141
 
 app = typer.Typer(
     name="mtosched",
@@ -65,126 +67,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class Format(StrEnum):
-    """Report format: for people or for scripts."""
-
-    text = "text"
-    json = "json"
-
-
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
-
-FilesArg = Annotated[
-    list[Path],
-    typer.Argument(help="Scenario JSON files, merged in order.", show_default=False),
-]
-FormatOpt = Annotated[
-    Format, typer.Option("--format", help="'text' for people, 'json' for scripts.")
-]
-DebugOpt = Annotated[
-    bool, typer.Option("--debug", help="Show the traceback of internal errors.")
-]
-PreviousOpt = Annotated[
-    Path | None,
-    typer.Option(
-        "--previous",
-        help="Last night's schedule JSON: reschedule against it (warm start, "
-        "stability, frozen horizon).",
-    ),
-]
-FreezeOpt = Annotated[
-    float | None,
-    typer.Option(
-        "--freeze",
-        min=0,
-        metavar="HOURS",
-        help="With --previous: what it started before now + HOURS keeps its "
-        "machine and start.",
-    ),
-]
-ToleranceOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--stability-tolerance",
-        min=0,
-        metavar="MINUTES",
-        help="With --previous: a start may shift this much and count as unmoved "
-        "(default 0).",
-    ),
-]
-
-
-def _fail(code: int) -> NoReturn:
-    raise typer.Exit(code)
-
-
-def _run(action: Callable[[], int], *, debug: bool, fmt: Format) -> NoReturn:
-    """Run a command body and map every outcome to the contract's exit code."""
-    try:
-        code = action()
-    except InputError as exc:
-        _report_input(exc.issues, fmt)
-        _fail(EXIT_INPUT)
-    except InfeasibleError as exc:
-        if fmt is Format.json:
-            print(
-                json.dumps({"status": "infeasible", "reasons": exc.reasons}, indent=2)
-            )
-        stderr.print(
-            "[bold red]Infeasible:[/bold red] no schedule meets every hard constraint."
-        )
-        for reason in exc.reasons:
-            stderr.print(
-                f"  {shorten(reason, LINE_WIDTH)}", markup=False, soft_wrap=True
-            )
-        _fail(EXIT_INFEASIBLE)
-    except NoScheduleFoundError as exc:
-        if fmt is Format.json:
-            print(json.dumps({"status": "unknown", "reason": str(exc)}, indent=2))
-        stderr.print(f"[bold red]No schedule:[/bold red] {exc}", highlight=False)
-        _fail(EXIT_NO_SCHEDULE)
-    except typer.Exit:
-        raise
-    except KeyboardInterrupt:
-        stderr.print("interrupted")
-        _fail(130)
-    except BrokenPipeError:
-        # `mtosched ... | head` closed the pipe: not a bug. Point stdout at
-        # /dev/null so the interpreter's final flush stays silent too.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        _fail(EXIT_BROKEN_PIPE)
-    except Exception as exc:
-        if debug:
-            traceback.print_exc()
-        stderr.print(
-            f"[bold red]Internal error:[/bold red] {type(exc).__name__}: {exc}\n"
-            "This is a bug in mtosched; please report it with the input files "
-            "(run again with --debug for the traceback).",
-            markup=True,
-            highlight=False,
-        )
-        _fail(EXIT_INTERNAL)
-    _fail(code)
-
-
-def _report_input(issues: list[Issue], fmt: Format) -> None:
-    if fmt is Format.json:
-        print(json.dumps({"valid": False, "errors": issues_json(issues)}, indent=2))
-    render_issues(stderr, issues, "Invalid input")
-
-
-def _localized(now: datetime | None, scenario: Scenario) -> datetime | None:
-    from zoneinfo import ZoneInfo
-
-    from mtosched.scenario.references import localize, scenario_zone
-
-    if now is None:
-        return None
-    return localize(now, scenario_zone(scenario) or ZoneInfo("UTC"))
 
 
 def _version(value: bool) -> None:
@@ -208,19 +90,10 @@ def _main(
 @app.command()
 def schedule(
     files: FilesArg,
-    now: Annotated[
-        str | None,
-        typer.Option(
-            help="Planning start (ISO 8601); overrides the scenario's 'start'."
-        ),
-    ] = None,
-    time_limit: Annotated[
-        float, typer.Option(min=0.01, help="Wall-clock seconds for the whole solve.")
-    ] = 60.0,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="CP-SAT workers (default: cores, max 8).")
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    now: NowOpt = None,
+    time_limit: TimeLimitOpt = 60.0,
+    workers: WorkersOpt = None,
+    seed: SeedOpt = 0,
     output: Annotated[
         list[str] | None,
         typer.Option(
@@ -230,16 +103,14 @@ def schedule(
             "(.json, .csv, .xlsx, .svg, .html); '-' = JSON to stdout. Repeatable.",
         ),
     ] = None,
-    fmt: FormatOpt = Format.text,
+    fmt: FormatOpt = Report.text,
     fail_on_late: Annotated[
         bool, typer.Option(help="Exit 5 when any order is late (a CI gate).")
     ] = False,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No live progress line.")
-    ] = False,
+    quiet: QuietOpt = False,
     previous: PreviousOpt = None,
     freeze: FreezeOpt = None,
-    stability_tolerance: ToleranceOpt = None,
+    stability_tolerance: StabilityToleranceOpt = None,
     stability: Annotated[
         bool,
         typer.Option(
@@ -285,7 +156,7 @@ def schedule(
             )
     _check_targets(targets)
     moment = parse_instant(now, "--now")
-    _require_previous(previous, freeze, stability_tolerance)
+    require_previous(previous, freeze, stability_tolerance)
 
     def body() -> int:
         started = time.monotonic()  # the limit counts reading the files too
@@ -300,7 +171,7 @@ def schedule(
             if previous is not None
             else None
         )
-        localized = _localized(moment, scenario)
+        planning_start = localized(moment, scenario)
         live = not quiet and stderr.is_terminal
         params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
 
@@ -308,7 +179,7 @@ def schedule(
             return solve(
                 scenario,
                 replace(params, stop=stop),
-                now=localized,
+                now=planning_start,
                 previous=plan,
                 started=started,
             )
@@ -336,7 +207,7 @@ def schedule(
             write_stdout(schedule_json(result))
         written = list(targets)
         summary_console = stderr if "-" in targets else stdout
-        if fmt is Format.json:
+        if fmt is Report.json:
             if "-" in targets:
                 stderr.print_json(
                     json.dumps(schedule_report(result, written), default=str)
@@ -360,7 +231,7 @@ def schedule(
             return EXIT_GATE
         return EXIT_OK
 
-    _run(body, debug=debug, fmt=fmt)
+    run_command(body, debug=debug, fmt=fmt)
 
 
 def _check_targets(targets: list[str]) -> None:
@@ -393,24 +264,11 @@ def write_stdout(text: str) -> None:
         view = view[os.write(descriptor, view) :]
 
 
-def _require_previous(
-    previous: Path | None, freeze: float | None, tolerance: int | None
-) -> None:
-    """--freeze and --stability-tolerance only mean something with --previous."""
-    if previous is not None:
-        return
-    for value, name in ((freeze, "--freeze"), (tolerance, "--stability-tolerance")):
-        if value is not None:
-            raise typer.BadParameter(
-                "needs --previous (the schedule to keep close to)", param_hint=name
-            )
-
-
 @app.command()
 def validate(
     files: FilesArg,
-    now: Annotated[str | None, typer.Option(help="Planning start override.")] = None,
-    fmt: FormatOpt = Format.text,
+    now: NowOpt = None,
+    fmt: FormatOpt = Report.text,
     debug: DebugOpt = False,
 ) -> None:
     """Check scenario files and print every problem with file and JSON path.
@@ -423,7 +281,7 @@ def validate(
 
     def body() -> int:
         scenario = load_scenario(*files)
-        problem = build_problem(scenario, now=_localized(moment, scenario))
+        problem = build_problem(scenario, now=localized(moment, scenario))
         summary: dict[str, Any] = {
             "valid": True,
             "errors": [],
@@ -431,7 +289,7 @@ def validate(
             "operations": len(problem.tasks),
             "machines": len(problem.machines),
         }
-        if fmt is Format.json:
+        if fmt is Report.json:
             print(json.dumps(summary, indent=2))
         else:
             stdout.print(
@@ -440,7 +298,7 @@ def validate(
             )
         return EXIT_OK
 
-    _run(body, debug=debug, fmt=fmt)
+    run_command(body, debug=debug, fmt=fmt)
 
 
 @app.command("check")
@@ -449,11 +307,11 @@ def check_command(
     schedule_file: Annotated[
         Path, typer.Option("--schedule", help="The schedule JSON to verify.")
     ],
-    now: Annotated[str | None, typer.Option(help="Planning start override.")] = None,
+    now: ScheduleNowOpt = None,
     previous: PreviousOpt = None,
     freeze: FreezeOpt = None,
-    stability_tolerance: ToleranceOpt = None,
-    fmt: FormatOpt = Format.text,
+    stability_tolerance: StabilityToleranceOpt = None,
+    fmt: FormatOpt = Report.text,
     debug: DebugOpt = False,
 ) -> None:
     """Verify a schedule against its scenario, independently of the solver.
@@ -471,27 +329,21 @@ def check_command(
 
     """
     moment = parse_instant(now, "--now")
-    _require_previous(previous, freeze, stability_tolerance)
+    require_previous(previous, freeze, stability_tolerance)
 
     def body() -> int:
         scenario = load_scenario(*files)
         plan = read_schedule(schedule_file)
-        at = _localized(moment, scenario) or plan.start
-        reference = None
-        if previous is not None:
-            recorded = plan.previous
-            tolerance = stability_tolerance
-            if tolerance is None:
-                tolerance = recorded.stability_tolerance_minutes if recorded else 0
-            reference = previous_plan(
-                previous,
-                freeze_hours=freeze,
-                stability_tolerance=tolerance,
-                add_stability="stability" in plan.objective,
-            )
+        at = localized(moment, scenario) or plan.start
+        reference = recorded_reference(
+            previous,
+            plan,
+            freeze=freeze,
+            stability_tolerance=stability_tolerance,
+        )
         problem = build_problem(scenario, now=at, previous=reference)
         report = check_schedule(problem, plan)
-        if fmt is Format.json:
+        if fmt is Report.json:
             print(
                 json.dumps(
                     {
@@ -516,7 +368,7 @@ def check_command(
                 )
         return EXIT_OK if report.ok else EXIT_GATE
 
-    _run(body, debug=debug, fmt=fmt)
+    run_command(body, debug=debug, fmt=fmt)
 
 
 app.command("show")(show)

@@ -1,7 +1,7 @@
 """`mtosched diff`: what moved between last night's plan and tonight's.
 
 A report, not a gate: it exits 0 however much changed. Broken files exit 1
-with the file and JSON path, through the shared `_run`. Text output is for
+with the file and JSON path, through the shared `run_command`. Text output is for
 people (largest changes first, rows capped by `--limit`); `--format json` is
 one document whose keys are listed in `diff_document`.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
@@ -21,6 +20,14 @@ from rich.table import Table
 from rich.text import Text
 
 from mtosched.api import read_schedule
+from mtosched.cli.common import (
+    EXIT_OK,
+    DebugOpt,
+    FormatOpt,
+    Report,
+    run_command,
+    stdout,
+)
 from mtosched.diff import (
     OperationGroup,
     ScheduleDiff,
@@ -49,17 +56,6 @@ _KPI_LABELS = {
 }
 
 
-class Report(StrEnum):
-    """`--format` of `diff`: the values of app.py's `Format`.
-
-    Its own enum because app.py imports this module before it defines
-    `Format`; `body` converts, so `_run` still gets the shared one.
-    """
-
-    text = "text"
-    json = "json"
-
-
 def diff_command(
     old: Annotated[
         Path,
@@ -79,17 +75,12 @@ def diff_command(
             "do not count as moves.",
         ),
     ] = 0,
-    fmt: Annotated[
-        Report,
-        typer.Option("--format", help="'text' for people, 'json' for scripts."),
-    ] = Report.text,
+    fmt: FormatOpt = Report.text,
     limit: Annotated[
         int,
         typer.Option(min=0, help="Rows per table in text output; 0 = all."),
     ] = 30,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show the traceback of internal errors.")
-    ] = False,
+    debug: DebugOpt = False,
 ) -> None:
     """Compare two schedule files: moved operations, orders, KPIs.
 
@@ -105,21 +96,17 @@ def diff_command(
       mtosched diff old.json new.json --format json | jq .counts
 
     """
-    # Imported here: app.py registers this command, so it imports us first.
-    from mtosched.cli.app import EXIT_OK, Format, _run, stdout
-
-    chosen = Format(fmt.value)
 
     def body() -> int:
         before, after = _read_both(old, new)
         changes = diff_schedules(before, after, tolerance_minutes=tolerance)
-        if chosen is Format.json:
+        if fmt is Report.json:
             print(json.dumps(diff_document(changes), indent=2))
         else:
             render_diff(stdout, changes, zone_of(after), limit=limit)
         return EXIT_OK
 
-    _run(body, debug=debug, fmt=chosen)
+    run_command(body, debug=debug, fmt=fmt)
 
 
 def _read_both(old: Path, new: Path) -> tuple[Schedule, Schedule]:

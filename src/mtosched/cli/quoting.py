@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import time
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -21,8 +20,25 @@ from rich.console import Console
 from rich.markup import escape
 
 from mtosched.api import read_schedule
-from mtosched.cli.options import parse_instant
+from mtosched.cli.common import (
+    EXIT_GATE,
+    EXIT_NO_SCHEDULE,
+    EXIT_OK,
+    DebugOpt,
+    FormatOpt,
+    Report,
+    ScheduleNowOpt,
+    SeedOpt,
+    TimeLimitOpt,
+    WorkersOpt,
+    localized,
+    parse_instant,
+    run_command,
+    stderr,
+    stdout,
+)
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
+from mtosched.explain import ScheduleMismatchError
 from mtosched.export import export_schedule, is_supported
 from mtosched.params import SolveParams
 from mtosched.quote import quote, split_candidates
@@ -31,13 +47,6 @@ from mtosched.scenario import load_scenario
 
 #: Causes shown per candidate in the text report.
 _LIMIT_ROWS = 5
-
-
-class Report(StrEnum):
-    """`--format`: app.py's `Format` values (app.py imports us before defining it)."""
-
-    text = "text"
-    json = "json"
 
 
 def quote_command(
@@ -79,17 +88,10 @@ def quote_command(
         str | None,
         typer.Option(help="Answer yes or no: can it be delivered by this instant?"),
     ] = None,
-    now: Annotated[
-        str | None,
-        typer.Option(help="Planning start (default: the schedule's, or 'start')."),
-    ] = None,
-    time_limit: Annotated[
-        float, typer.Option(min=0.01, help="Wall-clock seconds for everything.")
-    ] = 30.0,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="CP-SAT workers (default: cores, max 8).")
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    now: ScheduleNowOpt = None,
+    time_limit: TimeLimitOpt = 30.0,
+    workers: WorkersOpt = None,
+    seed: SeedOpt = 0,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -99,12 +101,8 @@ def quote_command(
             "one file each, the order id added to the name).",
         ),
     ] = None,
-    fmt: Annotated[
-        Report, typer.Option("--format", help="'text' for people, 'json' for scripts.")
-    ] = Report.text,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show the traceback of internal errors.")
-    ] = False,
+    fmt: FormatOpt = Report.text,
+    debug: DebugOpt = False,
 ) -> None:
     """Quote a delivery date for a new order without delaying confirmed ones.
 
@@ -123,20 +121,7 @@ def quote_command(
       --date 2026-12-18T17:00:00Z
 
     """
-    from mtosched.cli.app import (
-        EXIT_GATE,
-        EXIT_NO_SCHEDULE,
-        EXIT_OK,
-        Format,
-        _localized,
-        _run,
-        stderr,
-        stdout,
-    )
-    from mtosched.explain import ScheduleMismatchError
-
     began = time.monotonic()
-    chosen = Format(fmt.value)
     moment = parse_instant(now, "--now")
     asked = parse_instant(date, "--date")
     if freeze is not None and schedule_file is None:
@@ -160,9 +145,9 @@ def quote_command(
                 candidates,
                 current=current,
                 freeze_hours=freeze,
-                date=_localized(asked, scenario),
+                date=localized(asked, scenario),
                 params=params,
-                now=_localized(moment, scenario),
+                now=localized(moment, scenario),
             )
         except ScheduleMismatchError as exc:
             stderr.print(
@@ -176,7 +161,7 @@ def quote_command(
                 )
             return EXIT_GATE
         written = _write(result, output)
-        if chosen is Format.json:
+        if fmt is Report.json:
             document = result.model_dump(mode="json", by_alias=True)
             document["outputs"] = written
             print(json.dumps(document, indent=2, ensure_ascii=False))
@@ -202,7 +187,7 @@ def quote_command(
             f"no promise found within {time_limit:g} s for any candidate"
         )
 
-    _run(body, debug=debug, fmt=chosen)
+    run_command(body, debug=debug, fmt=fmt)
 
 
 def _write(result: Quote, output: Path | None) -> list[str]:

@@ -20,8 +20,16 @@ from rich.table import Table
 from rich.text import Text
 
 from mtosched.api import read_schedule
+from mtosched.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    DebugOpt,
+    Report,
+    parse_instant,
+    run_command,
+    stderr,
+)
 from mtosched.cli.gantt import Window, gantt_lines
-from mtosched.cli.options import parse_instant
 from mtosched.cli.render import render_schedule
 from mtosched.errors import InputError, Issue
 from mtosched.export.timeline import (
@@ -67,9 +75,7 @@ def show(
         int | None,
         typer.Option(min=40, help="Output width in columns (default: terminal)."),
     ] = None,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show the traceback of internal errors.")
-    ] = False,
+    debug: DebugOpt = False,
 ) -> None:
     """Print a schedule file: summary, orders, machines or a Gantt chart.
 
@@ -81,9 +87,6 @@ def show(
       mtosched show plan.json --gantt --from 2026-12-01 --to 2026-12-03
 
     """
-    # Imported here: app.py registers this command, so it imports us first.
-    from mtosched.cli.app import EXIT_OK, EXIT_USAGE, Format, _run, stderr
-
     first, last = parse_instant(begin, "--from"), parse_instant(end, "--to")
     if (first or last) and not (gantt or machine or order):
         raise typer.BadParameter(
@@ -110,7 +113,7 @@ def show(
             render_schedule(console, plan)
         return EXIT_OK
 
-    _run(body, debug=debug, fmt=Format.text)
+    run_command(body, debug=debug, fmt=Report.text)
 
 
 def _gantt(
