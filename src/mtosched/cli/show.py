@@ -48,7 +48,7 @@ _WHEN = "%a %d %b %H:%M"
 _NUMERIC = {"#", "min", "setup"}
 
 
-def show(
+def show_command(
     schedule_file: Annotated[
         Path, typer.Argument(help="A schedule JSON file (`schedule -o plan.json`).")
     ],
