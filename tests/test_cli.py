@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from mtosched import build_problem, load_scenario, read_schedule
 from mtosched.cli import app as cli_app
+from mtosched.cli import schedule as schedule_cli
 from mtosched.errors import NoScheduleFoundError
 from support import INSTANCES, assert_checked, run_cli, write_json
 
@@ -228,7 +229,7 @@ def test_no_schedule_in_time_exits_4(monkeypatch: pytest.MonkeyPatch) -> None:
     def give_up(*args: Any, **kwargs: Any) -> Any:
         raise NoScheduleFoundError("no feasible schedule found within 1 s")
 
-    monkeypatch.setattr(cli_app, "solve", give_up)
+    monkeypatch.setattr(schedule_cli, "solve", give_up)
     result = CliRunner().invoke(
         cli_app.app, ["schedule", str(INSTANCES / "curing-no-wait.json")]
     )
@@ -243,7 +244,7 @@ def test_internal_error_exits_70_without_traceback(
     def crash(*args: Any, **kwargs: Any) -> Any:
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(cli_app, "solve", crash)
+    monkeypatch.setattr(schedule_cli, "solve", crash)
     runner = CliRunner()
     result = runner.invoke(
         cli_app.app, ["schedule", str(INSTANCES / "curing-no-wait.json")]
@@ -312,11 +313,11 @@ def test_a_reader_closing_the_pipe_is_not_an_internal_error() -> None:
 
     script = (
         "import sys, typer\n"
-        "from mtosched.cli.app import Format, _run\n"
+        "from mtosched.cli.common import Report, run_command\n"
         "def body():\n"
         "    raise BrokenPipeError(32, 'Broken pipe')\n"
         "try:\n"
-        "    _run(body, debug=False, fmt=Format.json)\n"
+        "    run_command(body, debug=False, fmt=Report.json)\n"
         "except typer.Exit as exc:\n"
         "    sys.exit(exc.exit_code)\n"
     )

@@ -2,7 +2,7 @@
 
 So that "try mtosched on ft06" is one command: the imported scenario is an
 ordinary scenario file that `validate`, `schedule` and `check` accept.
-Broken input exits 1 with the file and line, through the shared `_run`.
+Broken input exits 1 with the file and line, through the shared `run_command`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Annotated
 
 import typer
 
+from mtosched.cli.common import EXIT_OK, DebugOpt, Report, run_command, stderr
 from mtosched.export.atomic import write_atomically
 from mtosched.importers import READERS
 
@@ -44,9 +45,7 @@ def import_command(
             "-o", "--output", help="Scenario JSON file to write; '-' = stdout."
         ),
     ] = "-",
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show the traceback of internal errors.")
-    ] = False,
+    debug: DebugOpt = False,
 ) -> None:
     """Import a classic benchmark instance as a makespan scenario.
 
@@ -60,8 +59,6 @@ def import_command(
       mtosched import fjsp mk01.txt | mtosched validate /dev/stdin
 
     """
-    # Imported here: app.py registers this command, so it imports us first.
-    from mtosched.cli.app import EXIT_OK, Format, _run, stderr
 
     def body() -> int:
         scenario = READERS[source.value](file)
@@ -80,4 +77,4 @@ def import_command(
             )
         return EXIT_OK
 
-    _run(body, debug=debug, fmt=Format.text)
+    run_command(body, debug=debug, fmt=Report.text)

@@ -12,32 +12,37 @@ from __future__ import annotations
 
 import json
 import time
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
 from mtosched.api import read_schedule
-from mtosched.cli.options import parse_instant
+from mtosched.cli.common import (
+    EXIT_GATE,
+    EXIT_NO_SCHEDULE,
+    EXIT_OK,
+    DebugOpt,
+    FormatOpt,
+    Report,
+    ScheduleNowOpt,
+    SeedOpt,
+    TimeLimitOpt,
+    WorkersOpt,
+    localized,
+    parse_instant,
+    run_command,
+    stderr,
+    stdout,
+)
+from mtosched.cli.quote_view import render_quote
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
+from mtosched.explain import ScheduleMismatchError
 from mtosched.export import export_schedule, is_supported
 from mtosched.params import SolveParams
 from mtosched.quote import quote, split_candidates
-from mtosched.quote_models import CandidateQuote, Quote
+from mtosched.quote_models import Quote
 from mtosched.scenario import load_scenario
-
-#: Causes shown per candidate in the text report.
-_LIMIT_ROWS = 5
-
-
-class Report(StrEnum):
-    """`--format`: app.py's `Format` values (app.py imports us before defining it)."""
-
-    text = "text"
-    json = "json"
 
 
 def quote_command(
@@ -66,6 +71,8 @@ def quote_command(
             "it (or than their due date). Default: solve it first.",
         ),
     ] = None,
+    # Not common.FreezeOpt: here it freezes the start of --schedule, not of
+    # a --previous plan, so its help and its check are quote's own.
     freeze: Annotated[
         float | None,
         typer.Option(
@@ -79,17 +86,10 @@ def quote_command(
         str | None,
         typer.Option(help="Answer yes or no: can it be delivered by this instant?"),
     ] = None,
-    now: Annotated[
-        str | None,
-        typer.Option(help="Planning start (default: the schedule's, or 'start')."),
-    ] = None,
-    time_limit: Annotated[
-        float, typer.Option(min=0.01, help="Wall-clock seconds for everything.")
-    ] = 30.0,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="CP-SAT workers (default: cores, max 8).")
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed of the search.")] = 0,
+    now: ScheduleNowOpt = None,
+    time_limit: TimeLimitOpt = 30.0,
+    workers: WorkersOpt = None,
+    seed: SeedOpt = 0,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -99,12 +99,8 @@ def quote_command(
             "one file each, the order id added to the name).",
         ),
     ] = None,
-    fmt: Annotated[
-        Report, typer.Option("--format", help="'text' for people, 'json' for scripts.")
-    ] = Report.text,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show the traceback of internal errors.")
-    ] = False,
+    fmt: FormatOpt = Report.text,
+    debug: DebugOpt = False,
 ) -> None:
     """Quote a delivery date for a new order without delaying confirmed ones.
 
@@ -123,20 +119,7 @@ def quote_command(
       --date 2026-12-18T17:00:00Z
 
     """
-    from mtosched.cli.app import (
-        EXIT_GATE,
-        EXIT_NO_SCHEDULE,
-        EXIT_OK,
-        Format,
-        _localized,
-        _run,
-        stderr,
-        stdout,
-    )
-    from mtosched.explain import ScheduleMismatchError
-
     began = time.monotonic()
-    chosen = Format(fmt.value)
     moment = parse_instant(now, "--now")
     asked = parse_instant(date, "--date")
     if freeze is not None and schedule_file is None:
@@ -160,9 +143,9 @@ def quote_command(
                 candidates,
                 current=current,
                 freeze_hours=freeze,
-                date=_localized(asked, scenario),
+                date=localized(asked, scenario),
                 params=params,
-                now=_localized(moment, scenario),
+                now=localized(moment, scenario),
             )
         except ScheduleMismatchError as exc:
             stderr.print(
@@ -176,7 +159,7 @@ def quote_command(
                 )
             return EXIT_GATE
         written = _write(result, output)
-        if chosen is Format.json:
+        if fmt is Report.json:
             document = result.model_dump(mode="json", by_alias=True)
             document["outputs"] = written
             print(json.dumps(document, indent=2, ensure_ascii=False))
@@ -202,7 +185,7 @@ def quote_command(
             f"no promise found within {time_limit:g} s for any candidate"
         )
 
-    _run(body, debug=debug, fmt=chosen)
+    run_command(body, debug=debug, fmt=fmt)
 
 
 def _write(result: Quote, output: Path | None) -> list[str]:
@@ -219,97 +202,3 @@ def _write(result: Quote, output: Path | None) -> list[str]:
         export_schedule(candidate.schedule, str(target))
         written.append(str(target))
     return written
-
-
-def _when(moment: object) -> str:
-    from datetime import datetime
-
-    assert isinstance(moment, datetime)
-    return moment.strftime("%a %d %b %Y %H:%M")
-
-
-def _span(minutes: int) -> str:
-    days, rest = divmod(minutes, 1440)
-    hours, mins = divmod(rest, 60)
-    return f"{days} d {hours} h {mins:02d} min" if days else f"{hours} h {mins:02d} min"
-
-
-def render_quote(console: Console, result: Quote) -> None:
-    """One paragraph per candidate: promise, proof, bound, what limits it."""
-    frozen = (
-        f"; frozen until {_when(result.frozen_until)}"
-        if result.frozen_until is not None
-        else ""
-    )
-    console.print(
-        f"Quote against the {result.current} plan of "
-        f"{escape(result.scenario or 'the scenario')} from {_when(result.start)}"
-        f"{frozen}",
-        highlight=False,
-    )
-    for candidate in result.candidates:
-        _render_candidate(console, candidate)
-
-
-def _render_candidate(console: Console, c: CandidateQuote) -> None:
-    options = ", ".join(f"{k} {v}" for k, v in c.options.items())
-    what = " ".join(part for part in (c.product or "", options) if part)
-    console.print()
-    console.print(
-        f"[bold]{escape(c.order)}[/bold] {escape(what)}"
-        + (f" for {escape(c.customer)}" if c.customer else ""),
-        highlight=False,
-    )
-    if c.date is not None and c.answer is not None:
-        verdict = {"yes": "[green]yes[/green]", "no": "[red]no[/red]"}
-        console.print(
-            f"  by {_when(c.date)}? {verdict.get(c.answer, 'undecided')}",
-            highlight=False,
-        )
-    if c.promise is None:
-        if c.reasons:
-            for reason in c.reasons:
-                console.print(f"  cannot promise: {reason}", markup=False)
-        elif c.answer == "no":
-            console.print("  no schedule delivers it by then (proved)", markup=False)
-        else:
-            console.print("  no promise found within the time limit", markup=False)
-        return
-    met = "meets" if c.meets_request else "[red]misses[/red]"
-    console.print(
-        f"  promise [bold]{_when(c.promise)}[/bold] ({met} the requested "
-        f"{_when(c.requested)}); checked: on time at that date, no confirmed "
-        "order later",
-        highlight=False,
-    )
-    if c.lower_bound is not None and c.gap_minutes is not None:
-        closeness = (
-            "optimal: no earlier date is possible"
-            if c.status == "optimal"
-            else f"no schedule ends before {_when(c.lower_bound)} "
-            f"(a better one could gain up to {_span(c.gap_minutes)})"
-        )
-        console.print(f"  {closeness}", highlight=False)
-    if c.limits:
-        totals: dict[str, int] = {}
-        for limit in c.limits:
-            totals[limit.kind] = totals.get(limit.kind, 0) + limit.minutes
-        ranked = sorted(totals.items(), key=lambda item: -item[1])
-        summary = ", ".join(
-            f"{kind.replace('_', ' ')} {_span(m)}" for kind, m in ranked
-        )
-        console.print(
-            f"  waiting on its critical chain: {summary}", markup=False, highlight=False
-        )
-        console.print("  largest:", highlight=False)
-        for limit in c.limits[:_LIMIT_ROWS]:
-            console.print(
-                f"    {_span(limit.minutes):>16}  {limit.text}",
-                markup=False,
-                highlight=False,
-            )
-        if len(c.limits) > _LIMIT_ROWS:
-            console.print(
-                f"    … and {len(c.limits) - _LIMIT_ROWS} more (--format json)",
-                highlight=False,
-            )

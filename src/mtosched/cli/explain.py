@@ -14,15 +14,34 @@ from __future__ import annotations
 
 import json
 from contextlib import nullcontext
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mtosched.api import previous_plan, read_schedule
+from mtosched.api import read_schedule
+from mtosched.cli.common import (
+    EXIT_GATE,
+    EXIT_OK,
+    DebugOpt,
+    FormatOpt,
+    FreezeOpt,
+    PreviousOpt,
+    QuietOpt,
+    Report,
+    ScheduleNowOpt,
+    SeedOpt,
+    StabilityToleranceOpt,
+    WorkersOpt,
+    localized,
+    parse_instant,
+    recorded_reference,
+    require_previous,
+    run_command,
+    stderr,
+    stdout,
+)
 from mtosched.cli.explain_view import render_explanation
-from mtosched.cli.options import parse_instant
 from mtosched.errors import InputError, Issue
 from mtosched.explain import (
     ExplainParams,
@@ -31,13 +50,6 @@ from mtosched.explain import (
     explain,
 )
 from mtosched.scenario import load_scenario
-
-
-class Report(StrEnum):
-    """`--format`: app.py's `Format` values (app.py imports us before defining it)."""
-
-    text = "text"
-    json = "json"
 
 
 def split_arguments(arguments: list[str]) -> tuple[list[Path], list[str]]:
@@ -85,46 +97,15 @@ def explain_command(
     what_if_orders: Annotated[
         int, typer.Option(min=0, help="Try levers for at most this many orders.")
     ] = 3,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="CP-SAT workers of the re-solves.")
-    ] = None,
-    seed: Annotated[int, typer.Option(help="Random seed of the re-solves.")] = 0,
-    now: Annotated[
-        str | None,
-        typer.Option(help="Planning start override (default: the schedule's)."),
-    ] = None,
-    previous: Annotated[
-        Path | None,
-        typer.Option(
-            "--previous",
-            help="The schedule this one was rescheduled from (as for check).",
-        ),
-    ] = None,
-    freeze: Annotated[
-        float | None,
-        typer.Option(
-            "--freeze", min=0, metavar="HOURS", help="With --previous: as for check."
-        ),
-    ] = None,
-    stability_tolerance: Annotated[
-        int | None,
-        typer.Option(
-            "--stability-tolerance",
-            min=0,
-            metavar="MINUTES",
-            help="With --previous: as for check.",
-        ),
-    ] = None,
-    fmt: Annotated[
-        Report,
-        typer.Option("--format", help="'text' for people, 'json' for scripts."),
-    ] = Report.text,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No live progress line.")
-    ] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show the traceback of internal errors.")
-    ] = False,
+    workers: WorkersOpt = None,
+    seed: SeedOpt = 0,
+    now: ScheduleNowOpt = None,
+    previous: PreviousOpt = None,
+    freeze: FreezeOpt = None,
+    stability_tolerance: StabilityToleranceOpt = None,
+    fmt: FormatOpt = Report.text,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
 ) -> None:
     """Explain why orders are late: critical chain, causes, what-ifs, plant.
 
@@ -145,21 +126,8 @@ def explain_command(
       --previous last-night.json --freeze 8
 
     """
-    # Imported here: app.py registers this command, so it imports us first.
-    from mtosched.cli.app import (
-        EXIT_GATE,
-        EXIT_OK,
-        Format,
-        _localized,
-        _require_previous,
-        _run,
-        stderr,
-        stdout,
-    )
-
-    chosen = Format(fmt.value)
     moment = parse_instant(now, "--now")
-    _require_previous(previous, freeze, stability_tolerance)
+    require_previous(previous, freeze, stability_tolerance)
     files, named = split_arguments(arguments)
     named += order or []
     if not files:
@@ -168,19 +136,13 @@ def explain_command(
     def body() -> int:
         scenario = load_scenario(*files)
         plan = read_schedule(schedule_file)
-        reference = None
-        if previous is not None:
-            tolerance = stability_tolerance
-            if tolerance is None:
-                recorded = plan.previous
-                tolerance = recorded.stability_tolerance_minutes if recorded else 0
-            reference = previous_plan(
-                previous,
-                freeze_hours=freeze,
-                stability_tolerance=tolerance,
-                add_stability="stability" in plan.objective,
-            )
-        live = chosen is Format.text and not quiet and stderr.is_terminal
+        reference = recorded_reference(
+            previous,
+            plan,
+            freeze=freeze,
+            stability_tolerance=stability_tolerance,
+        )
+        live = fmt is Report.text and not quiet and stderr.is_terminal
         status = stderr.status("explaining…") if live else nullcontext()
         with status as shown:
 
@@ -202,7 +164,7 @@ def explain_command(
                     named or None,
                     what_if=what_if,
                     params=params,
-                    now=_localized(moment, scenario),
+                    now=localized(moment, scenario),
                     previous=reference,
                 )
             except ScheduleMismatchError as exc:
@@ -212,14 +174,14 @@ def explain_command(
                         f"the schedule was rescheduled against {plan.previous.source}; "
                         "pass it with --previous"
                     )
-                return _mismatch(exc, chosen is Format.json, str(schedule_file), hint)
+                return _mismatch(exc, fmt is Report.json, str(schedule_file), hint)
             except UnknownOrderError as exc:
                 # name the schedule file for ids that it does not have
                 issues = [
                     Issue(str(schedule_file), i.path, i.message) for i in exc.issues
                 ]
                 raise InputError(issues) from None
-        if chosen is Format.json:
+        if fmt is Report.json:
             data = result.model_dump(mode="json", by_alias=True)
             print(json.dumps(data, indent=2, ensure_ascii=False))
         else:
@@ -243,4 +205,4 @@ def explain_command(
             stderr.print(f"note: {hint}", markup=False, soft_wrap=True)
         return EXIT_GATE
 
-    _run(body, debug=debug, fmt=chosen)
+    run_command(body, debug=debug, fmt=fmt)

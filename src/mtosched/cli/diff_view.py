@@ -1,36 +1,21 @@
-"""`mtosched diff`: what moved between last night's plan and tonight's.
+"""The text form of a `ScheduleDiff`: largest changes first, tables capped.
 
-A report, not a gate: it exits 0 however much changed. Broken files exit 1
-with the file and JSON path, through the shared `_run`. Text output is for
-people (largest changes first, rows capped by `--limit`); `--format json` is
-one document whose keys are listed in `diff_document`.
+Every time is shown in the new schedule's zone; ids and customer names go
+into `Text` cells (never rich markup), so `[Wien]` prints as written.
 """
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
-from enum import StrEnum
-from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from mtosched.api import read_schedule
-from mtosched.diff import (
-    OperationGroup,
-    ScheduleDiff,
-    diff_schedules,
-    duplicate_operations,
-    duration_text,
-)
-from mtosched.errors import InputError, Issue
-from mtosched.export.timeline import local, zone_of
-from mtosched.schedule import Schedule
+from mtosched.diff import OperationGroup, ScheduleDiff, duration_text
+from mtosched.export.timeline import local
 
 #: Date and time without the weekday, so that tables fit 80 columns.
 _WHEN = "%d %b %H:%M"
@@ -47,128 +32,6 @@ _KPI_LABELS = {
     "total_flow_time_minutes": "total flow time",
     "makespan_minutes": "makespan",
 }
-
-
-class Report(StrEnum):
-    """`--format` of `diff`: the values of app.py's `Format`.
-
-    Its own enum because app.py imports this module before it defines
-    `Format`; `body` converts, so `_run` still gets the shared one.
-    """
-
-    text = "text"
-    json = "json"
-
-
-def diff_command(
-    old: Annotated[
-        Path,
-        typer.Argument(help="The earlier schedule JSON file.", show_default=False),
-    ],
-    new: Annotated[
-        Path,
-        typer.Argument(help="The later schedule JSON file.", show_default=False),
-    ],
-    tolerance: Annotated[
-        int,
-        typer.Option(
-            "--tolerance",
-            min=0,
-            metavar="MINUTES",
-            help="Start shifts up to this many minutes (same machine) "
-            "do not count as moves.",
-        ),
-    ] = 0,
-    fmt: Annotated[
-        Report,
-        typer.Option("--format", help="'text' for people, 'json' for scripts."),
-    ] = Report.text,
-    limit: Annotated[
-        int,
-        typer.Option(min=0, help="Rows per table in text output; 0 = all."),
-    ] = 30,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show the traceback of internal errors.")
-    ] = False,
-) -> None:
-    """Compare two schedule files: moved operations, orders, KPIs.
-
-    Operations are matched by order and operation, orders by id; moves are
-    differences of absolute instants, so a later planning start or another
-    UTC offset moves nothing by itself. Exit 0 however much changed.
-
-    Examples:
-      mtosched diff plan-monday.json plan-tuesday.json
-
-      mtosched diff old.json new.json --tolerance 15 --limit 0
-
-      mtosched diff old.json new.json --format json | jq .counts
-
-    """
-    # Imported here: app.py registers this command, so it imports us first.
-    from mtosched.cli.app import EXIT_OK, Format, _run, stdout
-
-    chosen = Format(fmt.value)
-
-    def body() -> int:
-        before, after = _read_both(old, new)
-        changes = diff_schedules(before, after, tolerance_minutes=tolerance)
-        if chosen is Format.json:
-            print(json.dumps(diff_document(changes), indent=2))
-        else:
-            render_diff(stdout, changes, zone_of(after), limit=limit)
-        return EXIT_OK
-
-    _run(body, debug=debug, fmt=chosen)
-
-
-def _read_both(old: Path, new: Path) -> tuple[Schedule, Schedule]:
-    """Both schedules, or one `InputError` with the problems of both files."""
-    issues: list[Issue] = []
-    plans: list[Schedule] = []
-    for path in (old, new):
-        try:
-            plan = read_schedule(path)
-        except InputError as exc:
-            issues.extend(exc.issues)
-            continue
-        issues.extend(_usable(plan, str(path)))
-        plans.append(plan)
-    if issues:
-        raise InputError(issues)
-    return plans[0], plans[1]
-
-
-def _usable(plan: Schedule, file: str) -> list[Issue]:
-    """What `diff_schedules` would reject, said with file and JSON path."""
-    issues = []
-    try:
-        zone_of(plan)
-    except ValueError as exc:
-        issues.append(Issue(file, "timezone", str(exc)))
-    for k in duplicate_operations(plan):
-        op = plan.operations[k]
-        issues.append(
-            Issue(
-                file,
-                f"operations[{k}]",
-                f"order '{op.order}' operation '{op.operation}' is listed twice",
-            )
-        )
-    return issues
-
-
-def diff_document(changes: ScheduleDiff) -> dict[str, Any]:
-    """The `--format json` document.
-
-    Keys: summary, old_start, new_start, start_shift_minutes,
-    tolerance_minutes, counts, moved, orders_changed, orders_new, orders_gone,
-    operations_added, operations_removed, kpis (see `mtosched.diff` for the
-    fields of each). Instants are ISO 8601 with offsets; minutes are signed
-    integers, positive = later.
-    """
-    data = changes.model_dump(mode="json")
-    return {"summary": changes.summary(), **data}
 
 
 def render_diff(
