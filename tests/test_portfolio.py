@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import random
+import time
+
 from mtosched import SolveParams, build_problem, load_scenario, solve
 from mtosched.api import check as check_schedule
 from mtosched.check import check
+from mtosched.climb import (
+    ClimbSettings,
+    EpochRequest,
+    Position,
+    Ranker,
+    Team,
+    climb,
+    run_epoch,
+    schedule_maker,
+)
 from mtosched.dispatch import dispatch
 from mtosched.evaluate import evaluate
 from mtosched.params import SolveProgress
-from mtosched.portfolio import best_dispatch
+from mtosched.portfolio import DispatchResult, best_dispatch
 from support import INSTANCES
 
 
@@ -62,3 +75,69 @@ def test_solve_reports_the_dispatch_schedule_before_cp_sat() -> None:
     valued = [p for p in seen if p.objective is not None]
     assert valued and valued[0].stage == f"{problem.objective[0]} (dispatch)"
     assert valued[0].elapsed < 3
+
+
+#: A team at once, in short epochs, so that a small plant shows it working.
+_TEAM = ClimbSettings(epoch_steps=10, team_min_seconds=0.0)
+
+
+def test_a_team_climb_is_checked_and_repeats_from_a_seed() -> None:
+    """Two streams in epochs: the result is feasible, no worse than the rules,
+    and the same on a second run (epochs are step counts, not time)."""
+    problem = build_problem(load_scenario(INSTANCES / "shopfloor-small.json"))
+    until = time.monotonic() + 120
+
+    def run() -> DispatchResult:
+        return best_dispatch(
+            problem, seed=5, steps=60, until=until, settings=_TEAM, workers=2
+        )
+
+    first, again = run(), run()
+    assert first.feasible and check(problem, first.solution).ok
+    rules = best_dispatch(problem, seed=5, steps=0)
+    assert score(problem, first.solution) <= score(problem, rules.solution)
+    assert first.solution == again.solution
+    alone = best_dispatch(problem, seed=5, steps=60, until=until, settings=_TEAM)
+    # the helper's runs are counted: two streams try about twice as many
+    assert first.tried > alone.tried + 40
+
+
+def test_a_helper_epoch_in_process_equals_the_parents_stream() -> None:
+    """A helper climbs exactly as the parent would from the same seed."""
+    problem = build_problem(load_scenario(INSTANCES / "bespoke-cars.json"))
+    make = schedule_maker(problem, "orders", None)
+    keys = [float(order.due) for order in problem.orders]
+    ranker = Ranker(problem)
+    start_solution = make(keys)
+    scored = ranker.rank(start_solution)
+    assert scored is not None
+    start = Position(keys, scored, start_solution)
+    settings = ClimbSettings()
+    own = climb(make, ranker, start, random.Random("7:0:1"), 30, settings, until=None)
+    reply = run_epoch(
+        problem, EpochRequest("orders", keys, scored, "7:0:1", 30, settings, None)
+    )
+    assert reply.keys == own.position.keys and reply.scored == own.position.scored
+    if own.position is start:
+        assert reply.solution is None
+    else:
+        assert reply.solution == own.position.solution
+
+
+def test_a_helper_that_dies_leaves_the_parent_climbing() -> None:
+    """A killed helper costs its work, not the search: the result is checked."""
+    problem = build_problem(load_scenario(INSTANCES / "shopfloor-small.json"))
+    team = Team(problem, 1)
+    try:
+        for child in team._children:
+            child.kill()
+        start_keys = [float(order.due) for order in problem.orders]
+        make = schedule_maker(problem, "orders", None)
+        solution = make(start_keys)
+        scored = Ranker(problem).rank(solution)
+        assert scored is not None
+        start = Position(start_keys, scored, solution)
+        team.submit("orders", start, ["1"], 5, _TEAM, None)
+        assert team.collect(start, timeout=10) is None
+    finally:
+        team.close()

@@ -94,9 +94,10 @@ class SearchParams:
     `dispatch_seconds_per_task` per run and task (a count rather than a
     clock keeps a seeded solve repeatable; the clock cuts it short where
     runs are slower). Each step moves `dispatch_step_share` of the orders by
-    up to `dispatch_step_minutes` either way (3 % beat 5, 10 and 20 %);
-    `dispatch_late_acceptance` > 0 accepts a step no worse than the climb's
-    position that many steps ago (late acceptance hill climbing).
+    up to `dispatch_step_minutes` either way (3 % beat 5, 10 and 20 %).
+    With more than one worker and at least `dispatch_team_min_seconds` for
+    the search, helper processes climb too, from the best position every
+    `dispatch_epoch_steps` steps (the climb is pure Python: one core).
 
     Makespan objectives (the classic sets) keep the search they were tuned
     with: `makespan_dispatch_share` of the time, at most
@@ -134,7 +135,8 @@ class SearchParams:
     dispatch_seconds_per_task: float = 4e-5
     dispatch_step_share: float = 0.03
     dispatch_step_minutes: float = 1000.0
-    dispatch_late_acceptance: int = 0
+    dispatch_epoch_steps: int = 25
+    dispatch_team_min_seconds: float = 10.0
     makespan_dispatch_share: float = 0.15
     makespan_dispatch_steps: int = 200
     makespan_seconds_per_task: float = 1e-4
@@ -177,9 +179,10 @@ class SearchParams:
             raise ValueError("calendar_encoding must be 'elapsed' or 'segments'")
         if not 0 < self.min_step_seconds <= self.max_step_seconds:
             raise ValueError("need 0 < min_step_seconds <= max_step_seconds")
+        if self.dispatch_epoch_steps < 1:
+            raise ValueError("dispatch_epoch_steps must be at least 1")
         counts = (
             "dispatch_patience",
-            "dispatch_late_acceptance",
             "makespan_dispatch_steps",
             "quote_bisections",
             "quote_window_tasks",

@@ -17,7 +17,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mtosched.check import check
+from mtosched.climb import (
+    ClimbSettings,
+    KeyMode,
+    Position,
+    Rank,
+    Ranker,
+    Scored,
+    Team,
+    climb,
+    schedule_maker,
+)
 from mtosched.dispatch import (
     Guide,
     OrderKey,
@@ -25,7 +35,6 @@ from mtosched.dispatch import (
     dispatch,
     earliest_due_date,
 )
-from mtosched.evaluate import objective_terms, order_outcomes
 from mtosched.problem.model import Problem
 from mtosched.solution import Solution
 
@@ -100,10 +109,6 @@ def steps_for(problem: Problem, seconds: float, seconds_per_task: float) -> int:
 #: Told each feasible schedule that beats the best so far: its rule and the
 #: value of the first objective term (a progress line, a first-feasible time).
 ImprovementCallback = Callable[[str, int], None]
-#: Infeasible (0 or 1), then the objective terms in order: lower is better.
-Rank = tuple[int, ...]
-#: A schedule's rank and each order's weighted tardiness.
-Scored = tuple[Rank, list[int]]
 
 
 class _Incumbent:
@@ -112,33 +117,10 @@ class _Incumbent:
     def __init__(
         self, problem: Problem, on_improvement: ImprovementCallback | None
     ) -> None:
-        self.problem, self.on_improvement = problem, on_improvement
+        self.ranker = Ranker(problem)
+        self.on_improvement = on_improvement
         self.best: tuple[Rank, Solution, str] | None = None
-        self.tried = 0
         self.reported: int | None = None
-
-    def rank(self, solution: Solution, bar: Rank | None = None) -> Scored | None:
-        """Rank and per-order weighted tardiness; None when worse than `bar`.
-
-        The feasibility check is costly, so a schedule whose terms already
-        lose to a feasible `bar` is not checked.
-        """
-        self.tried += 1
-        problem = self.problem
-        outcomes = order_outcomes(problem, solution)
-        terms = objective_terms(problem, solution, outcomes)
-        values = tuple(terms[t] for t in problem.objective)
-        if bar is not None and bar[0] == 0 and values > bar[1:]:
-            return None
-        feasible = check(problem, solution).ok
-        rank = (int(not feasible), *values)
-        if bar is not None and rank > bar:
-            return None
-        costs = [
-            order.priority * outcome.tardiness
-            for order, outcome in zip(problem.orders, outcomes, strict=True)
-        ]
-        return rank, costs
 
     def offer(self, name: str, solution: Solution, rank: Rank) -> None:
         """Keep `solution` when it beats the best so far (the first of equals)."""
@@ -153,7 +135,7 @@ class _Incumbent:
 
     def consider(self, name: str, solution: Solution) -> Scored | None:
         """Rank `solution` against the best; keep it when better (None: worse)."""
-        scored = self.rank(solution, self.best[0] if self.best else None)
+        scored = self.ranker.rank(solution, self.best[0] if self.best else None)
         if scored is not None:
             self.offer(name, solution, scored[0])
         return scored
@@ -168,9 +150,8 @@ def best_dispatch(
     patience: int | None = None,
     stop: Callable[[], bool] | None = None,
     on_improvement: ImprovementCallback | None = None,
-    step_share: float = 0.03,
-    step_minutes: float = 1000.0,
-    late_acceptance: int = 0,
+    settings: ClimbSettings | None = None,
+    workers: int = 1,
 ) -> DispatchResult:
     """The best schedule of the rules and a seeded search over order keys.
 
@@ -178,18 +159,55 @@ def best_dispatch(
     terms in order. The search starts from the best rule and takes at most
     `steps` steps; it also ends at the monotonic time `until`, after
     `patience` steps in a row without a better schedule, or when `stop`
-    says so. Each step shifts the sort keys of `step_share` of the orders
-    (at least one) by up to `step_minutes` either way; every other step
-    also pulls one late order, drawn by its cost, up to twice as far
-    forward. The result is kept when it is no worse than the climb's
-    position (a hill climb: on the 150-order plant it beats independent
-    random keys by far) or, with `late_acceptance` L > 0, no worse than
-    the position L steps ago (late acceptance hill climbing).
+    says so. Each step shifts a few orders' sort keys (`settings`) and keeps
+    the result when it is no worse (a hill climb: on the 150-order plant it
+    beats independent random keys by far). With `workers` > 1 and enough
+    time, helper processes climb too, in epochs (climb.py).
     When `stability` is an objective term, the climb runs inside last
     night's plan instead: the keys shift whole orders within the plan's
     order, and no task starts before its planned start.
     """
-    rng = random.Random(seed)
+    due_dates = problem.objective[0] in _DUE_DATE_TERMS
+    settings = settings or ClimbSettings()
+    if not due_dates:
+        settings = ClimbSettings(
+            settings.step_share,
+            settings.step_minutes,
+            pull_late=False,
+            epoch_steps=settings.epoch_steps,
+            team_min_seconds=settings.team_min_seconds,
+        )
+    team: Team | None = None
+    budget = until - time.monotonic() if until is not None else 0.0
+    if (
+        workers > 1
+        and due_dates
+        and steps >= 2 * settings.epoch_steps
+        and budget >= settings.team_min_seconds
+        and len(problem.orders) > 1
+    ):
+        # started first: the helpers import and unpickle during the rules
+        team = Team(problem, workers - 1)
+    try:
+        return _best_dispatch(
+            problem, seed, steps, until, patience, stop, on_improvement, settings, team
+        )
+    finally:
+        if team is not None:
+            team.close()
+
+
+def _best_dispatch(
+    problem: Problem,
+    seed: int,
+    steps: int,
+    until: float | None,
+    patience: int | None,
+    stop: Callable[[], bool] | None,
+    on_improvement: ImprovementCallback | None,
+    settings: ClimbSettings,
+    team: Team | None,
+) -> DispatchResult:
     incumbent = _Incumbent(problem, on_improvement)
     n = len(problem.orders)
     due_date = earliest_due_date(problem)
@@ -203,7 +221,6 @@ def best_dispatch(
             )
     rules = _rules(problem)
     start_key: OrderKey = rules[0][1]
-    due_dates = problem.objective[0] in _DUE_DATE_TERMS
     run_seconds = 0.0  # the last run's time: one that would end late is not begun
     for name, rule in rules:
         over = until is not None and time.monotonic() + run_seconds >= until
@@ -217,79 +234,116 @@ def best_dispatch(
             break
         incumbent.consider(name, solution)
         run_seconds = time.monotonic() - run_began
-        if due_dates and incumbent.best is not None and incumbent.best[2] == name:
+        best_so_far = incumbent.best[2] if incumbent.best is not None else None
+        if settings.pull_late and best_so_far == name:
             start_key = rule  # the search starts from the best rule's keys
-    make: Callable[[list[float]], Solution]
-    if baseline is not None and "stability" in problem.objective:
-        # Stability counts: search within last night's plan, each order's
-        # tasks shifted together in the plan's order, none before its
-        # planned start, so that what moves is what gains.
-        slots = baseline.planned
-
-        def make(keys: list[float]) -> Solution:
-            guide = Guide(slots, keep_starts=True, shift=keys.__getitem__)
-            return dispatch(problem, due_date, guide, until=until)
-
-        keys = [0.0] * n
-    else:
-
-        def make(keys: list[float]) -> Solution:
-            return dispatch(problem, keys.__getitem__, until=until)
-
-        keys = [start_key(j) for j in range(n)]
+    mode: KeyMode = (
+        "plan"
+        if baseline is not None and "stability" in problem.objective
+        else "orders"
+    )
+    make = schedule_maker(problem, mode, until)
+    keys = [0.0] * n if mode == "plan" else [start_key(j) for j in range(n)]
     # the climb's own position: in a plan it may rank below the best rule
     out_of_time = until is not None and time.monotonic() + run_seconds >= until
-    here: Scored | None = None
+    here: Position | None = None
     if n and steps and not out_of_time:
         try:
-            here = incumbent.rank(make(keys))
+            solution = make(keys)
+            scored = incumbent.ranker.rank(solution)
+            assert scored is not None  # no bar: always ranked
+            here = Position(keys, scored, solution)
         except OutOfTime:
             here = None
-    moved = max(1, round(step_share * n))
-    accepted = idle = 0
-    history: list[Rank] = [here[0]] * late_acceptance if here is not None else []
-    lowest = here[0] if here is not None else ()
-    for step in range(steps if here is not None else 0):
-        if until is not None and time.monotonic() + run_seconds >= until:
-            break
-        if stop is not None and stop():
-            break
-        if patience is not None and idle >= patience:
-            break
-        assert here is not None
-        trial = list(keys)
-        for j in rng.sample(range(n), min(moved, n)):
-            trial[j] += rng.uniform(-step_minutes, step_minutes)
-        costs = here[1]
-        late = [j for j, cost in enumerate(costs) if cost > 0]
-        if late and step % 2 and due_dates:
-            j = rng.choices(late, weights=[costs[j] for j in late])[0]
-            trial[j] -= rng.uniform(0, 2 * step_minutes)
-        run_began = time.monotonic()
-        try:
-            solution = make(trial)
-        except OutOfTime:
-            break
-        bar = here[0]
-        if history:
-            bar = max(bar, history[step % late_acceptance])
-        scored = incumbent.rank(solution, bar)
-        run_seconds = time.monotonic() - run_began
-        if scored is None:
-            idle += 1
-            if history:
-                history[step % late_acceptance] = here[0]
-            continue
-        # patience counts steps since the climb's best, which its position
-        # leaves behind only under late acceptance
-        idle = 0 if scored[0] < lowest else idle + 1
-        lowest = min(lowest, scored[0])
-        keys, here = trial, scored
-        if history:
-            history[step % late_acceptance] = here[0]
-        accepted += 1
-        incumbent.offer("searched order keys", solution, scored[0])
+
+    def offer(position: Position) -> None:
+        incumbent.offer("searched order keys", position.solution, position.scored[0])
+
+    accepted = 0
+    if here is not None and team is None:
+        stream = climb(
+            make, incumbent.ranker, here, random.Random(seed), steps, settings,
+            until=until, stop=stop, patience=patience, run_seconds=run_seconds,
+            on_accept=offer,
+        )  # fmt: skip
+        accepted = stream.accepted
+    elif here is not None and team is not None:
+        accepted = _team_climb(
+            problem, team, make, incumbent, here, seed, steps, settings,
+            until=until, stop=stop, patience=patience, run_seconds=run_seconds,
+            keep=offer, mode=mode,
+        )  # fmt: skip
     best = incumbent.best
     assert best is not None
     rank, solution, name = best
-    return DispatchResult(solution, rank[0] == 0, name, incumbent.tried, accepted)
+    return DispatchResult(
+        solution, rank[0] == 0, name, incumbent.ranker.tried, accepted
+    )
+
+
+def _team_climb(
+    problem: Problem,
+    team: Team,
+    make: Callable[[list[float]], Solution],
+    incumbent: _Incumbent,
+    here: Position,
+    seed: int,
+    steps: int,
+    settings: ClimbSettings,
+    *,
+    until: float | None,
+    stop: Callable[[], bool] | None,
+    patience: int | None,
+    run_seconds: float,
+    keep: Callable[[Position], None],
+    mode: KeyMode,
+) -> int:
+    """Climb in epochs with the team; every epoch goes on from the best stream.
+
+    Returns the steps kept. Streams are seeded by epoch and member, and the
+    parent's stream wins ties, so a run that the clock does not cut repeats.
+    """
+    accepted = idle = taken = epoch = 0
+    while taken < steps:
+        if until is not None and time.monotonic() + run_seconds >= until:
+            return accepted
+        if (stop is not None and stop()) or (patience is not None and idle >= patience):
+            return accepted
+        length = min(settings.epoch_steps, steps - taken)
+        seeds = [f"{seed}:{epoch}:{member}" for member in range(team.size + 1)]
+        team.submit(mode, here, seeds[1:], length, settings, until)
+        own = climb(
+            make, incumbent.ranker, here, random.Random(seeds[0]), length, settings,
+            until=until, stop=stop, run_seconds=run_seconds, on_accept=keep,
+        )  # fmt: skip
+        accepted += own.accepted
+        if stop is not None and stop():
+            return accepted  # the helpers are not waited for
+        # cut short by the clock, the helpers end soon too
+        wait = (until - time.monotonic() if until is not None else 0.0) + 5.0
+        helpers = team.collect(here, max(wait, 5.0))
+        best = own.position
+        for result in helpers or []:
+            incumbent.ranker.tried += result.tried
+            accepted += result.accepted
+            if result.position.scored[0] < best.scored[0]:
+                best = result.position
+        if best is not own.position:
+            keep(best)
+        idle = 0 if best.scored[0] < here.scored[0] else idle + length
+        here = best
+        taken += length
+        epoch += 1
+        if own.cut:
+            return accepted
+        if helpers is None:
+            # a helper died or hung: the parent climbs on alone
+            team.close()
+            alone = climb(
+                make, incumbent.ranker, here, random.Random(f"{seed}:alone"),
+                steps - taken, settings, until=until, stop=stop,
+                patience=patience, idle=idle, run_seconds=run_seconds,
+                on_accept=keep,
+            )  # fmt: skip
+            return accepted + alone.accepted
+    return accepted

@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
+from mtosched.climb import ClimbSettings
 from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.diagnose import impossible_deadlines
 from mtosched.cpsat.lns import improve
@@ -119,9 +120,13 @@ def _first_schedule(
         patience=patience,
         stop=lambda: params.stop_requested,
         on_improvement=_dispatch_progress(problem, params, began),
-        step_share=search.dispatch_step_share,
-        step_minutes=search.dispatch_step_minutes,
-        late_acceptance=search.dispatch_late_acceptance,
+        settings=ClimbSettings(
+            step_share=search.dispatch_step_share,
+            step_minutes=search.dispatch_step_minutes,
+            epoch_steps=search.dispatch_epoch_steps,
+            team_min_seconds=search.dispatch_team_min_seconds,
+        ),
+        workers=params.effective_workers,
     )
     account.dispatch = time.monotonic() - dispatch_began
     account.dispatch_runs, account.dispatch_accepted = first.tried, first.accepted
