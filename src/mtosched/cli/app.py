@@ -42,6 +42,7 @@ from mtosched.cli.render import (
 )
 from mtosched.cli.show import show
 from mtosched.cli.stopping import EXIT_CODES, run_stoppable
+from mtosched.cli.sweep import sweep_command
 from mtosched.errors import InfeasibleError, InputError, Issue, NoScheduleFoundError
 from mtosched.export import FORMATS, export_schedules, is_supported, unwritable
 from mtosched.export.json_writer import schedule_json
@@ -256,6 +257,17 @@ def schedule(
             "in the JSON output).",
         ),
     ] = False,
+    portfolio: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Race N diverse searches on Dask and keep the best (1: off).",
+        ),
+    ] = 1,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler for --portfolio (default: local)."),
+    ] = None,
     debug: DebugOpt = False,
 ) -> None:
     """Solve a scenario, print a summary and write the schedule.
@@ -302,7 +314,13 @@ def schedule(
         )
         localized = _localized(moment, scenario)
         live = not quiet and stderr.is_terminal
-        params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+        params = SolveParams(
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            portfolio=portfolio,
+            cluster=cluster,
+        )
 
         def run(stop: StopRequest) -> Schedule:
             return solve(
@@ -524,6 +542,7 @@ app.command("import")(import_command)
 app.command("diff")(diff_command)
 app.command("quote")(quote_command)
 app.command("explain")(explain_command)
+app.command("sweep")(sweep_command)
 
 
 @app.command()

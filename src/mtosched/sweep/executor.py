@@ -19,8 +19,8 @@ from contextlib import contextmanager
 
 from distributed import Client, Future, LocalCluster, as_completed
 
-from mtosched.errors import MtoschedError
 from mtosched.sweep.cells import CellOutcome, CellTask, SweepRow
+from mtosched.sweep.errors import ClusterError
 from mtosched.sweep.worker import run_cell
 
 #: The environment variable that names a cluster when `--cluster` is absent.
@@ -31,10 +31,6 @@ RETRIES = 2
 CONNECT_SECONDS = 10
 #: How often the wait for results looks at the stop request.
 POLL_SECONDS = 0.2
-
-
-class ClusterError(MtoschedError):
-    """The Dask cluster named by `--cluster` could not be reached."""
 
 
 def cluster_address(address: str | None) -> str | None:
