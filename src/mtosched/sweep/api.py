@@ -102,10 +102,10 @@ def sweep(
         if name == BASE:
             raise ValueError("'base' is the base alone; name the variant otherwise")
         check_variant_name(name)
+    base_scenario = _scenario(base)  # an unusable base stops everything
     folder = None if out is None else Path(out)
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
-    base_scenario = _scenario(base)
     names = (BASE, *variants)
     workers = params.workers or 1
     state = _State(names, seeds, folder, on_progress)
