@@ -19,7 +19,8 @@ import pytest
 from distributed import Client, LocalCluster
 
 from mtosched import SolveParams, build_problem, load_scenario, solve, sweep
-from mtosched.sweep import EXIT_PARTIAL, apply_overlay, read_overlay
+from mtosched.params import StopRequest
+from mtosched.sweep import EXIT_PARTIAL, SweepProgress, apply_overlay, read_overlay
 from mtosched.sweep.portfolio import member_settings
 from support import INSTANCES, assert_checked, write_json
 from sweep_support import BASE, write_impossible, write_overlays
@@ -181,3 +182,30 @@ def test_the_portfolio_is_never_worse_than_its_best_member(client: Client) -> No
     ]
     ranks = [tuple(m.objective.values()) for m in members]
     assert tuple(best.objective.values()) <= min(ranks)
+
+
+def test_a_stop_request_cancels_pending_cells_and_keeps_finished_ones(
+    client: Client, tmp_path: Path
+) -> None:
+    """What Ctrl-C does: stop after the first cell; the folder keeps it."""
+    stop = StopRequest()
+
+    def stop_after_first(progress: SweepProgress) -> None:
+        if progress.done >= 1:
+            stop.request("SIGINT")
+
+    out = tmp_path / "out"
+    result = sweep(
+        INSTANCES / "shopfloor-small.json",
+        {},
+        SolveParams(time_limit=LIMIT, stop=stop),
+        seeds=range(8),
+        client=client,
+        out=out,
+        on_progress=stop_after_first,
+    )
+    assert result.interrupted
+    assert 1 <= len(result.rows) < 8
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert len(summary["rows"]) == len(result.rows)
+    assert (out / "base.json").exists()

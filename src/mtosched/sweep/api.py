@@ -156,9 +156,20 @@ def sweep(
         return finish(False)
     # Imported here: Dask takes a second to load, and a sweep whose cells
     # are all cached must not pay for it.
-    from mtosched.sweep.executor import dask_client, run_tasks, worker_slots
+    from mtosched.sweep.executor import (
+        dask_client,
+        local_workers,
+        run_tasks,
+        worker_slots,
+    )
 
-    opened = nullcontext(client) if client is not None else dask_client(cluster)
+    # a local cluster gets one process per `workers` cores: no oversubscription
+    local = max(1, min(len(tasks), local_workers() // workers))
+    opened = (
+        nullcontext(client)
+        if client is not None
+        else dask_client(cluster, workers=local)
+    )
     with opened as active:
         state.slots = worker_slots(active)
         state.report()

@@ -59,12 +59,14 @@ def solve_portfolio(
     a schedule; a stop request cancels members not yet finished and keeps
     the best of those that did.
     """
-    from mtosched.sweep.executor import dask_client, run_tasks
+    from mtosched.sweep.executor import dask_client, local_workers, run_tasks
 
     began = time.monotonic() if started is None else started
     text = scenario.model_dump_json(by_alias=True, exclude_none=True)
     outcomes: list[tuple[int, CellOutcome]] = []
-    with dask_client(params.cluster, workers=None) as client:
+    each = params.workers or 1
+    local = max(1, min(params.portfolio, local_workers() // each))
+    with dask_client(params.cluster, workers=local) as client:
         left = params.time_limit - (time.monotonic() - began) - MARGIN_SECONDS
         limit = max(MIN_MEMBER_SECONDS, left)
         tasks = [
@@ -74,7 +76,7 @@ def solve_portfolio(
                 f"member-{i}",
                 text,
                 limit,
-                params.workers or 1,
+                each,
                 search,
                 now=now,
                 previous=previous,
