@@ -26,6 +26,7 @@ from mtosched.quote_models import CandidateQuote, Quote
 from mtosched.scenario import Scenario, load_scenario
 from mtosched.schedule import Schedule
 from mtosched.solution import Solution
+from mtosched.sweep import SweepResult, SweepRow, sweep
 
 try:
     __version__ = version("mtosched")
@@ -48,6 +49,8 @@ __all__ = [
     "Solution",
     "SolveParams",
     "SolveProgress",
+    "SweepResult",
+    "SweepRow",
     "__version__",
     "build_problem",
     "check",
@@ -58,4 +61,5 @@ __all__ = [
     "quote",
     "read_schedule",
     "solve",
+    "sweep",
 ]

@@ -54,6 +54,8 @@ def solve(
     far (`solver.interrupted`); `solver.timing` says where the time went.
     The time limit counts from `started` (a `time.monotonic()` value; by
     default the call), so that a caller can count reading the files too.
+    With `params.portfolio` > 1 the solve is a portfolio of that many
+    searches on Dask (`mtosched.sweep.portfolio`).
     """
     # Imported here: OR-Tools takes most of a second to load, and `validate`
     # and `check` must stay quick in CI loops over many files.
@@ -61,8 +63,16 @@ def solve(
 
     began = time.monotonic() if started is None else started
     params = params or SolveParams()
-    account = TimeAccount()
     _refuse_hopeless_limit(scenario, params)
+    if params.portfolio > 1:
+        if not isinstance(scenario, Scenario):
+            raise ValueError("a portfolio solve takes a Scenario, not a Problem")
+        from mtosched.sweep.portfolio import solve_portfolio
+
+        return solve_portfolio(
+            scenario, params, now=now, previous=previous, started=began
+        )
+    account = TimeAccount()
     if isinstance(scenario, Problem):
         problem = scenario
     else:

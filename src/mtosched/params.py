@@ -200,6 +200,11 @@ class SolveParams:
     stages together. With `workers=1` and a fixed `seed`, a solve that ends
     before the time limit is repeatable run to run. `stop` ends a solve
     early with its best schedule (Ctrl-C in the CLI).
+
+    `portfolio` > 1 runs that many diverse searches (seeds, search settings)
+    in parallel on Dask and keeps the best checked schedule; `cluster` is
+    the Dask scheduler's address (default: `MTOSCHED_CLUSTER`, else a local
+    cluster with one worker process per core).
     """
 
     time_limit: float = 60.0
@@ -209,10 +214,14 @@ class SolveParams:
     log_search: bool = False
     search: SearchParams = field(default_factory=SearchParams)
     stop: StopRequest | None = None
+    portfolio: int = 1
+    cluster: str | None = None
 
     def __post_init__(self) -> None:
         if self.time_limit <= 0:
             raise ValueError("time_limit must be positive")
+        if self.portfolio < 1:
+            raise ValueError("portfolio must be at least 1")
         if self.workers is not None and self.workers < 1:
             raise ValueError("workers must be at least 1")
 

@@ -21,6 +21,7 @@ from mtosched.cli.quote import quote_command
 from mtosched.cli.schedule import schedule_command
 from mtosched.cli.schema import schema_command
 from mtosched.cli.show import show_command
+from mtosched.cli.sweep import sweep_command
 from mtosched.cli.validate import validate_command
 
 app = typer.Typer(
@@ -61,6 +62,7 @@ app.command("diff")(diff_command)
 app.command("quote")(quote_command)
 app.command("explain")(explain_command)
 app.command("schema")(schema_command)
+app.command("sweep")(sweep_command)
 
 
 def main() -> None:

@@ -89,6 +89,17 @@ def schedule_command(
             "in the JSON output).",
         ),
     ] = False,
+    portfolio: Annotated[
+        int,
+        typer.Option(
+            min=1,
+            help="Race N diverse searches on Dask and keep the best (1: off).",
+        ),
+    ] = 1,
+    cluster: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler for --portfolio (default: local)."),
+    ] = None,
     debug: DebugOpt = False,
 ) -> None:
     """Solve a scenario, print a summary and write the schedule.
@@ -135,7 +146,13 @@ def schedule_command(
         )
         planning_start = localized(moment, scenario)
         live = not quiet and stderr.is_terminal
-        params = SolveParams(time_limit=time_limit, workers=workers, seed=seed)
+        params = SolveParams(
+            time_limit=time_limit,
+            workers=workers,
+            seed=seed,
+            portfolio=portfolio,
+            cluster=cluster,
+        )
 
         def run(stop: StopRequest) -> Schedule:
             return solve(
