@@ -19,7 +19,7 @@ the machine sequence kept.
   calendar pauses, the peer's restriction in that mode.
 
 Neither handles maximum waits, materials or running work; the checker
-(`mtosched.check`) judges every schedule they return.
+(`mtosched.verify.check`) judges every schedule they return.
 """
 
 from __future__ import annotations

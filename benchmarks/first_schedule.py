@@ -17,9 +17,9 @@ import time
 from pathlib import Path
 
 from mtosched import build_problem, check, load_scenario
-from mtosched.dispatch import dispatch
-from mtosched.evaluate import evaluate
-from mtosched.portfolio import best_dispatch
+from mtosched.heuristic.dispatch import dispatch
+from mtosched.heuristic.portfolio import best_dispatch
+from mtosched.verify.evaluate import evaluate
 
 PLANTS = Path(__file__).resolve().parent.parent.parent / "shared/benchmarks/plants"
 

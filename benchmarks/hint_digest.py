@@ -16,8 +16,8 @@ import inspect
 from pathlib import Path
 
 from mtosched import build_problem
+from mtosched.heuristic.portfolio import best_dispatch
 from mtosched.importers import read_fjsp, read_jsplib
-from mtosched.portfolio import best_dispatch
 
 CLASSICS = Path(__file__).resolve().parent.parent.parent / "shared/benchmarks"
 INSTANCES = (
@@ -35,7 +35,7 @@ def main() -> None:
         if "time_limit" in inspect.signature(best_dispatch).parameters:
             options["time_limit"] = 60.0  # the release before issue 15
         else:
-            from mtosched.portfolio import steps_for
+            from mtosched.heuristic.portfolio import steps_for
 
             # what the solver gives a makespan objective in a 60 s solve
             options["steps"] = min(200, steps_for(problem, 0.15 * 60.0, 1e-4))

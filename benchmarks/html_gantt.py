@@ -28,10 +28,10 @@ from statistics import median
 from playwright.sync_api import Page, sync_playwright
 
 from mtosched import Scenario, build_problem
-from mtosched.dispatch import dispatch
-from mtosched.evaluate import evaluate
 from mtosched.export.html_gantt import write
+from mtosched.heuristic.dispatch import dispatch
 from mtosched.schedule import build_schedule
+from mtosched.verify.evaluate import evaluate
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [

@@ -11,7 +11,7 @@ expands to instances read from `--data` (default: `shared/benchmarks` next
 to the repository). Every instance is solved by mtosched through its public
 API in a child process of its own (`bench_child.py`), so the peak memory is
 that solve's; the schedule it writes is verified by the independent checker
-(`mtosched.check`). With `--peer pyjobshop` the same instance, as mtosched
+(`mtosched.verify.check`). With `--peer pyjobshop` the same instance, as mtosched
 compiled it, is modelled in PyJobShop (`bench_peer.py`) and solved in
 another child with the same time limit, workers and seed, hinted with an
 EDD schedule valid under its rules (mtosched's dispatch where it is, else a
@@ -82,7 +82,7 @@ from mtosched import (
     load_scenario,
     read_schedule,
 )
-from mtosched.dispatch import dispatch
+from mtosched.heuristic.dispatch import dispatch
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

@@ -17,9 +17,9 @@ from pathlib import Path
 from search_settings import add_search_option, search_params
 
 from mtosched import SolveParams, build_problem, check, load_scenario, solve
-from mtosched.dispatch import dispatch
-from mtosched.evaluate import evaluate
+from mtosched.heuristic.dispatch import dispatch
 from mtosched.params import SolveProgress
+from mtosched.verify.evaluate import evaluate
 
 
 def main() -> None:

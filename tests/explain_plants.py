@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from mtosched import Problem, Scenario, Schedule, load_scenario
-from mtosched.check import check as check_solution
-from mtosched.evaluate import evaluate
 from mtosched.problem.model import Placement
+from mtosched.problem.solution import Solution
 from mtosched.schedule import build_schedule
-from mtosched.solution import Solution
+from mtosched.verify.check import check as check_solution
+from mtosched.verify.evaluate import evaluate
 from support import assert_checked, write_json
 
 #: Monday 30 November 2026, 06:00 UTC: minute 0 of most plants here.

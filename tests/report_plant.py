@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from mtosched import Problem, Schedule, build_problem, load_scenario
-from mtosched.evaluate import evaluate
 from mtosched.problem.model import Placement
+from mtosched.problem.solution import Solution
 from mtosched.schedule import build_schedule
-from mtosched.solution import Solution
+from mtosched.verify.evaluate import evaluate
 from support import assert_checked, write_json
 
 ORDERS = ("O-1", "O-2", "O-3", "O-4")

@@ -48,7 +48,7 @@ from mtosched import (
     check,
     solve,
 )
-from mtosched.dispatch import dispatch
+from mtosched.heuristic.dispatch import dispatch
 from mtosched.problem.model import Mode, Placement
 from support import assert_checked
 from test_brute_force import REGULAR_TERMS, read_instance, scenario_with

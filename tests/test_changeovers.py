@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from mtosched import Problem, Scenario, SolveParams, build_problem, solve
-from mtosched.check import check as check_solution
-from mtosched.dispatch import dispatch
+from mtosched.heuristic.dispatch import dispatch
 from mtosched.problem.model import Placement
-from mtosched.solution import Solution
+from mtosched.problem.solution import Solution
+from mtosched.verify.check import check as check_solution
 from support import assert_checked
 
 PARAMS = SolveParams(time_limit=20, workers=1, seed=0)

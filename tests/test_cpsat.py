@@ -18,9 +18,9 @@ from mtosched import (
 )
 from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.model import ScheduleModel
-from mtosched.dispatch import dispatch
-from mtosched.evaluate import evaluate
+from mtosched.heuristic.dispatch import dispatch
 from mtosched.scenario.models import Objective
+from mtosched.verify.evaluate import evaluate
 from support import INSTANCES, assert_checked
 
 ONE_WORKER = SolveParams(time_limit=20, workers=1, seed=0)

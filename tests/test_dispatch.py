@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 
 from mtosched import build_problem
-from mtosched.check import check
-from mtosched.dispatch import Guide, dispatch, earliest_due_date
+from mtosched.heuristic.dispatch import Guide, dispatch, earliest_due_date
 from mtosched.problem.model import PlannedSlot
 from mtosched.scenario.models import Scenario
+from mtosched.verify.check import check
 
 
 def plant(orders: list[dict[str, Any]], products: list[dict[str, Any]]) -> Scenario:

@@ -7,15 +7,15 @@ import time
 from datetime import datetime, timedelta
 
 from mtosched import SolveParams, build_problem, load_scenario
-from mtosched.check import check
 from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.goals import Goal
 from mtosched.cpsat.lns import improve
-from mtosched.dispatch import dispatch
-from mtosched.evaluate import evaluate
+from mtosched.heuristic.dispatch import dispatch
 from mtosched.problem.model import Problem
+from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm, Scenario
-from mtosched.solution import Solution
+from mtosched.verify.check import check
+from mtosched.verify.evaluate import evaluate
 from support import INSTANCES, ROOT
 
 

@@ -21,10 +21,10 @@ from ortools.sat.python import cp_model
 from mtosched import InfeasibleError, build_problem, check
 from mtosched.cpsat.bounds import compute_windows, narrowed
 from mtosched.cpsat.model import ScheduleModel
-from mtosched.dispatch import dispatch
-from mtosched.evaluate import evaluate
+from mtosched.heuristic.dispatch import dispatch
 from mtosched.problem.model import Placement, Problem
-from mtosched.solution import Solution
+from mtosched.problem.solution import Solution
+from mtosched.verify.evaluate import evaluate
 from test_properties_shopfloor import PROPERTIES, scenarios, validated
 
 

@@ -15,8 +15,8 @@ from mtosched.cpsat.neighbourhoods import (
     order_costs,
     time_window,
 )
-from mtosched.dispatch import dispatch
-from mtosched.evaluate import order_outcomes
+from mtosched.heuristic.dispatch import dispatch
+from mtosched.verify.evaluate import order_outcomes
 from support import ROOT
 
 PLANT = ROOT / "benchmarks/data/plant-40x5.json"

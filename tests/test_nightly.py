@@ -20,10 +20,10 @@ from mtosched import (
     read_schedule,
     solve,
 )
-from mtosched.evaluate import evaluate, moved_tasks
 from mtosched.problem.previous import PlannedOperation, PreviousPlan, stability_weight
 from mtosched.scenario.loading import parse_scenario_text
 from mtosched.schedule import solution_from_schedule
+from mtosched.verify.evaluate import evaluate, moved_tasks
 from nightly import new_orders, next_morning, plant
 from support import assert_checked, run_cli, write_json
 

@@ -162,3 +162,16 @@ def test_stdout_closed_early_exits_141(tmp_path: Path) -> None:
     stderr = process.stderr.read().decode()
     assert process.wait(timeout=120) == 141, stderr
     assert "Traceback" not in stderr and "Internal error" not in stderr
+
+
+def test_quote_checks_its_output_before_solving(tmp_path: Path) -> None:
+    """`quote -o` into a missing folder: exit 2 naming it, before a 60 s solve."""
+    began = time.monotonic()
+    result = run_cli(
+        "quote", SCENARIO, "--order", INSTANCES / "quotes" / "roadster.json",
+        "--time-limit", "60", "-o", "no/such/dir/quote.json", cwd=tmp_path,
+    )  # fmt: skip
+    text = " ".join(result.stderr.replace("│", " ").split())
+    assert result.returncode == 2, text
+    assert "'no/such/dir/quote.json': cannot write there: folder no/such/dir" in text
+    assert time.monotonic() - began < 20

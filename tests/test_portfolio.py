@@ -7,8 +7,7 @@ import time
 
 from mtosched import SolveParams, build_problem, load_scenario, solve
 from mtosched.api import check as check_schedule
-from mtosched.check import check
-from mtosched.climb import (
+from mtosched.heuristic.climb import (
     ClimbSettings,
     EpochRequest,
     Position,
@@ -18,10 +17,11 @@ from mtosched.climb import (
     run_epoch,
     schedule_maker,
 )
-from mtosched.dispatch import dispatch
-from mtosched.evaluate import evaluate
+from mtosched.heuristic.dispatch import dispatch
+from mtosched.heuristic.portfolio import DispatchResult, best_dispatch
 from mtosched.params import SolveProgress
-from mtosched.portfolio import DispatchResult, best_dispatch
+from mtosched.verify.check import check
+from mtosched.verify.evaluate import evaluate
 from support import INSTANCES
 
 

@@ -40,7 +40,7 @@ from mtosched import (
     check,
     solve,
 )
-from mtosched.dispatch import dispatch
+from mtosched.heuristic.dispatch import dispatch
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.scenario.references import check_references
 from support import assert_checked

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mtosched import SolveParams, build_problem, read_schedule, solve
-from mtosched.quote import quote, split_candidates
+from mtosched.promise.quote import quote, split_candidates
 from mtosched.scenario import load_scenario
 from mtosched.scenario.loading import parse_scenario_text
 from mtosched.scenario.models import Order, Scenario

@@ -19,7 +19,6 @@ from mtosched import (
     load_scenario,
     solve,
 )
-from mtosched.check import check
 from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.goals import Goal
 from mtosched.cpsat.model import ScheduleModel
@@ -31,11 +30,12 @@ from mtosched.cpsat.resequence import (
     keep_sequences,
     resequence,
 )
-from mtosched.dispatch import dispatch
-from mtosched.evaluate import evaluate
+from mtosched.heuristic.dispatch import dispatch
 from mtosched.importers import parse_jsplib, read_fjsp, read_jsplib
 from mtosched.problem.model import Problem
-from mtosched.solution import Solution
+from mtosched.problem.solution import Solution
+from mtosched.verify.check import check
+from mtosched.verify.evaluate import evaluate
 from support import ROOT, assert_checked
 
 DATA = ROOT / "tests" / "data"

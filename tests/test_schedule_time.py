@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from mtosched.schedule import Schedule
-from mtosched.schedule_time import local, utc, zone_of
+from mtosched.schedule import Schedule, local, utc, zone_of
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -9,7 +9,6 @@ print(schedule.summary())
 from importlib.metadata import PackageNotFoundError, version
 
 from mtosched.api import check, previous_plan, read_schedule, solve
-from mtosched.check import CheckReport
 from mtosched.diff import diff_schedules
 from mtosched.errors import (
     InfeasibleError,
@@ -21,12 +20,13 @@ from mtosched.errors import (
 from mtosched.explain import explain
 from mtosched.params import SearchParams, SolveParams, SolveProgress
 from mtosched.problem import Problem, build_problem
-from mtosched.quote import quote
-from mtosched.quote_models import CandidateQuote, Quote
+from mtosched.problem.solution import Solution
+from mtosched.promise.models import CandidateQuote, Quote
+from mtosched.promise.quote import quote
 from mtosched.scenario import Scenario, load_scenario
 from mtosched.schedule import Schedule
-from mtosched.solution import Solution
 from mtosched.sweep import SweepResult, SweepRow, sweep
+from mtosched.verify.check import CheckReport
 
 try:
     __version__ = version("mtosched")

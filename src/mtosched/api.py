@@ -14,12 +14,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from mtosched.check import CheckReport
-from mtosched.check import check as check_solution
 from mtosched.errors import InputError, Issue, NoScheduleFoundError
 from mtosched.params import SolveParams, TimeAccount
 from mtosched.problem import Problem, build_problem
 from mtosched.problem.previous import PlannedOperation, PreviousPlan
+from mtosched.problem.solution import Solution
 from mtosched.scenario import Scenario
 from mtosched.scenario.loading import validation_issues
 from mtosched.schedule import (
@@ -32,7 +31,8 @@ from mtosched.schedule import (
     kpis_of,
     solution_from_schedule,
 )
-from mtosched.solution import Solution
+from mtosched.verify.check import CheckReport
+from mtosched.verify.check import check as check_solution
 
 
 def solve(

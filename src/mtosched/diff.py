@@ -18,8 +18,15 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict
 
-from mtosched.schedule import Kpis, Schedule, ScheduledOperation, ScheduledOrder
-from mtosched.schedule_time import local, utc, zone_of
+from mtosched.schedule import (
+    Kpis,
+    Schedule,
+    ScheduledOperation,
+    ScheduledOrder,
+    local,
+    utc,
+    zone_of,
+)
 
 #: KPIs compared, in report order (each only when both schedules state it).
 KPI_NAMES: tuple[str, ...] = (

@@ -6,17 +6,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mtosched.evaluate import Evaluation, moved_tasks
 from mtosched.problem.model import Placement, Problem
+from mtosched.problem.solution import Solution
 from mtosched.scenario.models import Instant, ObjectiveTerm
-from mtosched.sequences import changeovers
-from mtosched.solution import Solution
+from mtosched.verify.evaluate import Evaluation, moved_tasks
+from mtosched.verify.sequences import changeovers
 
 ScheduleStatus = Literal["optimal", "feasible", "infeasible", "unknown"]
 
@@ -51,6 +51,11 @@ class ScheduledOperation(_Output):
     running: bool = Field(default=False, description="Already running at start.")
     frozen: bool = Field(
         default=False, description="Kept from the previous plan's frozen horizon."
+    )
+    batch: str | None = Field(
+        default=None,
+        description="On a batch machine: the batch's id; operations with the "
+        "same id run together (rule 20).",
     )
 
 
@@ -264,6 +269,7 @@ def build_schedule(
         enumerate(solution.placements),
         key=lambda item: (item[1].machine, item[1].start, item[0]),
     )
+    batches = batch_ids(problem, solution)
     operations = [
         ScheduledOperation(
             order=problem.orders[problem.tasks[t].order].id,
@@ -274,6 +280,7 @@ def build_schedule(
             end=instant(place.end),
             running=problem.tasks[t].running,
             frozen=problem.tasks[t].frozen,
+            batch=batches.get(t),
         )
         for t, place in indexed
     ]
@@ -299,6 +306,29 @@ def build_schedule(
         kpis=kpis_of(problem, evaluation),
         previous=_previous_info(problem, solution),
     )
+
+
+def batch_ids(problem: Problem, solution: Solution) -> dict[int, str]:
+    """Each task on a batch machine: its batch's id, `MACHINE/k` by start.
+
+    The tasks of a batch share machine and start, and batches on one
+    machine never overlap, so the start names the batch (rule 20).
+    """
+    starts: dict[int, set[int]] = {}
+    for place in solution.placements:
+        if problem.machines[place.machine].batches:
+            starts.setdefault(place.machine, set()).add(place.start)
+    number = {
+        (machine, start): k
+        for machine, found in starts.items()
+        for k, start in enumerate(sorted(found), start=1)
+    }
+    ids: dict[int, str] = {}
+    for t, place in enumerate(solution.placements):
+        k = number.get((place.machine, place.start))
+        if k is not None:
+            ids[t] = f"{problem.machines[place.machine].id}/{k}"
+    return ids
 
 
 def _previous_info(problem: Problem, solution: Solution) -> PreviousInfo | None:
@@ -388,3 +418,33 @@ def _minute(problem: Problem, moment: datetime) -> int:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(problem.timezone))
     return problem.minute(moment)
+
+
+# --- time zones: every report and `diff` read a schedule's instants so ---
+
+
+def zone_of(schedule: Schedule) -> ZoneInfo:
+    """The schedule's time zone; a hand-edited unknown name is a `ValueError`."""
+    try:
+        return ZoneInfo(schedule.timezone)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a tzdata folder such as "Europe" is not a zone (it crashed
+        # `show` and `diff` with IsADirectoryError before).
+        raise ValueError(f"unknown time zone '{schedule.timezone}'") from None
+
+
+def local(moment: datetime, zone: ZoneInfo) -> datetime:
+    """`moment` in `zone`; a naive instant is already wall-clock in `zone`."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    return moment.astimezone(zone)
+
+
+def utc(moment: datetime, zone: ZoneInfo) -> datetime:
+    """`moment` in UTC, the safe form to sort, compare and subtract.
+
+    Aware datetimes that share a tzinfo compare as wall-clock times, which
+    misorders the repeated autumn hour; naive ones cannot be compared with
+    aware ones at all.
+    """
+    return local(moment, zone).astimezone(UTC)

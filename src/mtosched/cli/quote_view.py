@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from mtosched.quote_models import CandidateQuote, Quote
+from mtosched.promise.models import CandidateQuote, Quote
 
 #: Causes shown per candidate in the text report.
 _LIMIT_ROWS = 5

@@ -8,9 +8,9 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from mtosched.check import CheckReport
 from mtosched.errors import Issue
 from mtosched.schedule import Schedule
+from mtosched.verify.check import CheckReport
 
 _SEQUENCE_WIDTH = 6
 _LATE_ROWS = 25

@@ -1,7 +1,7 @@
 """`mtosched sweep`: a base scenario and its what-if variants, solved on Dask.
 
-Self-contained: it calls the public `mtosched.sweep` API and maps its
-outcomes to exit codes here. 0 every cell has a schedule; 6 some cells
+It calls the public `mtosched.sweep` API; `cli/common.py` maps errors to
+exit codes as for every command. 0 every cell has a schedule; 6 some cells
 failed and the others' results are written; when every cell failed, the
 base's first cell's code (1 invalid, 3 infeasible, 4 nothing in time, 70
 internal); 1 the base is invalid; 2 usage (a bad option, a cluster that
@@ -11,22 +11,28 @@ cannot be reached); 130/143 stopped by SIGINT/SIGTERM, finished cells kept.
 from __future__ import annotations
 
 import json
-import traceback
 from collections.abc import Callable
 from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich import box
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from mtosched.cli.render import issues_json, render_issues, shorten
+from mtosched.cli.common import (
+    EXIT_USAGE,
+    DebugOpt,
+    FormatOpt,
+    QuietOpt,
+    Report,
+    run_command,
+    stderr,
+    stdout,
+)
+from mtosched.cli.render import shorten
 from mtosched.cli.stopping import EXIT_CODES, run_stoppable
-from mtosched.errors import InputError
 from mtosched.export import FORMATS
 from mtosched.params import SolveParams, StopRequest
 from mtosched.sweep import SweepProgress, SweepResult, compare, sweep
@@ -34,19 +40,8 @@ from mtosched.sweep.api import check_variant_name
 from mtosched.sweep.compare import BASE, Comparison
 from mtosched.sweep.errors import ClusterError
 
-EXIT_INPUT, EXIT_USAGE, EXIT_INTERNAL = 1, 2, 70
 #: Columns of the table written to a file or pipe: it needs about 95.
 _FILE_WIDTH = 100
-
-_stdout = Console(highlight=False)
-_stderr = Console(stderr=True, highlight=False)
-
-
-class SweepFormat(StrEnum):
-    """`--format`: a table for people or one JSON document for scripts."""
-
-    text = "text"
-    json = "json"
 
 
 def sweep_command(
@@ -106,16 +101,9 @@ def sweep_command(
             "(csv, xlsx, html, svg). Repeatable.",
         ),
     ] = None,
-    fmt: Annotated[
-        SweepFormat,
-        typer.Option("--format", help="'text' for people, 'json' for scripts."),
-    ] = SweepFormat.text,
-    quiet: Annotated[
-        bool, typer.Option("--quiet", "-q", help="No live progress display.")
-    ] = False,
-    debug: Annotated[
-        bool, typer.Option("--debug", help="Show the traceback of internal errors.")
-    ] = False,
+    fmt: FormatOpt = Report.text,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
 ) -> None:
     """Solve a base scenario and what-if variants of it, and compare them.
 
@@ -140,8 +128,8 @@ def sweep_command(
     params = SolveParams(time_limit=time_limit, workers=workers_per_solve)
 
     def body() -> int:
-        live = not quiet and fmt is SweepFormat.text and _stderr.is_terminal
-        status = _stderr.status("starting the cluster…") if live else None
+        live = not quiet and fmt is Report.text and stderr.is_terminal
+        status = stderr.status("starting the cluster…") if live else None
 
         def show(p: SweepProgress) -> None:
             if status is None:
@@ -166,21 +154,25 @@ def sweep_command(
                 on_progress=show,
             )
 
-        if status is not None:
-            with status:
+        try:
+            if status is not None:
+                with status:
+                    result, stop = run_stoppable(run)
+            else:
                 result, stop = run_stoppable(run)
-        else:
-            result, stop = run_stoppable(run)
+        except ClusterError as exc:
+            stderr.print(f"[bold red]Cluster:[/bold red] {escape(str(exc))}")
+            return EXIT_USAGE
         _report(result, out, fmt)
         if result.interrupted:
-            _stderr.print(
+            stderr.print(
                 f"interrupted ({stop.reason}): kept {len(result.rows)} finished "
                 f"cell(s) in {out}"
             )
             return EXIT_CODES.get(stop.reason or "", EXIT_CODES["SIGINT"])
         return result.exit_code
 
-    _run(body, debug=debug, fmt=fmt)
+    run_command(body, debug=debug, fmt=fmt)
 
 
 def _variants(specs: list[str], folder: Path | None) -> dict[str, Path]:
@@ -239,9 +231,9 @@ def _formats(values: list[str]) -> list[str]:
     return suffixes
 
 
-def _report(result: SweepResult, out: Path, fmt: SweepFormat) -> None:
+def _report(result: SweepResult, out: Path, fmt: Report) -> None:
     lines = compare(result)
-    if fmt is SweepFormat.json:
+    if fmt is Report.json:
         document = {
             **result.to_json(),
             "variants": [line.to_json() for line in lines],
@@ -251,16 +243,16 @@ def _report(result: SweepResult, out: Path, fmt: SweepFormat) -> None:
         }
         print(json.dumps(document, indent=2))
         return
-    if not _stdout.is_terminal:
-        _stdout.width = max(_stdout.width, _FILE_WIDTH)  # a log file has no edge
-    _stdout.print(_table(lines))
+    if not stdout.is_terminal:
+        stdout.width = max(stdout.width, _FILE_WIDTH)  # a log file has no edge
+    stdout.print(_table(lines))
     for row in result.failed:
-        _stdout.print(
+        stdout.print(
             f"[red]{escape(row.variant)} seed {row.seed}: {row.status}[/red] "
             f"{escape(shorten(row.error or '', 300))}",
             soft_wrap=True,
         )
-    _stdout.print(f"{result.summary()}; wrote {escape(str(out))}", markup=True)
+    stdout.print(f"{result.summary()}; wrote {escape(str(out))}", markup=True)
 
 
 def _table(lines: list[Comparison]) -> Table:
@@ -313,36 +305,3 @@ def _duration(minutes: int) -> str:
     """Minutes as `44d07h` (days and hours): makespans are weeks long."""
     days, rest = divmod(minutes, 1440)
     return f"{days}d{rest // 60:02d}h" if days else f"{rest // 60}h{rest % 60:02d}"
-
-
-def _fail(code: int) -> NoReturn:
-    raise typer.Exit(code)
-
-
-def _run(action: Callable[[], int], *, debug: bool, fmt: SweepFormat) -> NoReturn:
-    """Run the command body and map what it raises to the exit codes above."""
-    try:
-        code = action()
-    except InputError as exc:
-        if fmt is SweepFormat.json:
-            print(json.dumps({"valid": False, "errors": issues_json(exc.issues)}))
-        render_issues(_stderr, exc.issues, "Invalid input")
-        _fail(EXIT_INPUT)
-    except ClusterError as exc:
-        _stderr.print(f"[bold red]Cluster:[/bold red] {escape(str(exc))}")
-        _fail(EXIT_USAGE)
-    except typer.Exit:
-        raise
-    except KeyboardInterrupt:
-        _stderr.print("interrupted")
-        _fail(EXIT_CODES["SIGINT"])
-    except Exception as exc:
-        if debug:
-            traceback.print_exc()
-        _stderr.print(
-            f"[bold red]Internal error:[/bold red] {type(exc).__name__}: "
-            f"{escape(str(exc))}\nThis is a bug in mtosched; please report it "
-            "(run again with --debug for the traceback)."
-        )
-        _fail(EXIT_INTERNAL)
-    _fail(code)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from mtosched.problem.model import Placement, Problem
-from mtosched.solution import Solution
+from mtosched.problem.solution import Solution
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from ortools.sat.python import cp_model
 from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.tasks import TaskVars
 from mtosched.problem.model import Problem
+from mtosched.problem.solution import Solution
 from mtosched.problem.worktime import WorkingTime
-from mtosched.solution import Solution
 
 HintRule = Callable[[Solution], int]
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from mtosched.cpsat.model import ScheduleModel
-from mtosched.evaluate import objective_terms, order_outcomes
 from mtosched.problem.model import Problem
+from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
-from mtosched.solution import Solution
+from mtosched.verify.evaluate import objective_terms, order_outcomes
 
 
 @dataclass(frozen=True)

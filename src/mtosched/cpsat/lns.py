@@ -15,7 +15,6 @@ import time
 
 from ortools.sat.python import cp_model
 
-from mtosched.check import check
 from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.goals import Goal
 from mtosched.cpsat.model import ScheduleModel
@@ -29,8 +28,9 @@ from mtosched.cpsat.neighbourhoods import (
 from mtosched.cpsat.running import configured_solver, run_solver
 from mtosched.params import SolveParams, SolveProgress, TimeAccount
 from mtosched.problem.model import Problem
+from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
-from mtosched.solution import Solution
+from mtosched.verify.check import check
 
 # A step may take `SearchParams.step_factor` times what building its model
 # and getting the hint back as CP-SAT's first solution took lately, within

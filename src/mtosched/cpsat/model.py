@@ -14,8 +14,8 @@ from mtosched.cpsat.bounds import Windows, narrowed
 from mtosched.cpsat.changeovers import HintRule, add_changeovers
 from mtosched.cpsat.tasks import CalendarEncoding, TaskVars, add_task
 from mtosched.problem.model import Placement, Problem
+from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
-from mtosched.solution import Solution
 
 LinearExpr = cp_model.LinearExprT
 

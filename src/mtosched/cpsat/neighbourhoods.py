@@ -28,10 +28,10 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
-from mtosched.evaluate import order_outcomes
 from mtosched.problem.model import Problem
+from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
-from mtosched.solution import Solution
+from mtosched.verify.evaluate import order_outcomes
 
 Kind = Literal["window", "orders", "blockers"]
 KINDS: tuple[Kind, ...] = ("window", "orders", "blockers")

@@ -17,15 +17,15 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from mtosched.check import check
 from mtosched.cpsat.bounds import Windows, compute_windows
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.cpsat.running import configured_solver, run_solver
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
-from mtosched.evaluate import order_outcomes
 from mtosched.params import SolveParams
 from mtosched.problem.model import Placement, Problem
-from mtosched.solution import Solution
+from mtosched.problem.solution import Solution
+from mtosched.verify.check import check
+from mtosched.verify.evaluate import order_outcomes
 
 
 @dataclass(frozen=True)

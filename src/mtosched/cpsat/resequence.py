@@ -22,15 +22,15 @@ from typing import Literal
 
 from ortools.sat.python import cp_model
 
-from mtosched.check import check
 from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.goals import Goal
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.cpsat.running import configured_solver, run_solver
 from mtosched.params import SolveParams, SolveProgress, TimeAccount
 from mtosched.problem.model import Problem
+from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
-from mtosched.solution import Solution
+from mtosched.verify.check import check
 
 #: Share of the free tasks a neighbourhood starts with, its limits, and how
 #: it adapts: larger after a step proved its neighbourhood optimal (room to

@@ -14,21 +14,26 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-from mtosched.climb import ClimbSettings
 from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.diagnose import impossible_deadlines
 from mtosched.cpsat.lns import improve
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.cpsat.resequence import has_machine_choice, resequence
 from mtosched.cpsat.size import changeover_arcs
-from mtosched.cpsat.stages import NeighbourhoodSearch, StageResult, StageRunner
-from mtosched.errors import InfeasibleError
-from mtosched.evaluate import evaluate
+from mtosched.cpsat.stages import (
+    RESERVE_SECONDS,
+    NeighbourhoodSearch,
+    StageResult,
+    StageRunner,
+)
+from mtosched.errors import InfeasibleError, NoScheduleFoundError
+from mtosched.heuristic.climb import ClimbSettings
+from mtosched.heuristic.portfolio import ImprovementCallback, best_dispatch, steps_for
 from mtosched.params import SolveParams, SolveProgress, TimeAccount
-from mtosched.portfolio import ImprovementCallback, best_dispatch, steps_for
 from mtosched.problem.model import Problem
+from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
-from mtosched.solution import Solution
+from mtosched.verify.evaluate import evaluate
 
 __all__ = ["SolveOutcome", "StageResult", "solve_problem"]
 
@@ -108,6 +113,11 @@ def _first_schedule(
             steps_for(problem, seconds, search.makespan_seconds_per_task),
         )
         patience = None
+    elif problem.beyond_the_model is not None:
+        # the key search is the whole engine here: all but the check's time
+        seconds = max(0.1, params.time_limit - RESERVE_SECONDS)
+        steps = steps_for(problem, seconds, search.dispatch_seconds_per_task)
+        patience = None
     else:
         seconds = search.dispatch_share * params.time_limit
         steps = steps_for(problem, seconds, search.dispatch_seconds_per_task)
@@ -158,6 +168,29 @@ def solve_problem(
     windows = compute_windows(problem, heuristic)
     heuristic_terms = evaluate(problem, heuristic).terms
     terms = problem.objective
+    beyond = problem.beyond_the_model
+    if beyond is not None and problem.free_tasks:
+        account.full_model = f"skipped: {beyond} are placed by the key search only"
+        if not heuristic_ok:
+            raise NoScheduleFoundError(
+                f"no feasible schedule found within {params.time_limit:g} s (the "
+                "list schedule misses a deadline or a maximum wait, and plants "
+                f"with {beyond} have no CP-SAT model yet)"
+            )
+        stages = tuple(
+            StageResult(term, "feasible", heuristic_terms[term], None, 0.0)
+            for term in terms
+        )
+        return SolveOutcome(
+            heuristic,
+            "feasible",
+            stages,
+            "dispatch",
+            heuristic_terms,
+            time.monotonic() - began,
+            windows.horizon,
+            interrupted=params.stop_requested,
+        )
     if not problem.free_tasks:
         stages = tuple(
             StageResult(

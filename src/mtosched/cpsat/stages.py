@@ -21,11 +21,11 @@ from mtosched.cpsat.goals import Goal, goal_for
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.cpsat.running import PresolveClock, configured_solver, run_solver
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
-from mtosched.evaluate import evaluate
 from mtosched.params import SolveParams, SolveProgress, TimeAccount
 from mtosched.problem.model import Problem
+from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
-from mtosched.solution import Solution
+from mtosched.verify.evaluate import evaluate
 
 StageStatus = Literal["optimal", "feasible", "unknown"]
 

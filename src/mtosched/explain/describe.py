@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from mtosched.evaluate import OrderOutcome
 from mtosched.explain.attribution import Key
 from mtosched.explain.chain import Chain, Step
 from mtosched.explain.merging import Item, merge, share_tardiness
@@ -25,6 +24,7 @@ from mtosched.explain.words import (
     when,
     window,
 )
+from mtosched.verify.evaluate import OrderOutcome
 
 #: Reasons of dated closures: (owner ids, first minute, end minute) -> texts.
 ClosureLookup = Callable[[list[str], int, int], list[str]]

@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 
 from mtosched.api import check
 from mtosched.errors import Issue, ScheduleMismatchError, UnknownOrderError
-from mtosched.evaluate import evaluate
 from mtosched.explain.chain import critical_chain
 from mtosched.explain.describe import ClosureLookup, Describer
 from mtosched.explain.levers import candidates
@@ -27,10 +26,11 @@ from mtosched.explain.whatif import WhatIfRunner
 from mtosched.params import SolveParams
 from mtosched.problem import Problem, build_problem
 from mtosched.problem.previous import PreviousPlan
+from mtosched.problem.solution import Solution
 from mtosched.scenario.models import Scenario
 from mtosched.scenario.references import localize, scenario_zone
 from mtosched.schedule import Schedule, solution_from_schedule
-from mtosched.solution import Solution
+from mtosched.verify.evaluate import evaluate
 
 
 @dataclass(frozen=True, slots=True)

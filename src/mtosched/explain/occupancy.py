@@ -12,8 +12,8 @@ import bisect
 from dataclasses import dataclass
 
 from mtosched.problem.model import Mode, Problem, Task
-from mtosched.sequences import changeovers
-from mtosched.solution import Solution
+from mtosched.problem.solution import Solution
+from mtosched.verify.sequences import changeovers
 
 
 def is_frozen(task: Task) -> bool:

@@ -15,8 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from mtosched.schedule import Schedule, ScheduledMachine
-from mtosched.schedule_time import local, zone_of
+from mtosched.schedule import Schedule, ScheduledMachine, local, zone_of
 
 #: Version of the payload layout, for anyone reading it out of a page.
 PAYLOAD_VERSION = 1

@@ -24,8 +24,7 @@ from mtosched.export.timeline import (
     span,
     ticks,
 )
-from mtosched.schedule import Schedule, ScheduledOperation
-from mtosched.schedule_time import local, zone_of
+from mtosched.schedule import Schedule, ScheduledOperation, local, zone_of
 
 WIDTH = 1200
 _LABEL, _RIGHT, _TOP = 170, 24, 104

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo
 from mtosched.schedule import Schedule, ScheduledMachine, ScheduledOperation
 
 # Re-exported (explicitly, for mypy) because `cli/` still imports them from here.
-from mtosched.schedule_time import local as local
-from mtosched.schedule_time import utc as utc
-from mtosched.schedule_time import zone_of as zone_of
+from mtosched.schedule import local as local
+from mtosched.schedule import utc as utc
+from mtosched.schedule import zone_of as zone_of
 
 
 def wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -29,8 +29,7 @@ from mtosched.export.timeline import (
     minutes_between,
 )
 from mtosched.export.timeline import wall_clock as _wall
-from mtosched.schedule import Schedule
-from mtosched.schedule_time import zone_of
+from mtosched.schedule import Schedule, zone_of
 
 #: An on-time order finishing less than this before its due date is amber.
 NEAR_LATE_MINUTES = 240

@@ -8,6 +8,7 @@ from `start`, and shop-floor progress applied.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import ROUND_CEILING, Decimal
 from itertools import pairwise
@@ -148,6 +149,14 @@ class _Compiler:
                 consumes=consumes,
                 frozen=frozen,
                 setup_under_way=setup_under_way,
+                quantity=order.quantity,
+                transfer=(
+                    op.transfer_quantity
+                    if op.transfer_quantity is not None
+                    and op.transfer_quantity < order.quantity
+                    and preds
+                    else None
+                ),
             )
             if fixed is not None and not frozen:
                 self.running_origin[len(self.tasks)] = origin.child(f"progress.{op.id}")
@@ -198,6 +207,10 @@ class _Compiler:
         result = []
         for machine_id in op.machines:
             machine = self.scenario.machines[self.machine_ids[machine_id]]
+            if machine.batch is not None:
+                size = order.quantity if machine.batch.size == "quantity" else 1
+                if size > machine.batch.capacity:
+                    continue  # rule 19: the load would not fit
             duration = processing_minutes(op, machine, order.quantity)
             if duration < 1:
                 self.issues.append(
@@ -220,7 +233,24 @@ class _Compiler:
                         f"duration accepted is {MAX_MINUTES} (a century)",
                     )
                 )
-            result.append(Mode(self.machine_ids[machine_id], max(duration, 1)))
+            result.append(
+                Mode(
+                    self.machine_ids[machine_id],
+                    max(duration, 1),
+                    setup=op.setup_minutes,
+                )
+            )
+        if not result:
+            self.issues.append(
+                Issue(
+                    origin.file,
+                    origin.path,
+                    f"operation '{op.id}' of order '{order.id}' fits no machine: "
+                    f"quantity {order.quantity} exceeds the capacity of every "
+                    "batch machine it lists (rule 19)",
+                )
+            )
+            return ()
         if all(1 <= mode.duration <= MAX_MINUTES for mode in result):
             self.known_modes[key] = tuple(result)
         return tuple(result)
@@ -234,9 +264,12 @@ class _Compiler:
             by_machine.setdefault(fixed.machine, []).append(t)
         for machine, tasks in by_machine.items():
             tasks.sort(key=lambda t: self.tasks[t].fixed.start)  # type: ignore[union-attr]
+            together = self.scenario.machines[machine].batch is not None
             for before, after in pairwise(tasks):
                 first, second = self.tasks[before], self.tasks[after]
                 assert first.fixed is not None and second.fixed is not None
+                if together and first.fixed.start == second.fixed.start:
+                    continue  # one running batch (rule 20)
                 if second.fixed.start < first.fixed.end:
                     origin = self.running_origin[after]
                     other = self.orders_by_task(before)
@@ -248,6 +281,53 @@ class _Compiler:
                             f"{other}/{first.operation} is still running there",
                         )
                     )
+
+    def settle_running_batches(self) -> None:
+        """Running work on a batch machine with one start is one fixed batch.
+
+        Every member ends when the longest does (rules 11 and 20); a group
+        over the capacity or of mixed families is bad data.
+        """
+        groups: dict[tuple[int, int], list[int]] = {}
+        for t in self.running_origin:
+            fixed = self.tasks[t].fixed
+            assert fixed is not None
+            if self.scenario.machines[fixed.machine].batch is not None:
+                groups.setdefault((fixed.machine, fixed.start), []).append(t)
+        for (machine, _), members in groups.items():
+            batching = self.scenario.machines[machine].batch
+            assert batching is not None
+            size = sum(
+                self.tasks[t].quantity if batching.size == "quantity" else 1
+                for t in members
+            )
+            families = {self.tasks[t].family for t in members}
+            origin = self.running_origin[members[-1]]
+            name = self.scenario.machines[machine].id
+            if size > batching.capacity:
+                self.issues.append(
+                    Issue(
+                        origin.file,
+                        origin.path,
+                        f"the running batch on {name} holds {size}, more than "
+                        f"its capacity {batching.capacity} (rule 20)",
+                    )
+                )
+            if len(families) > 1:
+                shown = ", ".join(sorted(str(f) for f in families))
+                self.issues.append(
+                    Issue(
+                        origin.file,
+                        origin.path,
+                        f"the running batch on {name} mixes families ({shown}); "
+                        "a batch holds one family (rule 20)",
+                    )
+                )
+            end = max(self.tasks[t].fixed.end for t in members)  # type: ignore[union-attr]
+            for t in members:
+                fixed = self.tasks[t].fixed
+                assert fixed is not None
+                self.tasks[t] = replace(self.tasks[t], fixed=replace(fixed, end=end))
 
     def check_running_resources(self, capacities: Sequence[int]) -> None:
         """Running work holding more of a resource than it has is bad data too.
@@ -309,7 +389,18 @@ class _Compiler:
                 )
             )
         machine = self.machine_ids[entry.machine]
-        duration = next(m.duration for m in modes if m.machine == machine)
+        duration = next((m.duration for m in modes if m.machine == machine), None)
+        if duration is None:
+            # a batch machine whose capacity is below the order's quantity
+            self.issues.append(
+                Issue(
+                    origin.file,
+                    f"{origin.path}.progress.{op.id}.machine",
+                    f"'{entry.machine}' cannot hold order '{order.id}' "
+                    f"(quantity {order.quantity}) in one batch (rule 19)",
+                )
+            )
+            return None
         # Contract rule 11: work that should be over already ends just after start.
         end = max(started + duration, 1)
         return Placement(machine, started, end)
@@ -396,6 +487,7 @@ def build_problem(
         reach=reach,
     )
     compiler.tasks = timed.tasks
+    compiler.settle_running_batches()
     compiler.check_running_overlaps()
     compiler.check_running_resources([r.capacity for r in scenario.resources])
     if compiler.issues:
@@ -422,6 +514,8 @@ def build_problem(
                 timed.machine_calendars[i],
                 matrix_index.get(m.changeovers or ""),
                 m.initial_family,
+                m.batch.capacity if m.batch is not None else None,
+                m.batch is None or m.batch.size == "quantity",
             )
             for i, m in enumerate(scenario.machines)
         ),

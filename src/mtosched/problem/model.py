@@ -22,11 +22,14 @@ class Mode:
     `calendar` indexes `Problem.calendars`: the working time of the machine
     intersected with that of the resources the task uses (contract rule 5);
     None means around the clock, where working minutes are elapsed minutes.
+    `setup` is the part of `duration` that is the operation's own set-up
+    (rule 6): a transfer lot counts processing without it (rule 21).
     """
 
     machine: int
     duration: int
     calendar: int | None = None
+    setup: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,11 @@ class Task:
     frozen: bool = False
     #: Frozen work whose planned changeover began before now: it is under way.
     setup_under_way: bool = False
+    #: The order's quantity: a member's size in a batch counted by quantity.
+    quantity: int = 1
+    #: Transfer lot size b when the operation overlaps its predecessors
+    #: (rule 21); None when it does not, or when b >= quantity (rule 22).
+    transfer: int | None = None
 
     @property
     def running(self) -> bool:
@@ -124,6 +132,19 @@ class MachineInfo:
     calendar: int | None = None
     changeovers: int | None = None
     initial_family: str | None = None
+    #: A batch machine's capacity (rules 18-20); None: one task at a time.
+    batch_capacity: int | None = None
+    #: Whether a member's size is its order's quantity (else 1).
+    batch_by_quantity: bool = True
+
+    @property
+    def batches(self) -> bool:
+        """Whether this machine runs several tasks together (rule 18)."""
+        return self.batch_capacity is not None
+
+    def batch_size(self, task: Task) -> int:
+        """`task`'s share of this machine's batch capacity."""
+        return task.quantity if self.batch_by_quantity else 1
 
 
 @dataclass(frozen=True)
@@ -233,6 +254,21 @@ class Problem:
     baseline: Baseline | None = None
 
     @cached_property
+    def beyond_the_model(self) -> str | None:
+        """What the CP-SAT model cannot express yet, or None.
+
+        Batches (rule 18) and transfer lots (rule 21) are placed by the list
+        schedule and its key search only; the model would treat a batch
+        machine as one-at-a-time and a lot as a plain precedence.
+        """
+        found = []
+        if any(machine.batches for machine in self.machines):
+            found.append("batch machines")
+        if any(task.transfer is not None for task in self.tasks):
+            found.append("transfer lots")
+        return " and ".join(found) or None
+
+    @cached_property
     def shortest_free_work(self) -> tuple[int | None, ...]:
         """Per machine, the shortest duration of any free task it may run.
 
@@ -292,6 +328,18 @@ class Problem:
         if not hours.is_working(start):
             return None
         return hours.finish(start, mode.duration)
+
+    def after_work(self, calendar: int | None, start: int, work: int) -> int:
+        """When `work` working minutes of `calendar` have passed since `start`.
+
+        Around the clock (None) working minutes are elapsed minutes. Beyond
+        the modelled span: the span's end, where nothing is placed anyway.
+        """
+        if calendar is None or work <= 0:
+            return start + max(work, 0)
+        hours = self.calendars[calendar]
+        end = hours.finish(start, work)
+        return end if end is not None else self.calendars[calendar].periods[-1][1]
 
     def first_run(self, task: Task, mode: Mode, minute: int) -> tuple[int, int] | None:
         """The earliest start at or after `minute` that `mode` allows, and its end.

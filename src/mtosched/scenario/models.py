@@ -159,8 +159,19 @@ class Downtime(ContractModel):
     reason: str | None = None
 
 
+class Batching(ContractModel):
+    """How a batch machine loads (format 1.1, rules 18-20).
+
+    `capacity` bounds the sum of the members' sizes; a member's size is its
+    order's quantity (`"quantity"`) or 1 (`"operations"`).
+    """
+
+    capacity: Quantity
+    size: Literal["quantity", "operations"] = "quantity"
+
+
 class Machine(ContractModel):
-    """A disjunctive resource: one operation at a time."""
+    """A disjunctive resource: one operation, or one batch, at a time."""
 
     id: Id
     name: str | None = None
@@ -173,6 +184,7 @@ class Machine(ContractModel):
     speed: Decimal = Field(
         default=Decimal(1), ge=MIN_SPEED, le=MAX_SPEED, allow_inf_nan=False
     )
+    batch: Batching | None = None
 
 
 class ChangeoverPair(ContractModel):
@@ -234,11 +246,20 @@ class Operation(ContractModel):
     uses: dict[str, Quantity] | None = None
     consumes: dict[str, Quantity] | None = None
     interruptible: bool = True
+    #: Units move on in lots of this many (format 1.1, rules 21-22).
+    transfer_quantity: Quantity | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Operation:
         if self.family is not None and self.family_option is not None:
             raise ValueError("give either 'family' or 'family_option', not both")
+        if self.transfer_quantity is not None and (
+            self.min_wait_minutes is not None or self.max_wait_minutes is not None
+        ):
+            raise ValueError(
+                "an operation with 'transfer_quantity' cannot also have "
+                "'min_wait_minutes' or 'max_wait_minutes' (rule 21)"
+            )
         if (
             self.min_wait_minutes is not None
             and self.max_wait_minutes is not None

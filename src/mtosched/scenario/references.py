@@ -155,7 +155,14 @@ class _Checker:
             machine = self.machines.get(machine_id)
             if machine is None:
                 self.add(where.child("machines"), f"unknown machine '{machine_id}'")
-            elif machine.changeovers is not None and (
+                continue
+            if machine.batch is not None and op.transfer_quantity is not None:
+                self.add(
+                    where.child("transfer_quantity"),
+                    f"machine '{machine_id}' is a batch machine: an operation "
+                    "with 'transfer_quantity' cannot run on it (rule 21)",
+                )
+            if machine.changeovers is not None and (
                 op.family is None and op.family_option is None
             ):
                 self.add(

@@ -1,7 +1,7 @@
 """A solve portfolio: N diverse searches of one scenario, the best one wins.
 
 Members differ in seed and, for some, in the dispatch search's settings
-(late acceptance, step size), so that they explore differently rather
+(the share of orders a step moves, and how far), so that they explore differently rather
 than repeat one another. They run in parallel on the Dask executor, one
 CP-SAT worker each unless `workers` says otherwise; the best schedule by
 the scenario's lexicographic objective that passes the independent check
@@ -31,16 +31,15 @@ MIN_MEMBER_SECONDS = 0.5
 def member_settings(params: SolveParams, count: int) -> list[tuple[int, SearchParams]]:
     """Seed and search settings of each member; the first is the plain solve.
 
-    The rest cycle through late acceptance (50 steps), a larger step
-    (5 % of the orders) and both milder (20 steps, 2 %), each with its
-    own seed.
+    The rest cycle through shorter steps (300 minutes), a larger share
+    (5 % of the orders) and a smaller one (2 %), each with its own seed.
     """
     search = params.search
     kinds = [
         search,
-        replace(search, dispatch_late_acceptance=50),
+        replace(search, dispatch_step_minutes=300.0),
         replace(search, dispatch_step_share=0.05),
-        replace(search, dispatch_late_acceptance=20, dispatch_step_share=0.02),
+        replace(search, dispatch_step_share=0.02),
     ]
     return [(params.seed + i, kinds[i % len(kinds)]) for i in range(count)]
 

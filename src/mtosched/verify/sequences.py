@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mtosched.problem.model import Problem
-from mtosched.solution import Solution
+from mtosched.problem.solution import Solution
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mtosched.problem.model import Problem
+from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
-from mtosched.sequences import changeovers
-from mtosched.solution import Solution
+from mtosched.verify.sequences import changeovers
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,9 +19,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from mtosched.booking import Booking, Floor
-from mtosched.problem.model import Mode, Placement, PlannedSlot, Problem
-from mtosched.solution import Solution
+from mtosched.heuristic.booking import Booking, Floor
+from mtosched.problem.model import Mode, Placement, PlannedSlot, Problem, Task
+from mtosched.problem.solution import Solution
 
 #: Placements of an operation tried before its maximum-wait followers fit
 #: behind it (each try starts it later by the followers' excess wait).
@@ -129,6 +129,15 @@ def dispatch(
     ready: list[tuple[int, float, int, int]] = []
 
     task_order = [task.order for task in problem.tasks]
+    batched = [machine.batches for machine in problem.machines]
+
+    def first_lot_done(p: int, done: Placement, task: Task) -> int:
+        """When `p` has handed on its first lot of `task`'s units (rule 21)."""
+        assert task.transfer is not None
+        mode = next(m for m in problem.tasks[p].modes if m.machine == done.machine)
+        lot = -(-(mode.duration - mode.setup) * task.transfer // task.quantity)
+        return problem.after_work(mode.calendar, done.start, mode.setup + lot)
+
     latest = latest_starts(problem) if guide is not None else []
     ahead = work_ahead(problem) if guide is not None else []
 
@@ -161,8 +170,27 @@ def dispatch(
         for p in task.predecessors:
             done = placements[p]
             assert done is not None
-            earliest = max(earliest, done.end + task.min_wait)
+            if task.transfer is not None and not batched[done.machine]:
+                earliest = max(earliest, first_lot_done(p, done, task))
+            else:
+                earliest = max(earliest, done.end + task.min_wait)
         return earliest
+
+    def last_lot_end(t: int, mode: Mode) -> int | None:
+        """The earliest end of `t` in `mode` its transfer lots allow (rule 21)."""
+        task = problem.tasks[t]
+        if task.transfer is None:
+            return None
+        work = -(-(mode.duration - mode.setup) * task.transfer // task.quantity)
+        latest: int | None = None
+        for p in task.predecessors:
+            done = placements[p]
+            assert done is not None
+            if batched[done.machine]:
+                continue  # a batch hands on its units at its end: plain
+            end = problem.after_work(mode.calendar, done.end, work)
+            latest = end if latest is None else max(latest, end)
+        return latest
 
     def modes_and_start(t: int, earliest: int) -> tuple[tuple[Mode, ...], int]:
         task = problem.tasks[t]
@@ -176,12 +204,19 @@ def dispatch(
     def place_alone(t: int, earliest: int) -> Placement:
         modes, earliest = modes_and_start(t, earliest)
         best: Placement | None = None
+        task = problem.tasks[t]
         for mode in modes:
+            if batched[mode.machine]:
+                # an open batch with room first: it ends no later than a new one
+                joined = floor.joinable(task, mode, earliest)
+                if joined is not None and (best is None or joined.end < best.end):
+                    best = joined
             candidate = floor.earliest(
-                problem.tasks[t],
+                task,
                 mode,
                 earliest,
                 ends_before=None if best is None else best.end,
+                ends_after=last_lot_end(t, mode),
             )
             if candidate is not None and (best is None or candidate.end < best.end):
                 best = candidate

@@ -25,8 +25,6 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from mtosched.api import check
-from mtosched.check import check as check_solution
-from mtosched.dispatch import Guide, dispatch
 from mtosched.errors import (
     InfeasibleError,
     InputError,
@@ -35,12 +33,13 @@ from mtosched.errors import (
     PromiseCheckError,
     ScheduleMismatchError,
 )
-from mtosched.evaluate import evaluate, order_outcomes
+from mtosched.heuristic.dispatch import Guide, dispatch
 from mtosched.params import SolveParams
 from mtosched.problem import Problem, build_problem
 from mtosched.problem.model import PlannedSlot
 from mtosched.problem.previous import PlannedOperation, PreviousPlan
-from mtosched.quote_models import CandidateQuote, Limit, Quote
+from mtosched.problem.solution import Solution
+from mtosched.promise.models import CandidateQuote, Limit, Quote
 from mtosched.scenario.models import Order, Scenario
 from mtosched.schedule import (
     Schedule,
@@ -48,7 +47,8 @@ from mtosched.schedule import (
     build_schedule,
     solution_from_schedule,
 )
-from mtosched.solution import Solution
+from mtosched.verify.check import check as check_solution
+from mtosched.verify.evaluate import evaluate, order_outcomes
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mtosched.climb import (
+from mtosched.heuristic.climb import (
     ClimbSettings,
     KeyMode,
     Position,
@@ -28,7 +28,7 @@ from mtosched.climb import (
     climb,
     schedule_maker,
 )
-from mtosched.dispatch import (
+from mtosched.heuristic.dispatch import (
     Guide,
     OrderKey,
     OutOfTime,
@@ -36,7 +36,7 @@ from mtosched.dispatch import (
     earliest_due_date,
 )
 from mtosched.problem.model import Problem
-from mtosched.solution import Solution
+from mtosched.problem.solution import Solution
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from mtosched.evaluate import Evaluation, evaluate
 from mtosched.problem.model import Mode, Placement, Problem
-from mtosched.sequences import changeovers
-from mtosched.solution import Solution
+from mtosched.problem.solution import Solution
+from mtosched.verify.evaluate import Evaluation, evaluate
+from mtosched.verify.sequences import changeovers
 
 
 @dataclass(frozen=True)

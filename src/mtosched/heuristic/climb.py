@@ -23,11 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any, Literal
 
-from mtosched.check import check
-from mtosched.dispatch import Guide, OutOfTime, dispatch, earliest_due_date
-from mtosched.evaluate import objective_terms, order_outcomes
+from mtosched.heuristic.dispatch import Guide, OutOfTime, dispatch, earliest_due_date
 from mtosched.problem.model import Problem
-from mtosched.solution import Solution
+from mtosched.problem.solution import Solution
+from mtosched.verify.check import check
+from mtosched.verify.evaluate import objective_terms, order_outcomes
 
 #: Infeasible (0 or 1), then the objective terms in order: lower is better.
 Rank = tuple[int, ...]
@@ -201,7 +201,7 @@ def climb(
 
 # --- the team ---------------------------------------------------------------
 #
-# A helper is `python -m mtosched.climb`, talking over its standard streams:
+# A helper is `python -m mtosched.heuristic.climb`, talking over its standard streams:
 # each message is an 8-byte length and a pickle. The first is the problem;
 # then one request per epoch, each answered by one reply. A plain child
 # process rather than `multiprocessing`: spawning would import the caller's
@@ -308,7 +308,7 @@ class Team:
         self._feeders: list[threading.Thread] = []
         for _ in range(helpers):
             child = subprocess.Popen(
-                [sys.executable, "-m", "mtosched.climb"],
+                [sys.executable, "-m", "mtosched.heuristic.climb"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 start_new_session=True,
@@ -371,12 +371,14 @@ class Team:
             child.wait()
             for pipe in (child.stdin, child.stdout):
                 if pipe is not None:
-                    pipe.close()
+                    # unsent bytes to a dead helper: closing would flush them
+                    with contextlib.suppress(OSError):
+                        pipe.close()
         self._children = []
 
 
 if __name__ == "__main__":
     # through the package's module, so that replies pickle under its name
-    from mtosched.climb import serve as serve_in_package
+    from mtosched.heuristic.climb import serve as serve_in_package
 
     serve_in_package(sys.stdin.buffer, sys.stdout.buffer)

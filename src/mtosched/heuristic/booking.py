@@ -207,6 +207,26 @@ class Booking:
     placement: Placement
 
 
+@dataclass
+class Batch:
+    """Tasks that run together on a batch machine (rules 18-20).
+
+    All members share `[start, end)`; the timeline holds one booking for
+    the batch, under the task `key`. Members share one family and one
+    working time (`calendar`), so that the batch's duration is its longest
+    member's and a member that joins never lengthens it.
+    """
+
+    start: int
+    end: int
+    family: str | None
+    calendar: int | None
+    key: int
+    members: list[int]
+    used: int
+    interruptible: bool
+
+
 class Floor:
     """Every machine's, crew's and material's bookings so far."""
 
@@ -227,6 +247,8 @@ class Floor:
             else None
             for info in problem.machines
         ]
+        #: Per batch machine, its batches by start (empty for other machines).
+        self.batches: list[dict[int, Batch]] = [{} for _ in problem.machines]
 
     def _gap_test(self, machine: int) -> Callable[[int, int], bool] | None:
         """Whether a gap `[after, before)` on `machine` is too short for any task.
@@ -246,9 +268,16 @@ class Floor:
         return unusable
 
     def book(self, t: int, placement: Placement) -> Booking:
-        """Take machine, crews and stock for task `t` at `placement`."""
+        """Take machine, crews and stock for task `t` at `placement`.
+
+        On a batch machine a placement at a batch's start joins that batch.
+        """
         task = self.problem.tasks[t]
-        self.timelines[placement.machine].book(placement.start, placement.end, t)
+        machine = self.problem.machines[placement.machine]
+        if machine.batches:
+            self._book_batch(t, task, placement)
+        else:
+            self.timelines[placement.machine].book(placement.start, placement.end, t)
         for resource, amount in task.uses:
             self.profiles[resource].add(placement.start, placement.end, amount)
         for material, quantity in task.consumes:
@@ -259,19 +288,108 @@ class Floor:
         """Take a booking back."""
         task = self.problem.tasks[booking.task]
         place = booking.placement
-        self.timelines[place.machine].unbook(booking.task, place.start)
+        if self.problem.machines[place.machine].batches:
+            self._unbook_batch(booking.task, task, place)
+        else:
+            self.timelines[place.machine].unbook(booking.task, place.start)
         for resource, amount in task.uses:
             self.profiles[resource].add(place.start, place.end, -amount)
         for material, quantity in task.consumes:
             self.stocks[material].give_back(place.start, quantity)
 
+    def _book_batch(self, t: int, task: Task, placement: Placement) -> None:
+        batches = self.batches[placement.machine]
+        machine = self.problem.machines[placement.machine]
+        batch = batches.get(placement.start)
+        if batch is None:
+            mode = next(m for m in task.modes if m.machine == placement.machine)
+            batches[placement.start] = Batch(
+                placement.start,
+                placement.end,
+                task.family,
+                mode.calendar,
+                t,
+                [t],
+                machine.batch_size(task),
+                task.interruptible,
+            )
+            self.timelines[placement.machine].book(placement.start, placement.end, t)
+            return
+        assert placement.end == batch.end, "a member runs the whole batch"
+        batch.members.append(t)
+        batch.used += machine.batch_size(task)
+        batch.interruptible = batch.interruptible and task.interruptible
+
+    def _unbook_batch(self, t: int, task: Task, place: Placement) -> None:
+        batches = self.batches[place.machine]
+        batch = batches[place.start]
+        batch.members.remove(t)
+        batch.used -= self.problem.machines[place.machine].batch_size(task)
+        line = self.timelines[place.machine]
+        if not batch.members:
+            del batches[place.start]
+            line.unbook(t, place.start)
+            return
+        batch.interruptible = all(
+            self.problem.tasks[m].interruptible for m in batch.members
+        )
+        if batch.key == t:  # the timeline's booking goes on under another member
+            line.unbook(t, place.start)
+            batch.key = batch.members[0]
+            line.book(batch.start, batch.end, batch.key)
+
+    def joinable(self, task: Task, mode: Mode, earliest: int) -> Placement | None:
+        """The earliest-ending batch on `mode`'s machine that `task` may join.
+
+        It must start at or after `earliest`, hold `task`'s family and
+        working time, have room, and last at least `task`'s own work (so
+        that joining changes no member's times); crews must be free for the
+        whole batch and material there at its start.
+        """
+        problem = self.problem
+        machine = problem.machines[mode.machine]
+        size = machine.batch_size(task)
+        capacity = machine.batch_capacity
+        assert capacity is not None
+        best: Batch | None = None
+        for batch in self.batches[mode.machine].values():
+            if (
+                batch.start < earliest
+                or batch.family != task.family
+                or batch.calendar != mode.calendar
+                or batch.used + size > capacity
+                or (best is not None and batch.end >= best.end)
+            ):
+                continue
+            own_end = problem.end_of(task, mode, batch.start)
+            if own_end is None or own_end > batch.end:
+                continue
+            if not task.interruptible and mode.calendar is not None:
+                hours = problem.calendars[mode.calendar]
+                if not hours.fitting_period(batch.start, batch.end - batch.start):
+                    continue
+            shared = self._shared_retry(task, batch.start, batch.end)
+            if shared is None:
+                best = batch
+        if best is None:
+            return None
+        return Placement(mode.machine, best.start, best.end)
+
     def earliest(
-        self, task: Task, mode: Mode, earliest: int, *, ends_before: int | None = None
+        self,
+        task: Task,
+        mode: Mode,
+        earliest: int,
+        *,
+        ends_before: int | None = None,
+        ends_after: int | None = None,
     ) -> Placement | None:
         """The earliest placement of `task` in `mode` from `earliest` on.
 
         With `ends_before`, a placement that would not end before it is not
-        looked for (None): another mode already ends sooner.
+        looked for (None): another mode already ends sooner. With
+        `ends_after`, the placement ends no earlier (a transfer lot's last
+        units must still be processed, rule 21).
 
         Each failed test moves the start to the first moment that could
         pass it (the end of a clashing booking, the earliest start after a
@@ -290,6 +408,9 @@ class Floor:
             start, end = run
             if ends_before is not None and end >= ends_before:
                 return None  # later starts of this mode end later still
+            if ends_after is not None and end < ends_after:
+                start += ends_after - end  # then look again from there
+                continue
             k = bisect.bisect_right(line.starts, start)  # bookings before: [0, k)
             if k > 0 and line.ends[k - 1] > start:
                 start = line.ends[k - 1]
