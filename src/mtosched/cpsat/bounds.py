@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from mtosched.problem.model import Placement, Problem
+from mtosched.problem.model import Placement, Problem, Task, lot_minutes
 from mtosched.problem.solution import Solution
 
 
@@ -69,6 +69,26 @@ def planning_horizon(problem: Problem, heuristic: Solution | None) -> int:
     return max(min(problem.horizon, latest + 2 * problem.longest_step), makespan)
 
 
+def last_lot_work(task: Task) -> list[int]:
+    """Per mode of a transfer task, the work its last lot leaves after arrival."""
+    return [lot_minutes(mode, task) for mode in task.modes]
+
+
+def _first_lot_work(problem: Problem, p: int, s: int) -> int:
+    """The fewest working minutes `p` works before `s`'s first lot can start.
+
+    A lower bound in elapsed minutes too: elapsed time is at least the
+    working time it holds. On a batch machine `p` hands on at its end.
+    """
+    pred, succ = problem.tasks[p], problem.tasks[s]
+    return min(
+        mode.duration
+        if problem.machines[mode.machine].batches
+        else mode.setup + lot_minutes(mode, succ)
+        for mode in pred.modes
+    )
+
+
 def compute_windows(problem: Problem, heuristic: Solution | None = None) -> Windows:
     """Heads and tails of every task, within the planning horizon."""
     tasks = problem.tasks
@@ -83,7 +103,11 @@ def compute_windows(problem: Problem, heuristic: Solution | None = None) -> Wind
             continue
         earliest = task.release
         for p in task.predecessors:
-            earliest = max(earliest, head_end[p] + task.min_wait)
+            if task.transfer is not None:
+                # a transfer lot may start once the first lot is done (rule 21)
+                earliest = max(earliest, head[p] + _first_lot_work(problem, p, t))
+            else:
+                earliest = max(earliest, head_end[p] + task.min_wait)
         starts, ends = [], []
         for mode in task.modes:
             start = problem.earliest_start(task, mode, earliest)
@@ -97,7 +121,9 @@ def compute_windows(problem: Problem, heuristic: Solution | None = None) -> Wind
     for t in reversed(order):
         for s in problem.successors[t]:
             succ = tasks[s]
-            tail[t] = max(tail[t], succ.min_wait + succ.min_duration + tail[s])
+            after = last_lot_work(succ) if succ.transfer is not None else None
+            work = succ.min_duration if after is None else min(after)
+            tail[t] = max(tail[t], succ.min_wait + work + tail[s])
     order_floor = tuple(max(head_end[t] for t in o.tasks) for o in problem.orders)
     return Windows(horizon, tuple(head), tuple(tail), order_floor)
 
@@ -121,6 +147,14 @@ def narrowed(
             continue
         for p in task.predecessors:
             placed = pinned.get(p) or tasks[p].fixed
+            if task.transfer is not None:
+                ready = (
+                    problem.first_lot_done(p, placed, t)
+                    if placed
+                    else head[p] + _first_lot_work(problem, p, t)
+                )
+                head[t] = max(head[t], ready)
+                continue
             end = placed.end if placed else head[p] + tasks[p].min_duration
             head[t] = max(head[t], end + task.min_wait)
     latest_end = [windows.horizon - tail for tail in windows.tail]
@@ -130,6 +164,16 @@ def narrowed(
         for s in problem.successors[t]:
             succ = tasks[s]
             placed = pinned.get(s) or succ.fixed
+            if succ.transfer is not None:
+                # the last lot arrives at t's end and must still be processed
+                if placed:
+                    mode = problem.mode_on(succ, placed.machine)
+                    work = lot_minutes(mode, succ)
+                    bound = problem.before_work(mode.calendar, placed.end, work)
+                else:
+                    bound = latest_end[s] - min(last_lot_work(succ))
+                latest_end[t] = min(latest_end[t], bound)
+                continue
             start = placed.start if placed else latest_end[s] - succ.min_duration
             latest_end[t] = min(latest_end[t], start - succ.min_wait)
     return replace(windows, head=tuple(head), latest_end=tuple(latest_end))

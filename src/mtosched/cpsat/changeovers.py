@@ -122,9 +122,10 @@ class _Axis:
 class _Sequences:
     """Machine sequences of the last hinted solution, computed once per solution."""
 
-    def __init__(self) -> None:
+    def __init__(self, batches: list[bool]) -> None:
         self.solution: Solution | None = None
         self.position: dict[int, dict[int, int]] = {}
+        self.batches = batches
 
     def of(self, solution: Solution, machine: int) -> dict[int, int]:
         if solution is not self.solution:
@@ -134,6 +135,14 @@ class _Sequences:
             self.position = {}
             for m, tasks in by_machine.items():
                 tasks.sort(key=lambda t: (solution.placements[t].start, t))
+                if self.batches[m]:
+                    # a batch is one node, its first member (rule 18)
+                    starts = [solution.placements[t].start for t in tasks]
+                    tasks = [
+                        t
+                        for k, t in enumerate(tasks)
+                        if k == 0 or starts[k - 1] != starts[k]
+                    ]
                 self.position[m] = {t: k for k, t in enumerate(tasks)}
             self.solution = solution
         return self.position.get(machine, {})
@@ -222,13 +231,18 @@ def add_changeovers(
 ) -> ChangeoverModel:
     """Circuits, changeover constraints and the changeover-minutes parts."""
     result = ChangeoverModel([], [])
-    sequences = _Sequences()
+    sequences = _Sequences([machine.batches for machine in problem.machines])
     for m, machine in enumerate(problem.machines):
         if machine.changeovers is None:
             continue
         # tasks that can still run here, with their presence (None when certain)
         present: dict[int, cp_model.IntVar | None] = {}
+        batch_starts: set[int] = set()
         for t, v in enumerate(task_vars):
+            if machine.batches and isinstance(v.start, int) and v.machine == m:
+                if v.start in batch_starts:
+                    continue  # a constant batch is one node: its first member
+                batch_starts.add(v.start)
             if m in v.presence:
                 present[t] = v.presence[m]
             elif v.machine == m:

@@ -21,6 +21,7 @@ from mtosched.cpsat.model import ScheduleModel
 from mtosched.cpsat.neighbourhoods import (
     Chooser,
     costly_orders,
+    freeable,
     late_with_blockers,
     order_costs,
     time_window,
@@ -104,6 +105,10 @@ def improve(
             chosen = costly_orders(rng, problem, costs, size)
         if not chosen:
             return incumbent
+        chosen = freeable(problem, incumbent, chosen)
+        if not chosen:
+            chooser.learn(kind, 0.0, time.monotonic() - step_began, solved=True)
+            continue
         pinned = {
             t: incumbent.placements[t] for t in problem.free_tasks if t not in chosen
         }

@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 from mtosched.cpsat.bounds import Windows, narrowed
 from mtosched.cpsat.changeovers import HintRule, add_changeovers
 from mtosched.cpsat.tasks import CalendarEncoding, TaskVars, add_task
-from mtosched.problem.model import Placement, Problem
+from mtosched.problem.model import Placement, Problem, lot_minutes
 from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
 
@@ -89,8 +89,37 @@ class ScheduleModel:
 
     def _add_machine_capacity(self) -> None:
         for machine in sorted(self.intervals):
-            if len(self.intervals[machine]) > 1:
-                self.model.add_no_overlap(self.intervals[machine])
+            intervals = self.intervals[machine]
+            if self.problem.machines[machine].batches:
+                intervals = self._one_per_batch(machine, intervals)
+            if len(intervals) > 1:
+                self.model.add_no_overlap(intervals)
+
+    def _one_per_batch(
+        self, machine: int, intervals: list[cp_model.IntervalVar]
+    ) -> list[cp_model.IntervalVar]:
+        """A batch machine's intervals with each constant batch once.
+
+        Members of a batch kept from the incumbent (running, frozen or pinned
+        work) share one interval; the model places free work there one task
+        at a time, a batch of one (rule 19), so batches form only in the
+        list schedule.
+        """
+        constant = {
+            id(v.interval): v.start
+            for v in self.vars
+            if v.machine == machine and isinstance(v.start, int)
+        }
+        seen: set[int] = set()
+        kept = []
+        for interval in intervals:
+            start = constant.get(id(interval))
+            if start is not None:
+                if start in seen:
+                    continue
+                seen.add(start)
+            kept.append(interval)
+        return kept
 
     def _hint(self, variable: cp_model.IntVar, rule: _HintRule) -> None:
         self._aux_hints.append((variable, lambda s: rule.value(self.problem, s)))
@@ -134,6 +163,9 @@ class ScheduleModel:
         for t, task in enumerate(self.problem.tasks):
             if not task.predecessors:
                 continue  # running work among them: its past is history
+            if task.transfer is not None:
+                self._add_transfer_lots(t)
+                continue
             start = self.vars[t].start
             ends = [self.vars[p].end for p in task.predecessors]
             fixed_ends = [end for end in ends if isinstance(end, int)]
@@ -162,6 +194,65 @@ class ScheduleModel:
             constraint = self.model.add(start <= latest + task.max_wait)
             if self._guarded:
                 constraint.only_enforce_if(self._guard("max_wait", task.order))
+
+    def _add_transfer_lots(self, s: int) -> None:
+        """Rule 21 for each predecessor of transfer task `s`.
+
+        Exact where either side is constant (pinned or running): the lot
+        instants are then numbers per mode. With both free the precedence
+        stays plain, which every lot schedule allows too; the neighbourhood
+        search never frees both (lns.py).
+        """
+        problem, model = self.problem, self.model
+        succ = problem.tasks[s]
+        vs = self.vars[s]
+        for p in succ.predecessors:
+            vp = self.vars[p]
+            pred = problem.tasks[p]
+            if isinstance(vp.start, int) and isinstance(vs.start, int):
+                continue  # both kept from a checked schedule
+            if isinstance(vp.start, int):
+                assert vp.machine is not None and isinstance(vp.end, int)
+                placed = Placement(vp.machine, vp.start, vp.end)
+                model.add(vs.start >= problem.first_lot_done(p, placed, s))
+                if problem.machines[vp.machine].batches:
+                    model.add(vs.start >= vp.end)
+                    continue
+                for mode in succ.modes:
+                    work = lot_minutes(mode, succ)
+                    bound = problem.after_work(mode.calendar, vp.end, work)
+                    enforce = self._runs_on(vs, mode.machine)
+                    if enforce is not None:
+                        model.add(vs.end >= bound).only_enforce_if(enforce)
+            elif isinstance(vs.start, int):
+                assert vs.machine is not None and isinstance(vs.end, int)
+                own = problem.mode_on(succ, vs.machine)
+                last = problem.before_work(own.calendar, vs.end, lot_minutes(own, succ))
+                for mode in pred.modes:
+                    enforce = self._runs_on(vp, mode.machine)
+                    if enforce is None:
+                        continue
+                    if problem.machines[mode.machine].batches:
+                        model.add(vp.end <= vs.start).only_enforce_if(enforce)
+                        continue
+                    first = problem.before_work(
+                        mode.calendar, vs.start, mode.setup + lot_minutes(mode, succ)
+                    )
+                    model.add(vp.start <= first).only_enforce_if(enforce)
+                    model.add(vp.end <= last).only_enforce_if(enforce)
+            else:
+                model.add(vs.start >= vp.end)
+
+    @staticmethod
+    def _runs_on(task_vars: TaskVars, machine: int) -> list[cp_model.IntVar] | None:
+        """The literals under which a task runs on `machine`.
+
+        [] when it surely does, None when it cannot (no feasible start there).
+        """
+        literal = task_vars.presence.get(machine)
+        if literal is not None:
+            return [literal]
+        return [] if task_vars.machine == machine else None
 
     def _guard(self, kind: str, order: int) -> cp_model.IntVar:
         key = (kind, order)

@@ -64,6 +64,34 @@ def order_costs(
     return [0.0] * len(pairs)
 
 
+def freeable(problem: Problem, incumbent: Solution, chosen: set[int]) -> set[int]:
+    """The chosen tasks a step's model can move without losing exactness.
+
+    The model places free work on a batch machine one task at a time, so
+    members of a batch of two or more stay where they are; and it knows a
+    transfer lot (rule 21) exactly only when one side of the pair is
+    constant, so of a pair both chosen the successor stays.
+    """
+    if problem.beyond_the_model is None:
+        return chosen
+    together: dict[tuple[int, int], int] = {}
+    for place in incumbent.placements:
+        if problem.machines[place.machine].batches:
+            key = (place.machine, place.start)
+            together[key] = together.get(key, 0) + 1
+    free = set()
+    for t in chosen:
+        place = incumbent.placements[t]
+        if together.get((place.machine, place.start), 0) > 1:
+            continue
+        free.add(t)
+    for t in list(free):
+        task = problem.tasks[t]
+        if task.transfer is not None and any(p in free for p in task.predecessors):
+            free.discard(t)
+    return free
+
+
 def time_window(
     rng: random.Random, problem: Problem, incumbent: Solution, size: int
 ) -> set[int]:

@@ -21,12 +21,11 @@ from mtosched.cpsat.model import ScheduleModel
 from mtosched.cpsat.resequence import has_machine_choice, resequence
 from mtosched.cpsat.size import changeover_arcs
 from mtosched.cpsat.stages import (
-    RESERVE_SECONDS,
     NeighbourhoodSearch,
     StageResult,
     StageRunner,
 )
-from mtosched.errors import InfeasibleError, NoScheduleFoundError
+from mtosched.errors import InfeasibleError
 from mtosched.heuristic.climb import ClimbSettings
 from mtosched.heuristic.portfolio import ImprovementCallback, best_dispatch, steps_for
 from mtosched.params import SolveParams, SolveProgress, TimeAccount
@@ -76,6 +75,11 @@ def _wants_full_model(problem: Problem, params: SolveParams) -> str | None:
     plants its presolve took 5-7 s and found nothing the neighbourhood
     steps did not, benchmarks/RESULTS.md).
     """
+    beyond = problem.beyond_the_model
+    if beyond is not None:
+        # the full model would place batch members one at a time and lots
+        # as plain precedences: neighbourhood steps keep them exact
+        return f"skipped: {beyond}, neighbourhood search only"
     arcs = changeover_arcs(problem)
     if arcs > params.search.full_model_max_arcs:
         return f"skipped: {arcs} changeover arcs"
@@ -112,11 +116,6 @@ def _first_schedule(
             search.makespan_dispatch_steps,
             steps_for(problem, seconds, search.makespan_seconds_per_task),
         )
-        patience = None
-    elif problem.beyond_the_model is not None:
-        # the key search is the whole engine here: all but the check's time
-        seconds = max(0.1, params.time_limit - RESERVE_SECONDS)
-        steps = steps_for(problem, seconds, search.dispatch_seconds_per_task)
         patience = None
     else:
         seconds = search.dispatch_share * params.time_limit
@@ -168,29 +167,6 @@ def solve_problem(
     windows = compute_windows(problem, heuristic)
     heuristic_terms = evaluate(problem, heuristic).terms
     terms = problem.objective
-    beyond = problem.beyond_the_model
-    if beyond is not None and problem.free_tasks:
-        account.full_model = f"skipped: {beyond} are placed by the key search only"
-        if not heuristic_ok:
-            raise NoScheduleFoundError(
-                f"no feasible schedule found within {params.time_limit:g} s (the "
-                "list schedule misses a deadline or a maximum wait, and plants "
-                f"with {beyond} have no CP-SAT model yet)"
-            )
-        stages = tuple(
-            StageResult(term, "feasible", heuristic_terms[term], None, 0.0)
-            for term in terms
-        )
-        return SolveOutcome(
-            heuristic,
-            "feasible",
-            stages,
-            "dispatch",
-            heuristic_terms,
-            time.monotonic() - began,
-            windows.horizon,
-            interrupted=params.stop_requested,
-        )
     if not problem.free_tasks:
         stages = tuple(
             StageResult(

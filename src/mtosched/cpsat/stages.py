@@ -132,10 +132,10 @@ class StageRunner:
         windows: Windows,
         search: NeighbourhoodSearch,
     ) -> StageResult:
-        """A stage on a plant too large for the full model: steps only."""
+        """A stage without the full model (too large, or batches and lots)."""
         if self.best is None:
             raise NoScheduleFoundError(
-                "the plant is too large for the full model and the dispatch "
+                "the full model is not built for this plant and the dispatch "
                 "rule's schedule misses a deadline or a maximum wait"
             )
         stage_began = time.monotonic()

@@ -255,11 +255,12 @@ class Problem:
 
     @cached_property
     def beyond_the_model(self) -> str | None:
-        """What the CP-SAT model cannot express yet, or None.
+        """What the whole-plant CP-SAT model cannot express, or None.
 
-        Batches (rule 18) and transfer lots (rule 21) are placed by the list
-        schedule and its key search only; the model would treat a batch
-        machine as one-at-a-time and a lot as a plain precedence.
+        It would place a batch machine's work one task at a time and a
+        transfer lot as a plain precedence; such plants are searched by the
+        list schedule and neighbourhood steps that keep batches and model
+        lots exactly (cpsat/solver.py, cpsat/neighbourhoods.py `freeable`).
         """
         found = []
         if any(machine.batches for machine in self.machines):
@@ -341,6 +342,27 @@ class Problem:
         end = hours.finish(start, work)
         return end if end is not None else self.calendars[calendar].periods[-1][1]
 
+    def before_work(self, calendar: int | None, end: int, work: int) -> int:
+        """The latest instant with `work` working minutes of `calendar` before `end`."""
+        if calendar is None or work <= 0:
+            return end - max(work, 0)
+        return self.calendars[calendar].rewind(end, work)
+
+    def mode_on(self, task: Task, machine: int) -> Mode:
+        """`task`'s mode on `machine` (it must be eligible there)."""
+        return next(mode for mode in task.modes if mode.machine == machine)
+
+    def first_lot_done(self, p: int, placement: Placement, s: int) -> int:
+        """When `p`, placed so, hands on the first lot of `s`'s units (rule 21).
+
+        On a batch machine it hands on everything at the batch's end.
+        """
+        if self.machines[placement.machine].batches:
+            return placement.end
+        mode = self.mode_on(self.tasks[p], placement.machine)
+        work = mode.setup + lot_minutes(mode, self.tasks[s])
+        return self.after_work(mode.calendar, placement.start, work)
+
     def first_run(self, task: Task, mode: Mode, minute: int) -> tuple[int, int] | None:
         """The earliest start at or after `minute` that `mode` allows, and its end.
 
@@ -393,3 +415,13 @@ class Problem:
     def free_tasks(self) -> list[int]:
         """Tasks the solver places (not running, not frozen)."""
         return [t for t, task in enumerate(self.tasks) if task.fixed is None]
+
+
+def lot_minutes(mode: Mode, task: Task) -> int:
+    """Working minutes of one lot of `task`'s transfer, run in `mode` (rule 21).
+
+    Processing without set-up, `ceil(d x b / q)` with `task`'s b and q;
+    `mode` may be a predecessor's (same order, same quantity).
+    """
+    assert task.transfer is not None
+    return -(-(mode.duration - mode.setup) * task.transfer // task.quantity)
