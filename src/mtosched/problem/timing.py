@@ -225,6 +225,9 @@ def _attach(
     running_cut = False
     # Few distinct modes over many tasks: `replace` is slow at 250k orders.
     calendared: dict[tuple[Mode, frozenset[str | None]], Mode] = {}
+    shared_modes: dict[tuple[int, frozenset[str | None]], tuple[Mode, ...]] = {}
+    # the keyed tuples stay alive, so that their ids are not reused
+    keep_alive: list[tuple[Mode, ...]] = []
 
     def with_calendar(mode: Mode, ids: set[str | None]) -> Mode:
         key = (mode, frozenset(ids))
@@ -243,10 +246,17 @@ def _attach(
                     f"resource {resources[r].id}, whose capacity is "
                     f"{resources[r].capacity}"
                 )
-        modes = tuple(
-            with_calendar(mode, crew_calendars | machine_cal[mode.machine])
-            for mode in task.modes
-        )
+        # tasks of one product share their modes tuple (the compiler's
+        # cache): one lookup per tuple and crew instead of per mode
+        shared = (id(task.modes), frozenset(crew_calendars))
+        modes = shared_modes.get(shared)
+        if modes is None:
+            modes = tuple(
+                with_calendar(mode, crew_calendars | machine_cal[mode.machine])
+                for mode in task.modes
+            )
+            shared_modes[shared] = modes
+            keep_alive.append(task.modes)
         if modes != task.modes:
             task = replace(task, modes=modes)
         if task.fixed is not None:
@@ -271,13 +281,20 @@ def _impossible(scenario: Scenario, timed: Timed, orders: list[OrderInfo]) -> li
     """Tasks none of whose machines ever has time for them; drop such modes."""
     reasons = []
     fits: dict[tuple[Mode, bool], bool] = {}
+    # by the identity of the (shared) modes tuple: hashing every mode of
+    # 200,000 tasks took seconds
+    known: dict[tuple[int, bool], tuple[Mode, ...]] = {}
     for t, task in enumerate(timed.tasks):
         if task.fixed is not None:
             continue
-        for m in task.modes:
-            if (m, task.interruptible) not in fits:
-                fits[(m, task.interruptible)] = _can_run(task, m, timed.calendars)
-        possible = tuple(m for m in task.modes if fits[(m, task.interruptible)])
+        key = (id(task.modes), task.interruptible)
+        possible: tuple[Mode, ...] | None = known.get(key)
+        if possible is None:
+            for m in task.modes:
+                if (m, task.interruptible) not in fits:
+                    fits[(m, task.interruptible)] = _can_run(task, m, timed.calendars)
+            possible = tuple(m for m in task.modes if fits[(m, task.interruptible)])
+            known[key] = possible
         if possible:
             if possible != task.modes:
                 timed.tasks[t] = replace(task, modes=possible)

@@ -8,6 +8,7 @@ every version. Cross-references between sections are checked in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
@@ -379,6 +380,22 @@ class Scenario(ContractModel):
     def origin_file(self) -> str:
         """The file this scenario was read from (the first one, when merged)."""
         return self._file
+
+    def origins(self, section: str) -> Callable[[int], Origin]:
+        """`origin` for one section, its lookups done once (for hot loops).
+
+        Reading a private attribute of a pydantic model goes through
+        `__getattr__`; at 250,000 orders that alone took seconds.
+        """
+        recorded = self._origins.get(section) or []
+        file = self._file
+
+        def at(index: int) -> Origin:
+            if index < len(recorded):
+                return recorded[index]
+            return Origin(file, f"{section}[{index}]")
+
+        return at
 
     def origin(self, section: str, index: int) -> Origin:
         """File and JSON path of element `index` of a list section."""

@@ -64,8 +64,9 @@ class _Checker:
             self.check_routing(
                 product.routing, origin.child("routing"), product.options
             )
+        order_origin = self.scenario.origins("orders")
         for index, order in enumerate(self.scenario.orders):
-            self.check_order(order, self.scenario.origin("orders", index))
+            self.check_order(order, order_origin(index))
         return self.issues
 
     def check_timezone(self) -> None:
