@@ -29,6 +29,11 @@ class InputError(MtoschedError):
         self.issues = issues
         super().__init__("\n".join(str(issue) for issue in issues))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[list[Issue]]]:
+        # Rebuilt from its issues, not its message: a cluster job returns
+        # the error to the client pickled (the default rebuilt it from text).
+        return type(self), (self.issues,)
+
 
 class InfeasibleError(MtoschedError):
     """No schedule satisfies the hard constraints; `reasons` says which ones."""
@@ -36,6 +41,10 @@ class InfeasibleError(MtoschedError):
     def __init__(self, reasons: list[str]) -> None:
         self.reasons = reasons
         super().__init__("; ".join(reasons))
+
+    def __reduce__(self) -> tuple[type[InfeasibleError], tuple[list[str]]]:
+        # Rebuilt from its reasons, as `InputError` is from its issues.
+        return type(self), (self.reasons,)
 
 
 class NoScheduleFoundError(MtoschedError):
@@ -52,6 +61,10 @@ class ScheduleMismatchError(MtoschedError):
     def __init__(self, violations: list[str]) -> None:
         self.violations = violations
         super().__init__("; ".join(violations))
+
+    def __reduce__(self) -> tuple[type[ScheduleMismatchError], tuple[list[str]]]:
+        # Rebuilt from its violations, as `InputError` is from its issues.
+        return type(self), (self.violations,)
 
 
 class UnknownOrderError(InputError):

@@ -204,7 +204,8 @@ class SolveParams:
     `portfolio` > 1 runs that many diverse searches (seeds, search settings)
     in parallel on Dask and keeps the best checked schedule; `cluster` is
     the Dask scheduler's address (default: `MTOSCHED_CLUSTER`, else a local
-    cluster with one worker process per core).
+    cluster with one worker process per core). Given to `quote`, an address
+    has it quote the candidates at once on that cluster.
     """
 
     time_limit: float = 60.0

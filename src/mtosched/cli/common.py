@@ -102,6 +102,27 @@ FreezeOpt = Annotated[
         "machine and start.",
     ),
 ]
+# explain's re-solves and quote's candidates: independent solves that run
+# at once on Dask when asked (issue 18); without either option, and without
+# $MTOSCHED_CLUSTER, one after another in this process as before.
+ClusterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        metavar="ADDR",
+        help="Solve them at once on the Dask scheduler at ADDR (tcp://HOST:PORT; "
+        "default $MTOSCHED_CLUSTER). Each solve gets --workers CP-SAT workers "
+        "(default 1).",
+    ),
+]
+ParallelOpt = Annotated[
+    bool,
+    typer.Option(
+        "--parallel",
+        help="Solve them at once on a local Dask cluster (a process per core) "
+        "when no --cluster is given.",
+    ),
+]
 StabilityToleranceOpt = Annotated[
     int | None,
     typer.Option(

@@ -5,9 +5,10 @@ the issue wrote them (`explain FILE... --schedule S.json [ORDER...]`): an
 argument that ends in `.json` or names an existing file is a scenario
 file, anything else an order id (`--order` names an id that looks like a
 file). Exit codes: 0 explained (late or not); 1 invalid input, including
-an order id that the schedule does not have; 2 usage; 5 the schedule fails
-the independent check against the scenario: a schedule that does not
-match its scenario cannot be explained.
+an order id that the schedule does not have; 2 usage (a `--cluster` that
+cannot be reached, too); 5 the schedule fails the independent check
+against the scenario: a schedule that does not match its scenario cannot
+be explained.
 """
 
 from __future__ import annotations
@@ -23,9 +24,12 @@ from mtosched.api import read_schedule
 from mtosched.cli.common import (
     EXIT_GATE,
     EXIT_OK,
+    EXIT_USAGE,
+    ClusterOpt,
     DebugOpt,
     FormatOpt,
     FreezeOpt,
+    ParallelOpt,
     PreviousOpt,
     QuietOpt,
     Report,
@@ -50,6 +54,7 @@ from mtosched.explain import (
     explain,
 )
 from mtosched.scenario import load_scenario
+from mtosched.sweep.errors import ClusterError
 
 
 def split_arguments(arguments: list[str]) -> tuple[list[Path], list[str]]:
@@ -99,6 +104,8 @@ def explain_command(
     ] = 3,
     workers: WorkersOpt = None,
     seed: SeedOpt = 0,
+    cluster: ClusterOpt = None,
+    parallel: ParallelOpt = False,
     now: ScheduleNowOpt = None,
     previous: PreviousOpt = None,
     freeze: FreezeOpt = None,
@@ -111,9 +118,10 @@ def explain_command(
 
     For each late order (or each order named): what every operation on its
     critical chain waited for, in minutes per cause, and levers re-solved
-    for real (--what-if-time seconds each). Then the machines and crews
-    where late orders waited. Exit 0 when explained, 5 when the schedule
-    does not match the scenario.
+    for real (--what-if-time seconds each; all at once on Dask with
+    --cluster or --parallel). Then the machines and crews where late
+    orders waited. Exit 0 when explained, 2 when --cluster cannot be
+    reached, 5 when the schedule does not match the scenario.
 
     Examples:
       mtosched explain plant.json orders.json --schedule plan.json
@@ -124,6 +132,9 @@ def explain_command(
 
       mtosched explain plant.json --schedule tonight.json
       --previous last-night.json --freeze 8
+
+      mtosched explain plant.json --schedule plan.json --cluster
+      tcp://10.0.0.5:8786
 
     """
     moment = parse_instant(now, "--now")
@@ -156,6 +167,8 @@ def explain_command(
                 workers=workers,
                 seed=seed,
                 progress=progress,
+                cluster=cluster,
+                parallel=parallel,
             )
             try:
                 result = explain(
@@ -175,6 +188,9 @@ def explain_command(
                         "pass it with --previous"
                     )
                 return _mismatch(exc, fmt is Report.json, str(schedule_file), hint)
+            except ClusterError as exc:
+                stderr.print(f"Cluster: {exc}", markup=False, highlight=False)
+                return EXIT_USAGE
             except UnknownOrderError as exc:
                 # name the schedule file for ids that it does not have
                 issues = [

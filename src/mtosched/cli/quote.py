@@ -1,7 +1,8 @@
 """`mtosched quote`: the delivery date we can promise a new order.
 
 Exit codes: 0 quoted (at least one candidate has a promise; with --date, the
-answer is yes for at least one); 1 invalid input; 2 usage; 3 no candidate
+answer is yes for at least one); 1 invalid input; 2 usage (a `--cluster`
+that cannot be reached, too); 3 no candidate
 can be promised at all (e.g. a material with no lead time runs short); 4
 nothing found within the time limit (with --date: undecided); 5 with
 --date, the answer is no for every candidate, or the current schedule does
@@ -22,8 +23,11 @@ from mtosched.cli.common import (
     EXIT_GATE,
     EXIT_NO_SCHEDULE,
     EXIT_OK,
+    EXIT_USAGE,
+    ClusterOpt,
     DebugOpt,
     FormatOpt,
+    ParallelOpt,
     Report,
     ScheduleNowOpt,
     SeedOpt,
@@ -43,6 +47,7 @@ from mtosched.params import SolveParams
 from mtosched.promise.models import Quote
 from mtosched.promise.quote import quote, split_candidates
 from mtosched.scenario import load_scenario
+from mtosched.sweep.errors import ClusterError
 
 
 def quote_command(
@@ -90,6 +95,8 @@ def quote_command(
     time_limit: TimeLimitOpt = 30.0,
     workers: WorkersOpt = None,
     seed: SeedOpt = 0,
+    cluster: ClusterOpt = None,
+    parallel: ParallelOpt = False,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -107,7 +114,8 @@ def quote_command(
     The earliest completion over all schedules in which no confirmed order
     ends later than in the current plan (or than its due date, if later),
     proved by the independent checker, with the lower bound found and what
-    holds it back.
+    holds it back. Several candidates are quoted at once on Dask with
+    --cluster or --parallel.
 
     Examples:
       mtosched quote plant.json orders.json --order new-order.json
@@ -117,6 +125,9 @@ def quote_command(
 
       mtosched quote plant.json orders.json --order new-order.json
       --date 2026-12-18T17:00:00Z
+
+      mtosched quote plant.json orders.json --order candidates.json
+      --parallel --workers 1
 
     """
     began = time.monotonic()
@@ -144,7 +155,9 @@ def quote_command(
         current = read_schedule(schedule_file) if schedule_file else None
         # the limit covers reading the files too
         left = max(0.5, time_limit - (time.monotonic() - began))
-        params = SolveParams(time_limit=left, workers=workers, seed=seed)
+        params = SolveParams(
+            time_limit=left, workers=workers, seed=seed, cluster=cluster
+        )
         try:
             result = quote(
                 scenario,
@@ -154,7 +167,11 @@ def quote_command(
                 date=localized(asked, scenario),
                 params=params,
                 now=localized(moment, scenario),
+                parallel=parallel,
             )
+        except ClusterError as exc:
+            stderr.print(f"Cluster: {exc}", markup=False, highlight=False)
+            return EXIT_USAGE
         except ScheduleMismatchError as exc:
             stderr.print(
                 "[bold red]Cannot quote:[/bold red] the current schedule does not "

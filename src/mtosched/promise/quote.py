@@ -47,6 +47,8 @@ from mtosched.schedule import (
     build_schedule,
     solution_from_schedule,
 )
+from mtosched.sweep.address import wants_cluster
+from mtosched.sweep.jobs import ScenarioData
 from mtosched.verify.check import check as check_solution
 from mtosched.verify.evaluate import evaluate, order_outcomes
 
@@ -68,13 +70,17 @@ def quote(
     date: datetime | None = None,
     params: SolveParams | None = None,
     now: datetime | None = None,
+    parallel: bool = False,
 ) -> Quote:
     """Quote each candidate order against the current plan.
 
     `current` is the plan that confirmed orders must not get later than
     (solved first when missing, with part of the time limit); `freeze_hours`
     keeps its first hours as they are; `date` asks "can we deliver by then?"
-    (`answer`). The time limit of `params` covers everything.
+    (`answer`). The time limit of `params` covers everything. With
+    `parallel`, or a `params.cluster` address (or `MTOSCHED_CLUSTER` set),
+    the candidates are quoted at once on Dask (`promise/parallel.py`), each
+    with `params.workers` CP-SAT workers (default 1).
     """
     from mtosched.api import solve
 
@@ -94,11 +100,25 @@ def quote(
     setting = _Setting(scenario, now or current.start, current, freeze_hours)
     if mode == "given":
         _verify_current(setting)
-    answers = []
-    for k, candidate in enumerate(candidates):
-        left = params.time_limit - (time.monotonic() - began)
-        budget = max(0.5, left / (len(candidates) - k))
-        answers.append(_quote_one(setting, candidate, date, params, budget))
+    answers: list[CandidateQuote] = []
+    if candidates and wants_cluster(params.cluster, parallel=parallel):
+        from mtosched.promise.parallel import quote_on_cluster
+
+        answers = quote_on_cluster(
+            ScenarioData.of(scenario),
+            setting.current,
+            candidates,
+            now=setting.now,
+            freeze_hours=freeze_hours,
+            date=date,
+            params=params,
+            deadline=began + params.time_limit,
+        )
+    else:
+        for k, candidate in enumerate(candidates):
+            left = params.time_limit - (time.monotonic() - began)
+            budget = max(0.5, left / (len(candidates) - k))
+            answers.append(_quote_one(setting, candidate, date, params, budget))
     start = setting.current.start.astimezone(ZoneInfo(setting.current.timezone))
     if setting.now is not None:
         start = setting.now.astimezone(start.tzinfo)

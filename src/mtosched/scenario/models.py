@@ -372,6 +372,14 @@ class Scenario(ContractModel):
         self._scalar_files = scalar_files or {}
         return self
 
+    def provenance(self) -> tuple[str, dict[str, list[Origin]], dict[str, str]]:
+        """What `with_origins` recorded, for a copy rebuilt from JSON elsewhere.
+
+        A cluster job carries the scenario as JSON text; with this, its
+        errors name the planner's files, not a placeholder.
+        """
+        return self._file, dict(self._origins), dict(self._scalar_files)
+
     def scalar_file(self, field: str) -> str:
         """The file that set a scalar field such as `timezone`."""
         return self._scalar_files.get(field, self._file)

@@ -16,26 +16,34 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import TypeVar
 
 from distributed import Client, Future, LocalCluster, as_completed
 
+from mtosched.sweep.address import CLUSTER_ENV, cluster_address
 from mtosched.sweep.cells import CellOutcome, CellTask, SweepRow
 from mtosched.sweep.errors import ClusterError
 from mtosched.sweep.worker import run_cell
 
-#: The environment variable that names a cluster when `--cluster` is absent.
-CLUSTER_ENV = "MTOSCHED_CLUSTER"
+__all__ = [
+    "CLUSTER_ENV",
+    "cluster_address",
+    "dask_client",
+    "local_workers",
+    "map_in_order",
+    "run_tasks",
+    "worker_slots",
+]
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
 #: Reruns of a task that raised (a dead worker's tasks are rerun anyway).
 RETRIES = 2
 #: Seconds to wait for a remote scheduler to answer.
 CONNECT_SECONDS = 10
 #: How often the wait for results looks at the stop request.
 POLL_SECONDS = 0.2
-
-
-def cluster_address(address: str | None) -> str | None:
-    """The address given, else `MTOSCHED_CLUSTER`, else None (a local cluster)."""
-    return address or os.environ.get(CLUSTER_ENV) or None
 
 
 def local_workers() -> int:
@@ -134,3 +142,39 @@ def _outcome(future: Future[CellOutcome], task: CellTask) -> CellOutcome:
             SweepRow(task.variant, task.seed, "error", error=error, key=task.key)
         )
     return result
+
+
+def map_in_order(
+    client: Client,
+    function: Callable[[Item], Result],
+    items: Sequence[Item],
+    *,
+    label: str,
+) -> list[Result | ClusterError]:
+    """`function` of every item, run on the cluster, in the items' order.
+
+    For jobs that the caller needs all of before it goes on (explain's
+    levers, quote's candidates), so there is no stop request to watch.
+    `function` should return its failures, not raise them: a raise is
+    retried like a lost worker, and what still fails (a task lost for
+    good) comes back as a `ClusterError` in its place.
+    """
+    tag = uuid.uuid4().hex[:8]
+    futures = [
+        client.submit(
+            function,
+            item,
+            key=f"mtosched-{label}-{i}-{tag}",
+            pure=False,
+            retries=RETRIES,
+        )
+        for i, item in enumerate(items)
+    ]
+    results: list[Result | ClusterError] = []
+    for future in futures:
+        try:
+            results.append(future.result())
+        except Exception as exc:  # KilledWorker, a cancelled or lost task
+            message = f"task lost: {type(exc).__name__}: {exc}"
+            results.append(ClusterError(message))
+    return results
