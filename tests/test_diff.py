@@ -16,7 +16,7 @@ import pytest
 
 from mtosched.diff import diff_schedules, duration_text
 from mtosched.schedule import Schedule
-from support import run_cli, write_json
+from tests.helpers import run_cli, write_json
 
 MONDAY = datetime(2026, 11, 30, 6, tzinfo=UTC)
 

@@ -24,8 +24,8 @@ from mtosched.problem.previous import PlannedOperation, PreviousPlan, stability_
 from mtosched.scenario.loading import parse_scenario_text
 from mtosched.schedule import solution_from_schedule
 from mtosched.verify.evaluate import evaluate, moved_tasks
-from nightly import new_orders, next_morning, plant
-from support import assert_checked, run_cli, write_json
+from tests.helpers import assert_checked, run_cli, write_json
+from tests.helpers.nightly import new_orders, next_morning, plant
 
 FAST = SolveParams(time_limit=4, workers=2, seed=0)
 
@@ -498,7 +498,7 @@ def test_frozen_work_on_a_machine_that_can_no_longer_run_it_is_not_frozen() -> N
 
 def test_the_shipped_nightly_recipe_works_end_to_end(tmp_path: Path) -> None:
     """The README's recipe on instances/nightly: reschedule, check, diff."""
-    from support import INSTANCES
+    from tests.helpers import INSTANCES
 
     demo = INSTANCES / "nightly"
     files = [
