@@ -25,7 +25,7 @@ from mtosched.scenario.loading import parse_scenario_text
 from mtosched.schedule import solution_from_schedule
 from mtosched.verify.evaluate import evaluate, moved_tasks
 from tests.helpers import assert_checked, run_cli, write_json
-from tests.helpers.nightly import new_orders, next_morning, plant
+from tests.helpers.nightly import new_orders, next_morning, nightly_plant
 
 FAST = SolveParams(time_limit=4, workers=2, seed=0)
 
@@ -89,7 +89,7 @@ def test_bad_previous_settings_are_rejected() -> None:
 
 
 def test_moves_count_machine_changes_and_shifts_beyond_tolerance() -> None:
-    data = plant(1, orders=3)
+    data = nightly_plant(1, orders=3)
     scenario = scenario_of(data)
     first = solve(scenario, FAST)
     for tolerance, shift, moved in ((0, 0, 0), (0, 10, 1), (10, 10, 0), (9, 10, 1)):
@@ -116,7 +116,7 @@ def test_moves_count_machine_changes_and_shifts_beyond_tolerance() -> None:
 
 
 def test_unchanged_optimal_plan_is_kept_exactly_with_a_tiny_time_limit() -> None:
-    data = plant(2, orders=6)
+    data = nightly_plant(2, orders=6)
     scenario = scenario_of(data)
     first = solve(scenario, SolveParams(time_limit=20, workers=2))
     assert first.status == "optimal"
@@ -135,7 +135,7 @@ def test_unchanged_optimal_plan_is_kept_exactly_with_a_tiny_time_limit() -> None
 
 def test_unchanged_plan_is_never_made_worse() -> None:
     """Last night's plan is a candidate: tonight is lexicographically no worse."""
-    data = plant(2)
+    data = nightly_plant(2)
     scenario = scenario_of(data)
     first = solve(scenario, FAST)
     again = solve(
@@ -147,7 +147,7 @@ def test_unchanged_plan_is_never_made_worse() -> None:
 
 
 def test_warm_start_is_no_worse_than_last_nights_plan_for_the_remaining_work() -> None:
-    data = plant(3)
+    data = nightly_plant(3)
     first = solve(scenario_of(data), FAST)
     tomorrow = scenario_of(next_morning(data, first))
     reference = previous_plan(first)
@@ -171,7 +171,7 @@ def test_warm_start_is_no_worse_than_last_nights_plan_for_the_remaining_work() -
 def two_nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Monday's plan, then Tuesday's: progress, two new orders, a breakdown."""
     folder = tmp_path_factory.mktemp("nightly")
-    data = plant(7)
+    data = nightly_plant(7)
     monday = write_json(folder / "monday.json", data)
     result = run_cli(
         "schedule",
@@ -384,7 +384,7 @@ def test_diff_reports_what_moved(two_nights: dict[str, Any]) -> None:
 
 
 def test_freeze_needs_previous(tmp_path: Path) -> None:
-    scenario = write_json(tmp_path / "s.json", plant(1, orders=2))
+    scenario = write_json(tmp_path / "s.json", nightly_plant(1, orders=2))
     result = run_cli("schedule", scenario, "--freeze", "8")
     assert result.returncode == 2
     assert "--previous" in result.stderr

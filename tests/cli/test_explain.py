@@ -10,8 +10,7 @@ import pytest
 
 from mtosched import SolveParams, build_problem, load_scenario, solve
 from mtosched.export.json_writer import schedule_json
-from tests.helpers import INSTANCES, assert_checked, run_cli, write_json
-from tests.helpers.placed import at, op, order
+from tests.helpers import INSTANCES, assert_checked, at, op, order, run_cli, write_json
 
 CARS = INSTANCES / "bespoke-cars.json"
 

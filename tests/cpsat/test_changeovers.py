@@ -13,7 +13,7 @@ from mtosched.heuristic.dispatch import dispatch
 from mtosched.problem.model import Placement
 from mtosched.problem.solution import Solution
 from mtosched.verify.check import check as check_solution
-from tests.helpers import assert_checked
+from tests.helpers import assert_checked, solved
 
 PARAMS = SolveParams(time_limit=20, workers=1, seed=0)
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
@@ -81,26 +81,20 @@ def paint_shop(
     )
 
 
-def solved(scenario: Scenario) -> tuple[Problem, Any]:
-    problem = build_problem(scenario)
-    schedule = solve(problem, PARAMS)
-    assert_checked(problem, schedule)
-    assert schedule.status == "optimal"
-    return problem, schedule
-
-
 def test_batching_colours_saves_changeovers() -> None:
     """black, white, black: paint both blacks together, one change (120) to white.
 
     Orders as given would cost 120 + 60 = 180; white first costs 60 only.
     """
-    _, schedule = solved(paint_shop(["black", "white", "black"]))
+    schedule = solved(paint_shop(["black", "white", "black"]), PARAMS, optimal=True)
     assert schedule.objective["changeover_minutes"] == 60
 
 
 def test_the_initial_set_up_counts() -> None:
     """Set up for white: white first is free, then white->black (60): 60 in all."""
-    _, schedule = solved(paint_shop(["black", "white"], initial="white"))
+    schedule = solved(
+        paint_shop(["black", "white"], initial="white"), PARAMS, optimal=True
+    )
     assert schedule.objective["changeover_minutes"] == 60
     first = min(schedule.operations, key=lambda op: op.start)
     assert first.order == "O1" and first.setup_start is None
@@ -112,8 +106,10 @@ def test_changeover_is_machine_working_time() -> None:
     With black first and white (120 change) the day would overflow; the
     solver avoids it. setup_start is written before the changed job.
     """
-    _, schedule = solved(
-        paint_shop(["white", "red"], calendar=True, terms=["makespan"])
+    schedule = solved(
+        paint_shop(["white", "red"], calendar=True, terms=["makespan"]),
+        PARAMS,
+        optimal=True,
     )
     by_order = {op.order: op for op in schedule.operations}
     later = max(schedule.operations, key=lambda op: op.start)
@@ -129,13 +125,15 @@ def test_changeover_spans_the_night_in_working_minutes() -> None:
     Blacks 06-09; the 120-min change to white runs 09-10 and Tue 06-07; white
     07-08: makespan 1 day + 2 h. White first would end Tue 09:00 instead.
     """
-    _, schedule = solved(
+    schedule = solved(
         paint_shop(
             ["black", "black", "black", "white"],
             initial="black",
             calendar=True,
             terms=["makespan"],
-        )
+        ),
+        PARAMS,
+        optimal=True,
     )
     assert schedule.objective["makespan"] == 1440 + 120
     white = next(op for op in schedule.operations if op.order == "O3")

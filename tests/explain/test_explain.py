@@ -21,7 +21,7 @@ from mtosched.explain import (
     UnknownOrderError,
     explain,
 )
-from tests.helpers.placed import MONDAY, WEEKDAYS, at, op, order, placed, plant
+from tests.helpers import MONDAY, WEEKDAYS, at, loaded, op, order, placed, plant
 
 
 def only(explanation: Explanation, oid: str) -> OrderExplanation:
@@ -51,7 +51,9 @@ def test_a_machine_busy_with_another_order_is_named_with_its_window(
     Span 360 = 60 processing + 300 machine busy; late by 360 - 100 = 260,
     all of it charged to M1.
     """
-    scenario = plant(tmp_path, [order("A", 100, op(60)), order("B", 400, op(300))])
+    scenario = loaded(
+        tmp_path, plant([order("A", 100, op(60)), order("B", 400, op(300))])
+    )
     problem = build_problem(scenario)
     schedule = placed(problem, ("B", "op", "M1", 0, 300), ("A", "op", "M1", 300, 360))
     result = explain(scenario, schedule, what_if=False)
@@ -84,7 +86,9 @@ def test_a_gap_too_short_before_the_next_order_counts_as_that_order(
     A waits 0-100 (free, too briefly) and 100-200 (B runs): 200 min, all
     because of B.
     """
-    scenario = plant(tmp_path, [order("A", 0, op(150)), order("B", 400, op(100))])
+    scenario = loaded(
+        tmp_path, plant([order("A", 0, op(150)), order("B", 400, op(100))])
+    )
     problem = build_problem(scenario)
     schedule = placed(problem, ("B", "op", "M1", 100, 200), ("A", "op", "M1", 200, 350))
     a = only(explain(scenario, schedule, what_if=False), "A")
@@ -114,12 +118,14 @@ def test_a_weekend_and_a_closure_pause_the_work_for_exactly_their_minutes(
             }
         ],
     }
-    scenario = plant(
+    scenario = loaded(
         tmp_path,
-        [{"id": "A", "routing": [op(600)], "due": at(300, friday)}],
-        start=friday.isoformat(),
-        calendars=[calendar],
-        machines=[{"id": "M1", "calendar": "weekdays"}],
+        plant(
+            [{"id": "A", "routing": [op(600)], "due": at(300, friday)}],
+            start=friday.isoformat(),
+            calendars=[calendar],
+            machines=[{"id": "M1", "calendar": "weekdays"}],
+        ),
     )
     problem = build_problem(scenario)
     schedule = placed(problem, ("A", "op", "M1", 0, 4140))
@@ -142,11 +148,13 @@ def test_a_release_date_then_no_working_period_long_enough(tmp_path: Path) -> No
     runs Monday 06:00-08:00 (minute 10080-10200). Release 6660, non-working
     60 + 3360 = 3420, processing 120: 10200 in all.
     """
-    scenario = plant(
+    scenario = loaded(
         tmp_path,
-        [order("A", 6720, op(120, interruptible=False), released=at(6660))],
-        calendars=[WEEKDAYS],
-        machines=[{"id": "M1", "calendar": "weekdays"}],
+        plant(
+            [order("A", 6720, op(120, interruptible=False), released=at(6660))],
+            calendars=[WEEKDAYS],
+            machines=[{"id": "M1", "calendar": "weekdays"}],
+        ),
     )
     problem = build_problem(scenario)
     schedule = placed(problem, ("A", "op", "M1", 10080, 10200))
@@ -163,7 +171,7 @@ def test_a_release_date_then_no_working_period_long_enough(tmp_path: Path) -> No
 
 def test_a_late_release_is_the_whole_story(tmp_path: Path) -> None:
     """Released at 240, 60 min, due at 270: late 30, all of it the release."""
-    scenario = plant(tmp_path, [order("A", 270, op(60), released=at(240))])
+    scenario = loaded(tmp_path, plant([order("A", 270, op(60), released=at(240))]))
     problem = build_problem(scenario)
     schedule = placed(problem, ("A", "op", "M1", 240, 300))
     a = only(explain(scenario, schedule, what_if=False), "A")
@@ -178,20 +186,22 @@ def test_a_material_receipt_is_waited_for_until_it_arrives(tmp_path: Path) -> No
 
     A waits 0-500 for the receipt, runs 500-560: material 500.
     """
-    scenario = plant(
+    scenario = loaded(
         tmp_path,
-        [
-            order("A", 100, op(60, consumes={"bolt": 2})),
-            order("B", 100, op(60, "M2", consumes={"bolt": 2})),
-        ],
-        materials=[
-            {
-                "id": "bolt",
-                "unit": "box",
-                "on_hand": 2,
-                "receipts": [{"at": at(500), "quantity": 2}],
-            }
-        ],
+        plant(
+            [
+                order("A", 100, op(60, consumes={"bolt": 2})),
+                order("B", 100, op(60, "M2", consumes={"bolt": 2})),
+            ],
+            materials=[
+                {
+                    "id": "bolt",
+                    "unit": "box",
+                    "on_hand": 2,
+                    "receipts": [{"at": at(500), "quantity": 2}],
+                }
+            ],
+        ),
     )
     problem = build_problem(scenario)
     schedule = placed(problem, ("B", "op", "M2", 0, 60), ("A", "op", "M1", 500, 560))
@@ -209,17 +219,19 @@ def test_changeovers_before_it_and_before_others(tmp_path: Path) -> None:
     100; A (red) needs 30 more before its 60 min. A: changeover 30 + 30,
     machine busy 100 (B's run), processing 60.
     """
-    scenario = plant(
+    scenario = loaded(
         tmp_path,
-        [
-            order("A", 0, op(60, family="red")),
-            order("B", 400, op(100, family="blue")),
-        ],
-        changeovers=[{"id": "paint", "default_minutes": 30}],
-        machines=[
-            {"id": "M1", "changeovers": "paint", "initial_family": "red"},
-            {"id": "M2"},
-        ],
+        plant(
+            [
+                order("A", 0, op(60, family="red")),
+                order("B", 400, op(100, family="blue")),
+            ],
+            changeovers=[{"id": "paint", "default_minutes": 30}],
+            machines=[
+                {"id": "M1", "changeovers": "paint", "initial_family": "red"},
+                {"id": "M2"},
+            ],
+        ),
     )
     problem = build_problem(scenario)
     schedule = placed(problem, ("B", "op", "M1", 30, 130), ("A", "op", "M1", 160, 220))
@@ -235,10 +247,12 @@ def test_changeovers_before_it_and_before_others(tmp_path: Path) -> None:
 def test_a_crew_at_capacity_names_who_holds_it(tmp_path: Path) -> None:
     """One fitter: B holds it 0-100 on M1, so A waits on M2 until 100."""
     crew = {"uses": {"fitter": 1}}
-    scenario = plant(
+    scenario = loaded(
         tmp_path,
-        [order("A", 60, op(60, "M2", **crew)), order("B", 400, op(100, **crew))],
-        resources=[{"id": "fitter", "capacity": 1}],
+        plant(
+            [order("A", 60, op(60, "M2", **crew)), order("B", 400, op(100, **crew))],
+            resources=[{"id": "fitter", "capacity": 1}],
+        ),
     )
     problem = build_problem(scenario)
     schedule = placed(problem, ("B", "op", "M1", 0, 100), ("A", "op", "M2", 100, 160))
@@ -259,21 +273,23 @@ def test_the_chain_follows_the_predecessor_and_its_minimum_wait(
     tmp_path: Path,
 ) -> None:
     """cut 0-60 on M1, then 120 min of curing, then press 180-240 on M2."""
-    scenario = plant(
+    scenario = loaded(
         tmp_path,
-        [
-            order(
-                "A",
-                100,
-                {"id": "cut", "machines": ["M1"], "minutes": 60},
-                {
-                    "id": "press",
-                    "machines": ["M2"],
-                    "minutes": 60,
-                    "min_wait_minutes": 120,
-                },
-            )
-        ],
+        plant(
+            [
+                order(
+                    "A",
+                    100,
+                    {"id": "cut", "machines": ["M1"], "minutes": 60},
+                    {
+                        "id": "press",
+                        "machines": ["M2"],
+                        "minutes": 60,
+                        "min_wait_minutes": 120,
+                    },
+                )
+            ],
+        ),
     )
     problem = build_problem(scenario)
     schedule = placed(
@@ -289,9 +305,11 @@ def test_the_chain_follows_the_predecessor_and_its_minimum_wait(
 def test_work_already_running_holds_the_machine(tmp_path: Path) -> None:
     """B started at -60 and runs 180 min: it holds M1 until 120; A follows."""
     running = {"op": {"state": "running", "machine": "M1", "started": at(-60)}}
-    scenario = plant(
+    scenario = loaded(
         tmp_path,
-        [order("A", 60, op(60)), order("B", 400, op(180), progress=running)],
+        plant(
+            [order("A", 60, op(60)), order("B", 400, op(180), progress=running)],
+        ),
     )
     problem = build_problem(scenario)
     schedule = placed(problem, ("A", "op", "M1", 120, 180))
@@ -308,7 +326,7 @@ def test_work_already_running_holds_the_machine(tmp_path: Path) -> None:
 
 def test_time_no_constraint_explains_is_idle(tmp_path: Path) -> None:
     """A could start at 0 but was placed at 50: 50 idle minutes."""
-    scenario = plant(tmp_path, [order("A", 60, op(60))])
+    scenario = loaded(tmp_path, plant([order("A", 60, op(60))]))
     problem = build_problem(scenario)
     schedule = placed(problem, ("A", "op", "M1", 50, 110))
     a = only(explain(scenario, schedule, what_if=False), "A")
@@ -319,13 +337,15 @@ def test_time_no_constraint_explains_is_idle(tmp_path: Path) -> None:
 
 def test_orders_not_in_the_schedule_are_input_errors(tmp_path: Path) -> None:
     """Unknown ids, tentative orders and finished ones are named as such."""
-    scenario = plant(
+    scenario = loaded(
         tmp_path,
-        [
-            order("A", 60, op(60)),
-            order("T", 60, op(60), status="tentative"),
-            order("D", 60, op(60), progress={"op": {"state": "done"}}),
-        ],
+        plant(
+            [
+                order("A", 60, op(60)),
+                order("T", 60, op(60), status="tentative"),
+                order("D", 60, op(60), progress={"op": {"state": "done"}}),
+            ],
+        ),
     )
     schedule = placed(build_problem(scenario), ("A", "op", "M1", 0, 60))
     with pytest.raises(UnknownOrderError) as caught:
@@ -341,9 +361,9 @@ def test_a_schedule_that_does_not_fit_its_scenario_is_refused(
     tmp_path: Path,
 ) -> None:
     """A schedule for other durations cannot be explained."""
-    scenario = plant(tmp_path, [order("A", 60, op(60))])
+    scenario = loaded(tmp_path, plant([order("A", 60, op(60))]))
     schedule = placed(build_problem(scenario), ("A", "op", "M1", 0, 60))
-    longer = plant(tmp_path, [order("A", 60, op(90))])
+    longer = loaded(tmp_path, plant([order("A", 60, op(90))]))
     with pytest.raises(ScheduleMismatchError) as caught:
         explain(longer, schedule, what_if=False)
     assert any("needs 90" in v for v in caught.value.violations)
@@ -351,7 +371,7 @@ def test_a_schedule_that_does_not_fit_its_scenario_is_refused(
 
 def test_on_time_orders_are_explained_when_named(tmp_path: Path) -> None:
     """Named, an on-time order gets its chain and no lateness to share."""
-    scenario = plant(tmp_path, [order("A", 600, op(60))])
+    scenario = loaded(tmp_path, plant([order("A", 600, op(60))]))
     schedule = placed(build_problem(scenario), ("A", "op", "M1", 0, 60))
     result = explain(scenario, schedule, ["A"])
     a = only(result, "A")
@@ -373,8 +393,10 @@ def test_frozen_work_of_the_previous_plan_holds_the_machine(tmp_path: Path) -> N
     night = [order("B", 1000, op(300))]
     first = tmp_path / "first"
     first.mkdir()
-    last_night = solve(plant(first, night), SolveParams(time_limit=5, workers=1))
-    scenario = plant(tmp_path, [*night, order("C", 60, op(60))])
+    last_night = solve(
+        loaded(first, plant(night)), SolveParams(time_limit=5, workers=1)
+    )
+    scenario = loaded(tmp_path, plant([*night, order("C", 60, op(60))]))
     previous = previous_plan(last_night, freeze_hours=8)
     tonight = solve(scenario, SolveParams(time_limit=5, workers=1), previous=previous)
     result = explain(scenario, tonight, ["C"], what_if=False, previous=previous)

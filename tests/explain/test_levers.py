@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from mtosched import Scenario, Schedule, SolveParams, build_problem, solve
+from mtosched import Scenario, Schedule, build_problem
 from mtosched.explain import (
     ExplainParams,
     LeverResult,
@@ -18,17 +18,9 @@ from mtosched.explain import (
     explain,
 )
 from mtosched.explain.report import ExtraShiftChange
-from tests.helpers import assert_checked
-from tests.helpers.placed import WEEKDAYS, at, op, order, plant
+from tests.helpers import WEEKDAYS, at, loaded, op, order, plant, solved
 
 QUICK = ExplainParams(lever_time=5, workers=1, seed=0)
-SOLVE = SolveParams(time_limit=5, workers=1, seed=0)
-
-
-def solved(scenario: Scenario) -> Schedule:
-    schedule = solve(scenario, SOLVE)
-    assert_checked(build_problem(scenario, now=schedule.start), schedule)
-    return schedule
 
 
 def levers(explained: OrderExplanation) -> dict[str, LeverResult]:
@@ -52,9 +44,11 @@ def test_a_higher_priority_puts_the_order_on_time_and_names_the_cost(
     Raising A to priority 3 (one above B's 2) swaps them: A on time, B late
     by 60 minutes, which the lever reports as its side effect.
     """
-    scenario = plant(
+    scenario = loaded(
         tmp_path,
-        [order("A", 60, op(60)), order("B", 60, op(60), priority=2)],
+        plant(
+            [order("A", 60, op(60)), order("B", 60, op(60), priority=2)],
+        ),
     )
     result = explain(scenario, solved(scenario), params=QUICK)
     [a] = result.orders
@@ -82,12 +76,14 @@ def test_an_extra_shift_over_the_weekend_puts_the_order_on_time(
     04:00. Other Fridays stay closed at night; Monday's shift is unchanged.
     """
     friday = datetime.fromisoformat("2026-12-04T18:00:00+00:00")
-    scenario = plant(
+    scenario = loaded(
         tmp_path,
-        [{"id": "A", "routing": [op(600)], "due": at(840, friday)}],
-        start=friday.isoformat(),
-        calendars=[WEEKDAYS],
-        machines=[{"id": "M1", "calendar": "weekdays"}],
+        plant(
+            [{"id": "A", "routing": [op(600)], "due": at(840, friday)}],
+            start=friday.isoformat(),
+            calendars=[WEEKDAYS],
+            machines=[{"id": "M1", "calendar": "weekdays"}],
+        ),
     )
     result = explain(scenario, solved(scenario), params=QUICK)
     [a] = result.orders
@@ -117,11 +113,13 @@ def test_an_extra_shift_inside_a_closure_keeps_other_weeks_regular(
         **WEEKDAYS,
         "closures": [{"from": "2026-12-24T00:00:00Z", "to": "2026-12-25T00:00:00Z"}],
     }
-    scenario = plant(
+    scenario = loaded(
         tmp_path,
-        [order("A", 60 * 1440, op(60))],  # due in two months: calendars reach it
-        calendars=[calendar],
-        machines=[{"id": "M1", "calendar": "weekdays"}],
+        plant(
+            [order("A", 60 * 1440, op(60))],  # due in two months: calendars reach it
+            calendars=[calendar],
+            machines=[{"id": "M1", "calendar": "weekdays"}],
+        ),
     )
     change = ExtraShiftChange(
         machine="M1",
@@ -144,10 +142,12 @@ def test_an_earlier_receipt_puts_the_order_on_time(tmp_path: Path) -> None:
     """A needs a bolt that arrives at 500; due at 100. Received at the start
     instead, it runs 0-60.
     """
-    scenario = plant(
+    scenario = loaded(
         tmp_path,
-        [order("A", 100, op(60, consumes={"bolt": 1}))],
-        materials=[{"id": "bolt", "receipts": [{"at": at(500), "quantity": 1}]}],
+        plant(
+            [order("A", 100, op(60, consumes={"bolt": 1}))],
+            materials=[{"id": "bolt", "receipts": [{"at": at(500), "quantity": 1}]}],
+        ),
     )
     result = explain(scenario, solved(scenario), params=QUICK)
     [a] = result.orders
@@ -164,9 +164,11 @@ def test_no_what_if_without_a_scenario_or_past_the_order_limit(
     tmp_path: Path,
 ) -> None:
     """A compiled problem cannot be changed; the order limit is respected."""
-    scenario = plant(
+    scenario = loaded(
         tmp_path,
-        [order("A", 60, op(60)), order("B", 60, op(60), priority=2)],
+        plant(
+            [order("A", 60, op(60)), order("B", 60, op(60), priority=2)],
+        ),
     )
     schedule = solved(scenario)
     problem = build_problem(scenario)

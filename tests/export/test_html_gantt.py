@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from mtosched import Scenario, Schedule, SolveParams, build_problem, solve
+from mtosched import Scenario, Schedule
 from mtosched.export import export_schedule, html_payload, is_supported
 from mtosched.export.html_gantt import gantt_html, script_json
 from mtosched.export.html_payload import offset_changes
-from tests.helpers import INSTANCES, assert_checked, run_cli
+from tests.helpers import INSTANCES, run_cli, solved
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -87,13 +87,6 @@ def crate_works(timezone: str = "America/New_York") -> dict[str, Any]:
             },
         ],
     }
-
-
-def solved(scenario: Scenario) -> Schedule:
-    problem = build_problem(scenario)
-    schedule = solve(problem, SolveParams(time_limit=5, workers=1))
-    assert_checked(problem, schedule)
-    return schedule
 
 
 @pytest.fixture(scope="module")

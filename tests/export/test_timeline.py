@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from mtosched import SolveParams, build_problem, load_scenario, solve
 from mtosched.export.timeline import (
     daily_load,
     hours_minutes,
@@ -17,16 +15,9 @@ from mtosched.export.timeline import (
     ticks,
 )
 from mtosched.schedule import Schedule
-from tests.helpers import assert_checked, write_json
+from tests.helpers import loaded, solved
 
 LONDON = ZoneInfo("Europe/London")
-
-
-def _solved(tmp_path: Path, document: dict[str, Any]) -> Schedule:
-    scenario = load_scenario(write_json(tmp_path / "s.json", document))
-    schedule = solve(scenario, SolveParams(time_limit=5, workers=1, seed=0))
-    assert_checked(build_problem(scenario), schedule)
-    return schedule
 
 
 def test_spring_forward_day_has_23_busy_hours(tmp_path: Path) -> None:
@@ -35,20 +26,24 @@ def test_spring_forward_day_has_23_busy_hours(tmp_path: Path) -> None:
     Python subtracts datetimes sharing a tzinfo as wall-clock times, which
     would count 24 h on the short Sunday.
     """
-    schedule = _solved(
-        tmp_path,
-        {
-            "timezone": "Europe/London",
-            "start": "2026-03-28T22:00:00",
-            "machines": [{"id": "OVEN"}],
-            "products": [
-                {
-                    "id": "p",
-                    "routing": [{"id": "bake", "machines": ["OVEN"], "minutes": 1500}],
-                }
-            ],
-            "orders": [{"id": "A", "product": "p", "due": "2026-03-31T00:00:00"}],
-        },
+    schedule = solved(
+        loaded(
+            tmp_path,
+            {
+                "timezone": "Europe/London",
+                "start": "2026-03-28T22:00:00",
+                "machines": [{"id": "OVEN"}],
+                "products": [
+                    {
+                        "id": "p",
+                        "routing": [
+                            {"id": "bake", "machines": ["OVEN"], "minutes": 1500}
+                        ],
+                    }
+                ],
+                "orders": [{"id": "A", "product": "p", "due": "2026-03-31T00:00:00"}],
+            },
+        )
     )
     load = daily_load(schedule, LONDON)
     assert load.days == [date(2026, 3, 28), date(2026, 3, 29)]

@@ -1,6 +1,6 @@
 """A small plant and the passing of a day, for the nightly-loop tests.
 
-`plant(seed)` is a scenario with alternatives, a two-shift machine and due
+`nightly_plant(seed)` is a scenario with alternatives, a two-shift machine and due
 dates spread over a few days; `next_morning` turns a schedule and a scenario
 into tomorrow's scenario the way an ERP export would: the start moves on,
 operations that ended are `done`, operations under way are `running` where
@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from mtosched import Schedule
+from tests.helpers import MONDAY, plant
 
-START = datetime.fromisoformat("2026-11-30T06:00:00+00:00")
+START = MONDAY
 
 
 def _order(rng: random.Random, index: int, released: datetime) -> dict[str, Any]:
@@ -31,33 +32,22 @@ def _order(rng: random.Random, index: int, released: datetime) -> dict[str, Any]
     }
 
 
-def plant(seed: int, orders: int = 26) -> dict[str, Any]:
+def nightly_plant(seed: int, orders: int = 26) -> dict[str, Any]:
     """A seeded plant: cut (two machines), weld, paint (two shifts), assembly."""
     rng = random.Random(seed)
-    return {
-        "name": f"nightly-{seed}",
-        "timezone": "UTC",
-        "start": START.isoformat(),
-        "calendars": [
-            {
-                "id": "two-shifts",
-                "shifts": [
-                    {
-                        "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-                        "from": "06:00",
-                        "to": "22:00",
-                    }
-                ],
-            }
+    return plant(
+        [
+            _order(rng, k, START + timedelta(minutes=rng.randint(-600, 600)))
+            for k in range(1, orders + 1)
         ],
-        "machines": [
+        machines=[
             {"id": "CUT-1"},
             {"id": "CUT-2", "speed": 0.8},
             {"id": "WELD-1"},
             {"id": "PAINT-1", "calendar": "two-shifts"},
             {"id": "ASSY-1"},
         ],
-        "products": [
+        products=[
             {
                 "id": "frame",
                 "routing": [
@@ -86,12 +76,23 @@ def plant(seed: int, orders: int = 26) -> dict[str, Any]:
                 ],
             },
         ],
-        "orders": [
-            _order(rng, k, START + timedelta(minutes=rng.randint(-600, 600)))
-            for k in range(1, orders + 1)
+        start=START.isoformat(),
+        name=f"nightly-{seed}",
+        timezone="UTC",
+        calendars=[
+            {
+                "id": "two-shifts",
+                "shifts": [
+                    {
+                        "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                        "from": "06:00",
+                        "to": "22:00",
+                    }
+                ],
+            }
         ],
-        "objective": {"terms": ["weighted_tardiness", "flow_time"]},
-    }
+        objective={"terms": ["weighted_tardiness", "flow_time"]},
+    )
 
 
 def new_orders(seed: int, count: int, now: datetime) -> dict[str, Any]:

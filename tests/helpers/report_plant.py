@@ -18,31 +18,28 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from mtosched import Problem, Schedule, build_problem, load_scenario
-from mtosched.problem.model import Placement
-from mtosched.problem.solution import Solution
-from mtosched.schedule import build_schedule
-from mtosched.verify.evaluate import evaluate
-from tests.helpers import assert_checked, write_json
+from mtosched import Problem, Schedule, build_problem
+from tests.helpers import loaded, placed, plant
 
 ORDERS = ("O-1", "O-2", "O-3", "O-4")
 DUE = ("12:00", "18:00", "2026-12-01T02:00", "2026-12-01T06:00")
 
 
-def plant(
+def report_plant(
     order_ids: tuple[str, ...] = ORDERS, customer: str = "Bäckerei Ölz & Söhne"
 ) -> dict[str, Any]:
     """The scenario document; `order_ids` renames the four orders."""
     due = [d if "T" in d else f"2026-11-30T{d}" for d in DUE]
-    return {
-        "name": "report-plant",
-        "timezone": "Europe/Berlin",
-        "start": "2026-11-30T06:00:00",
-        "machines": [
+    return plant(
+        [
+            {"id": oid, "customer": customer, "product": "shelf", "due": d}
+            for oid, d in zip(order_ids, due, strict=True)
+        ],
+        machines=[
             {"id": "SAW-1", "name": "Panel saw", "work_center": "cutting"},
             {"id": "PAINT-1", "name": "Paint line", "work_center": "finishing"},
         ],
-        "products": [
+        products=[
             {
                 "id": "shelf",
                 "routing": [
@@ -51,62 +48,49 @@ def plant(
                 ],
             }
         ],
-        "orders": [
-            {"id": oid, "customer": customer, "product": "shelf", "due": d}
-            for oid, d in zip(order_ids, due, strict=True)
-        ],
-    }
+        start="2026-11-30T06:00:00",
+        name="report-plant",
+        timezone="Europe/Berlin",
+    )
 
 
 def hand_schedule(
     tmp_path: Path, order_ids: tuple[str, ...] = ORDERS, customer: str | None = None
 ) -> tuple[Problem, Schedule]:
     """The scenario written to `tmp_path`, compiled, and placed as drawn above."""
-    document = plant(order_ids) if customer is None else plant(order_ids, customer)
-    scenario = load_scenario(write_json(tmp_path / "plant.json", document))
-    problem = build_problem(scenario)
-    saw, paint = (
-        next(i for i, m in enumerate(problem.machines) if m.id == name)
-        for name in ("SAW-1", "PAINT-1")
+    document = (
+        report_plant(order_ids)
+        if customer is None
+        else report_plant(order_ids, customer)
     )
-    placements = []
-    for task in problem.tasks:
-        k = task.order
-        if task.operation == "cut":
-            placements.append(Placement(saw, 120 * k, 120 * (k + 1)))
-        else:
-            placements.append(Placement(paint, 120 + 300 * k, 120 + 300 * (k + 1)))
-    solution = Solution(tuple(placements))
-    schedule = build_schedule(
-        problem, solution, evaluate(problem, solution), status="feasible"
-    )
-    assert_checked(problem, schedule)
-    return problem, schedule
+    problem = build_problem(loaded(tmp_path, document))
+    cuts = [
+        (oid, "cut", "SAW-1", 120 * k, 120 * (k + 1)) for k, oid in enumerate(order_ids)
+    ]
+    paints = [
+        (oid, "paint", "PAINT-1", 120 + 300 * k, 120 + 300 * (k + 1))
+        for k, oid in enumerate(order_ids)
+    ]
+    return problem, placed(problem, *cuts, *paints)
 
 
 def busy_line(tmp_path: Path, orders: int) -> tuple[Problem, Schedule]:
     """`orders` one-hour jobs back to back on one machine, in order, from 06:00."""
-    document = {
-        "name": "busy-line",
-        "start": "2026-11-30T06:00:00Z",
-        "machines": [{"id": "M1"}],
-        "products": [
-            {"id": "p", "routing": [{"id": "op", "machines": ["M1"], "minutes": 60}]}
-        ],
-        "orders": [
+    document = plant(
+        [
             {"id": f"J{k:03d}", "product": "p", "due": "2026-12-31T00:00:00Z"}
             for k in range(orders)
         ],
-    }
-    scenario = load_scenario(write_json(tmp_path / "line.json", document))
-    problem = build_problem(scenario)
-    placements = [Placement(0, 60 * t.order, 60 * (t.order + 1)) for t in problem.tasks]
-    solution = Solution(tuple(placements))
-    schedule = build_schedule(
-        problem, solution, evaluate(problem, solution), status="feasible"
+        machines=["M1"],
+        products=[
+            {"id": "p", "routing": [{"id": "op", "machines": ["M1"], "minutes": 60}]}
+        ],
+        start="2026-11-30T06:00:00Z",
+        name="busy-line",
     )
-    assert_checked(problem, schedule)
-    return problem, schedule
+    problem = build_problem(loaded(tmp_path, document, "line"))
+    rows = [(f"J{k:03d}", "op", "M1", 60 * k, 60 * (k + 1)) for k in range(orders)]
+    return problem, placed(problem, *rows)
 
 
 def changeover_pair(tmp_path: Path) -> tuple[Problem, Schedule]:
@@ -115,12 +99,13 @@ def changeover_pair(tmp_path: Path) -> tuple[Problem, Schedule]:
     Red paints 06:00-08:00; the changeover runs 08:00-09:30; blue paints
     09:30-11:30, so blue's operation has setup_start 08:00.
     """
-    document = {
-        "name": "colour-change",
-        "start": "2026-11-30T06:00:00Z",
-        "changeovers": [{"id": "colours", "default_minutes": 90}],
-        "machines": [{"id": "PAINT-1", "changeovers": "colours"}],
-        "products": [
+    document = plant(
+        [
+            {"id": "RED", "product": "red", "due": "2026-11-30T12:00:00Z"},
+            {"id": "BLUE", "product": "blue", "due": "2026-11-30T12:00:00Z"},
+        ],
+        machines=[{"id": "PAINT-1", "changeovers": "colours"}],
+        products=[
             {
                 "id": colour,
                 "routing": [
@@ -134,17 +119,13 @@ def changeover_pair(tmp_path: Path) -> tuple[Problem, Schedule]:
             }
             for colour in ("red", "blue")
         ],
-        "orders": [
-            {"id": "RED", "product": "red", "due": "2026-11-30T12:00:00Z"},
-            {"id": "BLUE", "product": "blue", "due": "2026-11-30T12:00:00Z"},
-        ],
-    }
-    scenario = load_scenario(write_json(tmp_path / "colours.json", document))
-    problem = build_problem(scenario)
-    placements = (Placement(0, 0, 120), Placement(0, 210, 330))
-    solution = Solution(placements)
-    schedule = build_schedule(
-        problem, solution, evaluate(problem, solution), status="feasible"
+        start="2026-11-30T06:00:00Z",
+        name="colour-change",
+        changeovers=[{"id": "colours", "default_minutes": 90}],
     )
-    assert_checked(problem, schedule)
-    return problem, schedule
+    problem = build_problem(loaded(tmp_path, document, "colours"))
+    return problem, placed(
+        problem,
+        ("RED", "paint", "PAINT-1", 0, 120),
+        ("BLUE", "paint", "PAINT-1", 210, 330),
+    )

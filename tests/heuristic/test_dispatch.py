@@ -12,19 +12,10 @@ from mtosched.heuristic.dispatch import Guide, dispatch, earliest_due_date
 from mtosched.problem.model import PlannedSlot
 from mtosched.scenario.models import Scenario
 from mtosched.verify.check import check
+from tests.helpers import plant
 
-
-def plant(orders: list[dict[str, Any]], products: list[dict[str, Any]]) -> Scenario:
-    return Scenario.model_validate(
-        {
-            "start": "2026-11-30T06:00:00Z",
-            "machines": [{"id": f"M{m}"} for m in range(1, 4)],
-            "products": products,
-            "orders": orders,
-            "objective": {"terms": ["weighted_tardiness"]},
-        }
-    )
-
+MACHINES = ("M1", "M2", "M3")
+TARDINESS = {"terms": ["weighted_tardiness"]}
 
 CUT_THEN_WELD = {
     "id": "frame",
@@ -49,7 +40,16 @@ def test_the_cut_waits_so_that_the_weld_follows_in_time() -> None:
         {"id": "URGENT", "product": "patch", "due": "2026-11-30T08:00:00Z"},
         {"id": "FRAME", "product": "frame", "due": "2026-11-30T09:00:00Z"},
     ]
-    problem = build_problem(plant(orders, [CUT_THEN_WELD, WELD_ONLY]))
+    problem = build_problem(
+        Scenario.model_validate(
+            plant(
+                orders,
+                machines=MACHINES,
+                products=[CUT_THEN_WELD, WELD_ONLY],
+                objective=TARDINESS,
+            )
+        )
+    )
     solution = dispatch(problem)
     assert check(problem, solution).ok
     by_name = {
@@ -86,7 +86,9 @@ def random_chain_plant(seed: int) -> Scenario:
         }
         for j in range(rng.randint(4, 12))
     ]
-    return plant(orders, products)
+    return Scenario.model_validate(
+        plant(orders, machines=MACHINES, products=products, objective=TARDINESS)
+    )
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -107,7 +109,11 @@ def test_a_guide_shift_moves_a_whole_order_within_the_plan() -> None:
         {"id": "A", "product": "p", "due": "2026-11-30T08:00:00Z"},
         {"id": "B", "product": "p", "due": "2026-11-30T09:00:00Z"},
     ]
-    problem = build_problem(plant(orders, [cut]))
+    problem = build_problem(
+        Scenario.model_validate(
+            plant(orders, machines=MACHINES, products=[cut], objective=TARDINESS)
+        )
+    )
     slots = {0: PlannedSlot(0, 0), 1: PlannedSlot(0, 60)}
     due = earliest_due_date(problem)
     as_planned = dispatch(problem, due, Guide(slots, keep_starts=False))

@@ -13,7 +13,7 @@ from mtosched import Scenario, SearchParams, SolveParams, build_problem, solve
 from mtosched.problem.calendars import working_time
 from mtosched.problem.worktime import WorkingTime, merge_periods
 from mtosched.scenario.models import Calendar
-from tests.helpers import assert_checked
+from tests.helpers import assert_checked, solved
 
 LONDON = ZoneInfo("Europe/London")
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
@@ -158,9 +158,7 @@ def one_operation(op: dict[str, Any], released: str, **extra: Any) -> Scenario:
 
 
 def solved_end(scenario: Scenario) -> str:
-    problem = build_problem(scenario)
-    schedule = solve(problem, SolveParams(time_limit=10, workers=1))
-    assert_checked(problem, schedule)
+    schedule = solved(scenario, SolveParams(time_limit=10, workers=1))
     operation = schedule.operations[0]
     return f"{operation.start.isoformat()} -> {operation.end.isoformat()}"
 

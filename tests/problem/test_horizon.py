@@ -25,7 +25,7 @@ from mtosched import (
 )
 from mtosched.problem.horizon import MAX_PLAN_MINUTES
 from mtosched.scenario.loading import parse_scenario_text
-from tests.helpers import DATA, assert_checked, run_cli
+from tests.helpers import DATA, assert_checked, plant, run_cli
 
 RELIABILITY = DATA / "reliability"
 PARAMS = SolveParams(time_limit=5, workers=1, seed=0)
@@ -112,36 +112,29 @@ def test_just_within_two_centuries_is_accepted() -> None:
 START = "2026-11-30T06:00:00Z"
 
 
-def plant(orders: list[dict[str, Any]], **extra: Any) -> dict[str, Any]:
-    """Two machines; product `p` runs 600 min on M1, then 600 min on M2."""
-    return {
-        "start": START,
-        "machines": [{"id": "M1"}, {"id": "M2"}],
-        "resources": [{"id": "crew", "capacity": 1}],
-        "products": [
+#: Product `p` runs 600 min on M1, then 600 min on M2; `cured` may not wait.
+PRODUCTS = [
+    {
+        "id": "p",
+        "routing": [
+            {"id": "cut", "machines": ["M1"], "minutes": 600},
+            {"id": "weld", "machines": ["M2"], "minutes": 600},
+        ],
+    },
+    {
+        "id": "cured",
+        "routing": [
+            {"id": "cut", "machines": ["M1"], "minutes": 600},
             {
-                "id": "p",
-                "routing": [
-                    {"id": "cut", "machines": ["M1"], "minutes": 600},
-                    {"id": "weld", "machines": ["M2"], "minutes": 600},
-                ],
-            },
-            {
-                "id": "cured",
-                "routing": [
-                    {"id": "cut", "machines": ["M1"], "minutes": 600},
-                    {
-                        "id": "weld",
-                        "machines": ["M2"],
-                        "minutes": 600,
-                        "max_wait_minutes": 0,
-                    },
-                ],
+                "id": "weld",
+                "machines": ["M2"],
+                "minutes": 600,
+                "max_wait_minutes": 0,
             },
         ],
-        "orders": orders,
-        **extra,
-    }
+    },
+]
+CREW = [{"id": "crew", "capacity": 1}]
 
 
 def order(oid: str, **extra: Any) -> dict[str, Any]:
@@ -151,20 +144,26 @@ def order(oid: str, **extra: Any) -> dict[str, Any]:
 CREWED = [{"id": "cut", "machines": ["M1", "M2"], "minutes": 600, "uses": {"crew": 1}}]
 
 INFEASIBLE = {
-    "deadline alone": plant([order("A", deadline="2026-11-30T20:00:00Z")]),
+    "deadline alone": plant(
+        [order("A", deadline="2026-11-30T20:00:00Z")], products=PRODUCTS, resources=CREW
+    ),
     # each alone ends 2026-12-01 02:00; together one must wait 600 min on M1
     "two deadlines on one machine": plant(
         [
             order("A", deadline="2026-12-01T02:00:00Z"),
             order("B", deadline="2026-12-01T02:00:00Z"),
-        ]
+        ],
+        products=PRODUCTS,
+        resources=CREW,
     ),
     "deadlines and a no-wait": plant(
         [
             order("A", deadline="2026-12-01T12:00:00Z"),
             order("B", deadline="2026-12-01T12:00:00Z"),
             order("C", product="cured", deadline="2026-12-01T12:00:00Z"),
-        ]
+        ],
+        products=PRODUCTS,
+        resources=CREW,
     ),
     "crew shortage": plant(
         [order("A")],
@@ -181,6 +180,7 @@ INFEASIBLE = {
                 ],
             }
         ],
+        resources=CREW,
     ),
 }
 
@@ -255,6 +255,7 @@ def test_running_work_over_a_resource_capacity_is_an_input_error() -> None:
             for oid, m in (("A", "M1"), ("B", "M2"))
         ],
         products=[{"id": "p", "routing": CREWED}],
+        resources=CREW,
     )
     with pytest.raises(InputError) as caught:
         build_problem(parse_scenario_text(json.dumps(data), "floor.json"))
