@@ -115,6 +115,7 @@ def test_moves_count_machine_changes_and_shifts_beyond_tolerance() -> None:
 # --- the warm start -----------------------------------------------------------
 
 
+@pytest.mark.cli
 def test_unchanged_optimal_plan_is_kept_exactly_with_a_tiny_time_limit() -> None:
     data = nightly_plant(2, orders=6)
     scenario = scenario_of(data)
@@ -240,6 +241,7 @@ def two_nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
 
 
+@pytest.mark.cli
 def test_frozen_operations_keep_machine_and_start(two_nights: dict[str, Any]) -> None:
     window = frozen_window(two_nights["night1"], 24, 8)
     assert window, "the seeded plan has work in the frozen horizon"
@@ -254,6 +256,7 @@ def test_frozen_operations_keep_machine_and_start(two_nights: dict[str, Any]) ->
         assert night2.previous.frozen_operations == len(window)
 
 
+@pytest.mark.cli
 def test_running_operations_stay_where_the_floor_has_them(
     two_nights: dict[str, Any],
 ) -> None:
@@ -280,6 +283,7 @@ def test_running_operations_stay_where_the_floor_has_them(
     assert {"SO-900", "SO-901"} <= {o.id for o in night2.orders}
 
 
+@pytest.mark.cli
 def test_both_nights_pass_the_checker_with_previous_and_freeze(
     two_nights: dict[str, Any],
 ) -> None:
@@ -302,6 +306,7 @@ def test_both_nights_pass_the_checker_with_previous_and_freeze(
     assert_checked(problem, two_nights["runs"]["stable"])
 
 
+@pytest.mark.cli
 def test_no_work_runs_while_the_welder_is_down(two_nights: dict[str, Any]) -> None:
     now = two_nights["night1"].start + timedelta(hours=24)
     down_from, down_to = now + timedelta(hours=10), now + timedelta(hours=16)
@@ -331,6 +336,7 @@ def moved_since(folder: Path, label: str) -> int:
     return int(json.loads(result.stdout)["counts"]["moved"])
 
 
+@pytest.mark.cli
 def test_stability_moves_far_fewer_operations(two_nights: dict[str, Any]) -> None:
     runs = two_nights["runs"]
     stable, free = runs["stable"], runs["free"]
@@ -343,6 +349,7 @@ def test_stability_moves_far_fewer_operations(two_nights: dict[str, Any]) -> Non
     assert moved["stable"] < moved["fresh"], moved
 
 
+@pytest.mark.cli
 def test_a_moved_frozen_operation_fails_the_check(two_nights: dict[str, Any]) -> None:
     folder = two_nights["folder"]
     data = json.loads((folder / "night2-stable.json").read_text())
@@ -369,6 +376,7 @@ def test_a_moved_frozen_operation_fails_the_check(two_nights: dict[str, Any]) ->
     )
 
 
+@pytest.mark.cli
 def test_diff_reports_what_moved(two_nights: dict[str, Any]) -> None:
     folder = two_nights["folder"]
     result = run_cli("diff", folder / "night1.json", folder / "night2-stable.json")
@@ -383,6 +391,7 @@ def test_diff_reports_what_moved(two_nights: dict[str, Any]) -> None:
 # --- what a freeze cannot do ------------------------------------------------------
 
 
+@pytest.mark.cli
 def test_freeze_needs_previous(tmp_path: Path) -> None:
     scenario = write_json(tmp_path / "s.json", nightly_plant(1, orders=2))
     result = run_cli("schedule", scenario, "--freeze", "8")
@@ -390,6 +399,7 @@ def test_freeze_needs_previous(tmp_path: Path) -> None:
     assert "--previous" in result.stderr
 
 
+@pytest.mark.cli
 def test_downtime_over_a_frozen_operation_is_infeasible_and_named(
     two_nights: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -496,6 +506,7 @@ def test_frozen_work_on_a_machine_that_can_no_longer_run_it_is_not_frozen() -> N
     assert schedule.objective["stability"] == 8  # moved off a machine it cannot use
 
 
+@pytest.mark.cli
 def test_the_shipped_nightly_recipe_works_end_to_end(tmp_path: Path) -> None:
     """The README's recipe on instances/nightly: reschedule, check, diff."""
     from tests.helpers import INSTANCES

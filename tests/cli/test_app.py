@@ -35,6 +35,7 @@ def order(oid: str, due: str, **extra: Any) -> dict[str, Any]:
     return {"id": oid, "product": "p", "due": due, **extra}
 
 
+@pytest.mark.cli
 def test_version_and_help() -> None:
     """--version prints the version; --help lists the four commands."""
     version = run_cli("--version")
@@ -46,6 +47,7 @@ def test_version_and_help() -> None:
         assert command in helped.stdout
 
 
+@pytest.mark.cli
 def test_schedule_writes_json_and_csv_that_check_accepts(tmp_path: Path) -> None:
     """The nightly run: schedule the demo plant, export, re-check the file."""
     plan, table = tmp_path / "s.json", tmp_path / "s.csv"
@@ -77,6 +79,7 @@ def test_schedule_writes_json_and_csv_that_check_accepts(tmp_path: Path) -> None
     assert_checked(problem, read_schedule(plan))
 
 
+@pytest.mark.cli
 def test_output_dash_sends_the_schedule_to_stdout(tmp_path: Path) -> None:
     """`-o -`: JSON on stdout, the human summary moves to stderr."""
     result = run_cli(
@@ -88,6 +91,7 @@ def test_output_dash_sends_the_schedule_to_stdout(tmp_path: Path) -> None:
     assert "KPIs" in result.stderr
 
 
+@pytest.mark.cli
 def test_format_json_report(tmp_path: Path) -> None:
     """`--format json` prints one report document for scripts."""
     result = run_cli(
@@ -108,6 +112,7 @@ def test_format_json_report(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.cli
 def test_fail_on_late_gates_with_exit_5(tmp_path: Path) -> None:
     """Two 60-min orders due after 60 min on one machine: one must be late."""
     due = "2026-11-30T07:00:00Z"
@@ -120,6 +125,7 @@ def test_fail_on_late_gates_with_exit_5(tmp_path: Path) -> None:
     assert "late" in gated.stderr
 
 
+@pytest.mark.cli
 def test_deadline_beyond_reach_is_infeasible_and_names_the_order(
     tmp_path: Path,
 ) -> None:
@@ -133,6 +139,7 @@ def test_deadline_beyond_reach_is_infeasible_and_names_the_order(
     assert not out.exists(), "no output file may be written for an infeasible scenario"
 
 
+@pytest.mark.cli
 def test_conflicting_deadlines_name_both_orders(tmp_path: Path) -> None:
     """Each order fits its deadline alone, not both on one machine: exit 3."""
     limit = "2026-11-30T07:30:00Z"
@@ -144,6 +151,7 @@ def test_conflicting_deadlines_name_both_orders(tmp_path: Path) -> None:
     assert "A" in reasons and "B" in reasons and "M1" in reasons
 
 
+@pytest.mark.cli
 def test_check_rejects_a_tampered_schedule(tmp_path: Path) -> None:
     """Moving an operation onto another's time is a violation: exit 5."""
     scenario = INSTANCES / "curing-no-wait.json"
@@ -163,6 +171,7 @@ def test_check_rejects_a_tampered_schedule(tmp_path: Path) -> None:
     assert any("overlap" in v or "needs" in v for v in verdict["violations"])
 
 
+@pytest.mark.cli
 def test_check_reports_a_broken_schedule_file(tmp_path: Path) -> None:
     """A schedule that is not JSON is an input error naming line and column."""
     plan = tmp_path / "plan.json"
@@ -173,6 +182,7 @@ def test_check_reports_a_broken_schedule_file(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.cli
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     """Unknown options and unsupported output formats are usage errors."""
     assert run_cli("schedule", "--no-such-option").returncode == 2
@@ -184,6 +194,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert "unsupported output format" in flat
 
 
+@pytest.mark.cli
 def test_now_overrides_start(tmp_path: Path) -> None:
     """--now moves the planning start: nothing starts before it."""
     result = run_cli(
@@ -205,6 +216,7 @@ def test_now_overrides_start(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "instance", ["curing-no-wait.json", "configurable-options.json"]
 )
+@pytest.mark.cli
 def test_one_worker_and_a_seed_repeat_exactly(instance: str) -> None:
     """--workers 1 --seed N gives the same schedule on repeated runs."""
     runs = [
@@ -258,6 +270,7 @@ def test_internal_error_exits_70_without_traceback(
     assert debug.exit_code == 70
 
 
+@pytest.mark.cli
 def test_names_that_look_like_markup_print_as_written(tmp_path: Path) -> None:
     """A customer '[/bold]' or an order '[Wien]' is text, not rich markup."""
     due = "2026-11-30T06:30:00Z"  # both late, so both are in the late table
@@ -271,6 +284,7 @@ def test_names_that_look_like_markup_print_as_written(tmp_path: Path) -> None:
     assert "[Wien]" in result.stdout and "[/bold]" in result.stdout
 
 
+@pytest.mark.cli
 def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
     """Atomic writes still leave a file others may read (umask 022 -> 0644)."""
     import os
@@ -285,6 +299,7 @@ def test_written_files_get_ordinary_permissions(tmp_path: Path) -> None:
         os.umask(old)
 
 
+@pytest.mark.cli
 def test_a_schedule_from_an_unfinished_stage_reads_back(tmp_path: Path) -> None:
     """A stage that ends without a bound writes no bound; check still reads it."""
     from mtosched.schedule import StageInfo
@@ -303,6 +318,7 @@ def test_a_schedule_from_an_unfinished_stage_reads_back(tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+@pytest.mark.cli
 def test_a_reader_closing_the_pipe_is_not_an_internal_error() -> None:
     """`mtosched ... | head` ends quietly: exit 141 (as for SIGPIPE), no report.
 

@@ -12,6 +12,9 @@ from mtosched import SolveParams, build_problem, load_scenario, solve
 from mtosched.export.json_writer import schedule_json
 from tests.helpers import INSTANCES, assert_checked, at, op, order, run_cli, write_json
 
+#: Every test here runs the CLI in a subprocess (deselect with -m "not cli").
+pytestmark = pytest.mark.cli
+
 CARS = INSTANCES / "bespoke-cars.json"
 
 

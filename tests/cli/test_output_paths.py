@@ -48,6 +48,7 @@ def schedule_with(
         ("afile.txt/plan.json", "afile.txt is not a folder"),
     ],
 )
+@pytest.mark.cli
 def test_bad_targets_exit_2_before_solving(
     tmp_path: Path, target: str, reason: str
 ) -> None:
@@ -119,6 +120,7 @@ def test_stale_temporaries_of_a_killed_run_are_removed(tmp_path: Path) -> None:
     assert running.exists() and other_target.exists() and not_ours.exists()
 
 
+@pytest.mark.cli
 def test_the_next_run_cleans_up_after_a_killed_one(tmp_path: Path) -> None:
     """Through the CLI: writing plan.json removes its stale temporary file."""
     stale = tmp_path / ".plan.json.zz99yy88.tmp"
@@ -148,6 +150,7 @@ def many_orders(count: int) -> dict[str, Any]:
 LIMITS = ("--time-limit", "2", "--workers", "1", "-q", "-o", "-")
 
 
+@pytest.mark.cli
 def test_stdout_closed_early_exits_141(tmp_path: Path) -> None:
     """`-o - | head -c 100`: the reader leaves; the documented exit is 141."""
     scenario = write_json(tmp_path / "many.json", many_orders(600))
@@ -164,6 +167,7 @@ def test_stdout_closed_early_exits_141(tmp_path: Path) -> None:
     assert "Traceback" not in stderr and "Internal error" not in stderr
 
 
+@pytest.mark.cli
 def test_quote_checks_its_output_before_solving(tmp_path: Path) -> None:
     """`quote -o` into a missing folder: exit 2 naming it, before a 60 s solve."""
     began = time.monotonic()

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from mtosched.cli.render import TEXT_WIDTH, shorten
 from tests.helpers import run_cli, write_json
 
@@ -19,6 +21,7 @@ def test_shorten_says_how_much_was_left_out() -> None:
     assert shorten("abcdefghij", 5) == "abcd… (+6 chars)"
 
 
+@pytest.mark.cli
 def test_a_megabyte_id_is_shortened_in_the_summary(tmp_path: Path) -> None:
     """The late-orders table and machine sequences show a cut id; the file has it all."""
     long_id, long_customer = "X" * 1_000_000, "Y" * 1_000_000

@@ -12,6 +12,9 @@ from mtosched.export.json_writer import write
 from tests.helpers import INSTANCES, assert_checked, run_cli
 from tests.helpers.report_plant import busy_line, changeover_pair, hand_schedule
 
+#: Every test here runs the CLI in a subprocess (deselect with -m "not cli").
+pytestmark = pytest.mark.cli
+
 # The hand-placed plant of report_plant.py: times are Berlin wall-clock, one
 # column is 1320 min / 91 columns = 14.5 min, so 08:00 falls in column 8 and
 # Berlin midnight in column 74 (UTC midnight would be column 78).

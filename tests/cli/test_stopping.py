@@ -20,6 +20,9 @@ from mtosched import SolveParams, build_problem, load_scenario, read_schedule, s
 from mtosched.params import StopRequest
 from tests.helpers import INSTANCES, assert_checked
 
+#: Every test here runs the CLI in a subprocess (deselect with -m "not cli").
+pytestmark = pytest.mark.cli
+
 SCENARIO = INSTANCES / "bespoke-cars.json"
 
 

@@ -9,10 +9,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from mtosched import build_problem, load_scenario, read_schedule
 from mtosched.sweep import EXIT_PARTIAL, apply_overlay, read_overlay
 from tests.helpers import assert_checked, run_cli, write_json
 from tests.helpers.sweeps import BASE, dask_processes, write_impossible, write_overlays
+
+#: Every test here runs the CLI in a subprocess (deselect with -m "not cli").
+pytestmark = pytest.mark.cli
 
 
 def test_a_sweep_through_a_real_scheduler_and_two_workers(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from mtosched.verify.evaluate import evaluate
 from tests.oracles.test_properties_shopfloor import PROPERTIES, scenarios, validated
 
 
-def solved(sm: ScheduleModel, objective: Any) -> tuple[int, cp_model.CpSolver]:
+def optimum(sm: ScheduleModel, objective: Any) -> tuple[int, cp_model.CpSolver]:
     sm.model.minimize(objective)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -70,7 +70,7 @@ def assert_neighbourhood_exact(data: dict[str, Any], seed: int) -> None:
 
     neighbourhood = ScheduleModel(problem, windows, pinned=pinned)
     neighbourhood.add_hint(incumbent)
-    value, solver = solved(neighbourhood, neighbourhood.term(term))
+    value, solver = optimum(neighbourhood, neighbourhood.term(term))
     found = neighbourhood.extract(solver)
     report = check(problem, found)
     assert report.ok, report.violations
@@ -85,7 +85,7 @@ def assert_neighbourhood_exact(data: dict[str, Any], seed: int) -> None:
         reference.model.add(task_vars.start == place.start)
         if task_vars.presence:
             reference.model.add(task_vars.presence[place.machine] == 1)
-    expected, _ = solved(reference, reference.term(term))
+    expected, _ = optimum(reference, reference.term(term))
     assert value == expected
     event(f"pinned {len(pinned)} of {len(problem.free_tasks)}")
     machines = [

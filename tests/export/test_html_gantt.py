@@ -183,6 +183,7 @@ def test_offsets_follow_daylight_saving() -> None:
     assert changes[1:] == [[switch, 60]]
 
 
+@pytest.mark.cli
 def test_cli_writes_the_page(tmp_path: Path) -> None:
     """The nightly command with `-o plan.html` writes one page with every
     operation of the demo (19 operations)."""

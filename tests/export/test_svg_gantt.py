@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from mtosched import build_problem, load_scenario, read_schedule
 from mtosched.export import export_schedule
@@ -94,6 +95,7 @@ def test_machines_grouped_under_work_centres_and_kpis_in_title(tmp_path: Path) -
     assert "4 orders · 1 late · on time 75.0%" in texts[1]
 
 
+@pytest.mark.cli
 def test_schedule_command_writes_xlsx_and_svg(tmp_path: Path) -> None:
     """`schedule ... -o plan.xlsx -o plan.svg` writes both reports."""
     scenario = INSTANCES / "configurable-options.json"

@@ -152,6 +152,7 @@ def test_broken_fjsp_names_the_line(text: str, line: str, message: str) -> None:
     assert message in issue.message
 
 
+@pytest.mark.cli
 def test_import_round_trip_validates(tmp_path: Path) -> None:
     """import → JSON file → `validate` through the real CLI, for both formats."""
     for source, text, name in (
@@ -171,6 +172,7 @@ def test_import_round_trip_validates(tmp_path: Path) -> None:
         assert load_scenario(out).model_dump() == reread.model_dump()
 
 
+@pytest.mark.cli
 def test_import_writes_stdout_without_o(tmp_path: Path) -> None:
     """No -o (or -o -) prints the scenario JSON on stdout for pipes."""
     given = tmp_path / "tiny"
@@ -181,6 +183,7 @@ def test_import_writes_stdout_without_o(tmp_path: Path) -> None:
         assert json.loads(result.stdout)["name"] == "tiny"
 
 
+@pytest.mark.cli
 def test_import_of_a_broken_file_exits_1_with_file_and_line(tmp_path: Path) -> None:
     """Letters where numbers belong, or a truncated file: exit 1, no traceback."""
     letters = tmp_path / "letters.txt"
@@ -200,6 +203,7 @@ def test_import_of_a_broken_file_exits_1_with_file_and_line(tmp_path: Path) -> N
         assert not (tmp_path / "out.json").exists()
 
 
+@pytest.mark.cli
 def test_unknown_format_is_a_usage_error(tmp_path: Path) -> None:
     """The format is a fixed choice: anything else exits 2."""
     result = run_cli("import", "taillard", tmp_path / "x")
@@ -216,6 +220,7 @@ def test_ft06_imports_and_solves_to_its_optimum_55() -> None:
     assert_checked(build_problem(scenario), schedule)
 
 
+@pytest.mark.cli
 def test_mk01_imports_validates_and_solves_checked(tmp_path: Path) -> None:
     """Brandimarte mk01 (optimum 40): valid via the CLI, a short solve is checked."""
     source = benchmark("mk01.txt")

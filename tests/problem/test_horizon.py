@@ -49,6 +49,7 @@ def test_far_reaching_plans_get_a_schedule(name: str, completion: str) -> None:
     assert schedule.orders[0].completion.isoformat() == completion
 
 
+@pytest.mark.cli
 def test_far_reaching_plan_through_the_cli(tmp_path: Path) -> None:
     """The command line says the same: exit 0 and a schedule file."""
     plan = tmp_path / "plan.json"

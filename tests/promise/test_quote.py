@@ -280,6 +280,7 @@ def cars(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {"folder": folder, "current": current, "new": new}
 
 
+@pytest.mark.cli
 def test_cli_quotes_each_candidate_and_proves_the_promise(
     cars: dict[str, Path],
 ) -> None:
@@ -315,6 +316,7 @@ def test_cli_quotes_each_candidate_and_proves_the_promise(
     assert_promise_holds(scenario, order, current, read_schedule(written), promise)
 
 
+@pytest.mark.cli
 def test_cli_text_report_and_date_question(cars: dict[str, Path]) -> None:
     result = run_cli(
         "quote", INSTANCES / "bespoke-cars.json", "--order", cars["new"],
@@ -329,6 +331,7 @@ def test_cli_text_report_and_date_question(cars: dict[str, Path]) -> None:
     assert "cannot promise: material hide-tan" in text
 
 
+@pytest.mark.cli
 def test_cli_quote_needs_an_order_file_with_orders(tmp_path: Path) -> None:
     empty = write_json(tmp_path / "none.json", {"orders": []})
     result = run_cli("quote", INSTANCES / "bespoke-cars.json", "--order", empty)
@@ -343,6 +346,7 @@ def test_cli_quote_needs_an_order_file_with_orders(tmp_path: Path) -> None:
     assert "duplicate id 'SO-2401'" in result.stderr
 
 
+@pytest.mark.cli
 def test_shipped_quote_candidates_fit_the_demo_plant() -> None:
     """The README's quote, without a current plan (the quote solves one)."""
     result = run_cli(

@@ -59,6 +59,7 @@ CRASHES = {
 }
 
 
+@pytest.mark.cli
 @pytest.mark.parametrize("name", sorted(CRASHES))
 @pytest.mark.parametrize("command", ["validate", "schedule"])
 def test_crashing_files_are_named_input_errors(
@@ -213,6 +214,7 @@ def test_an_integer_of_5000_digits_is_an_input_error() -> None:
     assert "invalid JSON" in caught.value.issues[0].message
 
 
+@pytest.mark.cli
 def test_validate_at_the_bounds_is_valid(tmp_path: Path) -> None:
     """Every field at its largest value together still validates (exit 0)."""
     data = tiny(quantity=MAX_QUANTITY, priority=MAX_PRIORITY)

@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from mtosched.scenario.schema import scenario_schema
 from tests.helpers import ROOT, run_cli
 
@@ -12,6 +14,7 @@ def test_committed_schema_matches_the_models() -> None:
     )
 
 
+@pytest.mark.cli
 def test_schema_command_prints_the_schema() -> None:
     """`mtosched schema` prints the same document on stdout."""
     result = run_cli("schema")

@@ -19,6 +19,9 @@ import pytest
 
 from tests.helpers import INSTANCES
 
+#: The CLI in a subprocess throughout (one test only checks the instance files).
+pytestmark = pytest.mark.cli
+
 FILE = "scenario.json"
 
 # Variables that would make rich colour or re-wrap the output differently.
