@@ -16,7 +16,7 @@ import pytest
 
 from mtosched.diff import diff_schedules, duration_text
 from mtosched.schedule import Schedule
-from support import run_cli, write_json
+from tests.helpers import run_cli, write_json
 
 MONDAY = datetime(2026, 11, 30, 6, tzinfo=UTC)
 
@@ -339,6 +339,7 @@ def moved_pair(tmp_path: Path) -> tuple[Path, Path]:
     )
 
 
+@pytest.mark.cli
 def test_cli_text_lists_moved_operations_and_exits_0(tmp_path: Path) -> None:
     """Differences are a report, not a failure; markup in names is printed as is."""
     old, new = moved_pair(tmp_path)
@@ -354,6 +355,7 @@ def test_cli_text_lists_moved_operations_and_exits_0(tmp_path: Path) -> None:
     assert "max lateness    │   \u22121 h │" in out
 
 
+@pytest.mark.cli
 def test_cli_json_has_the_numbers(tmp_path: Path) -> None:
     """`--format json` is one document with the documented keys."""
     old, new = moved_pair(tmp_path)
@@ -384,6 +386,7 @@ def test_cli_json_has_the_numbers(tmp_path: Path) -> None:
     assert doc["orders_changed"][0]["customer"] == "[bold]Kä[/x]"
 
 
+@pytest.mark.cli
 def test_cli_tolerance_and_limit(tmp_path: Path) -> None:
     """--tolerance hides small shifts; --limit caps rows and says how many are left."""
     old = write_json(tmp_path / "old.json", two_orders())
@@ -401,6 +404,7 @@ def test_cli_tolerance_and_limit(tmp_path: Path) -> None:
     assert json.loads(loose.stdout)["counts"]["moved"] == 2
 
 
+@pytest.mark.cli
 def test_cli_broken_files_exit_1_naming_the_file(tmp_path: Path) -> None:
     """Invalid JSON and a non-schedule: both named with where, no traceback."""
     good = write_json(tmp_path / "good.json", two_orders())
@@ -422,6 +426,7 @@ def test_cli_broken_files_exit_1_naming_the_file(tmp_path: Path) -> None:
     assert json.loads(missing.stdout)["errors"][0]["file"].endswith("nowhere.json")
 
 
+@pytest.mark.cli
 def test_cli_operation_listed_twice_is_invalid_input(tmp_path: Path) -> None:
     """A hand-edited file with a duplicate operation names it by JSON path."""
     twice = two_orders()
@@ -436,6 +441,7 @@ def test_cli_operation_listed_twice_is_invalid_input(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.cli
 def test_cli_unknown_time_zone_is_invalid_input(tmp_path: Path) -> None:
     """A hand-edited time zone name is reported at its JSON path, exit 1."""
     good = write_json(tmp_path / "good.json", two_orders())
@@ -446,6 +452,7 @@ def test_cli_unknown_time_zone_is_invalid_input(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.cli
 def test_cli_text_lists_new_gone_and_finished_work(tmp_path: Path) -> None:
     """B finished, A's cut is done, C arrived: each gets its own table."""
     new = plan(

@@ -24,8 +24,8 @@ from mtosched.problem.previous import PlannedOperation, PreviousPlan, stability_
 from mtosched.scenario.loading import parse_scenario_text
 from mtosched.schedule import solution_from_schedule
 from mtosched.verify.evaluate import evaluate, moved_tasks
-from nightly import new_orders, next_morning, plant
-from support import assert_checked, run_cli, write_json
+from tests.helpers import assert_checked, run_cli, write_json
+from tests.helpers.nightly import new_orders, next_morning, nightly_plant
 
 FAST = SolveParams(time_limit=4, workers=2, seed=0)
 
@@ -89,7 +89,7 @@ def test_bad_previous_settings_are_rejected() -> None:
 
 
 def test_moves_count_machine_changes_and_shifts_beyond_tolerance() -> None:
-    data = plant(1, orders=3)
+    data = nightly_plant(1, orders=3)
     scenario = scenario_of(data)
     first = solve(scenario, FAST)
     for tolerance, shift, moved in ((0, 0, 0), (0, 10, 1), (10, 10, 0), (9, 10, 1)):
@@ -115,8 +115,9 @@ def test_moves_count_machine_changes_and_shifts_beyond_tolerance() -> None:
 # --- the warm start -----------------------------------------------------------
 
 
+@pytest.mark.cli
 def test_unchanged_optimal_plan_is_kept_exactly_with_a_tiny_time_limit() -> None:
-    data = plant(2, orders=6)
+    data = nightly_plant(2, orders=6)
     scenario = scenario_of(data)
     first = solve(scenario, SolveParams(time_limit=20, workers=2))
     assert first.status == "optimal"
@@ -135,7 +136,7 @@ def test_unchanged_optimal_plan_is_kept_exactly_with_a_tiny_time_limit() -> None
 
 def test_unchanged_plan_is_never_made_worse() -> None:
     """Last night's plan is a candidate: tonight is lexicographically no worse."""
-    data = plant(2)
+    data = nightly_plant(2)
     scenario = scenario_of(data)
     first = solve(scenario, FAST)
     again = solve(
@@ -147,7 +148,7 @@ def test_unchanged_plan_is_never_made_worse() -> None:
 
 
 def test_warm_start_is_no_worse_than_last_nights_plan_for_the_remaining_work() -> None:
-    data = plant(3)
+    data = nightly_plant(3)
     first = solve(scenario_of(data), FAST)
     tomorrow = scenario_of(next_morning(data, first))
     reference = previous_plan(first)
@@ -171,7 +172,7 @@ def test_warm_start_is_no_worse_than_last_nights_plan_for_the_remaining_work() -
 def two_nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Monday's plan, then Tuesday's: progress, two new orders, a breakdown."""
     folder = tmp_path_factory.mktemp("nightly")
-    data = plant(7)
+    data = nightly_plant(7)
     monday = write_json(folder / "monday.json", data)
     result = run_cli(
         "schedule",
@@ -240,6 +241,7 @@ def two_nights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     }
 
 
+@pytest.mark.cli
 def test_frozen_operations_keep_machine_and_start(two_nights: dict[str, Any]) -> None:
     window = frozen_window(two_nights["night1"], 24, 8)
     assert window, "the seeded plan has work in the frozen horizon"
@@ -254,6 +256,7 @@ def test_frozen_operations_keep_machine_and_start(two_nights: dict[str, Any]) ->
         assert night2.previous.frozen_operations == len(window)
 
 
+@pytest.mark.cli
 def test_running_operations_stay_where_the_floor_has_them(
     two_nights: dict[str, Any],
 ) -> None:
@@ -280,6 +283,7 @@ def test_running_operations_stay_where_the_floor_has_them(
     assert {"SO-900", "SO-901"} <= {o.id for o in night2.orders}
 
 
+@pytest.mark.cli
 def test_both_nights_pass_the_checker_with_previous_and_freeze(
     two_nights: dict[str, Any],
 ) -> None:
@@ -302,6 +306,7 @@ def test_both_nights_pass_the_checker_with_previous_and_freeze(
     assert_checked(problem, two_nights["runs"]["stable"])
 
 
+@pytest.mark.cli
 def test_no_work_runs_while_the_welder_is_down(two_nights: dict[str, Any]) -> None:
     now = two_nights["night1"].start + timedelta(hours=24)
     down_from, down_to = now + timedelta(hours=10), now + timedelta(hours=16)
@@ -331,6 +336,7 @@ def moved_since(folder: Path, label: str) -> int:
     return int(json.loads(result.stdout)["counts"]["moved"])
 
 
+@pytest.mark.cli
 def test_stability_moves_far_fewer_operations(two_nights: dict[str, Any]) -> None:
     runs = two_nights["runs"]
     stable, free = runs["stable"], runs["free"]
@@ -343,6 +349,7 @@ def test_stability_moves_far_fewer_operations(two_nights: dict[str, Any]) -> Non
     assert moved["stable"] < moved["fresh"], moved
 
 
+@pytest.mark.cli
 def test_a_moved_frozen_operation_fails_the_check(two_nights: dict[str, Any]) -> None:
     folder = two_nights["folder"]
     data = json.loads((folder / "night2-stable.json").read_text())
@@ -369,6 +376,7 @@ def test_a_moved_frozen_operation_fails_the_check(two_nights: dict[str, Any]) ->
     )
 
 
+@pytest.mark.cli
 def test_diff_reports_what_moved(two_nights: dict[str, Any]) -> None:
     folder = two_nights["folder"]
     result = run_cli("diff", folder / "night1.json", folder / "night2-stable.json")
@@ -383,13 +391,15 @@ def test_diff_reports_what_moved(two_nights: dict[str, Any]) -> None:
 # --- what a freeze cannot do ------------------------------------------------------
 
 
+@pytest.mark.cli
 def test_freeze_needs_previous(tmp_path: Path) -> None:
-    scenario = write_json(tmp_path / "s.json", plant(1, orders=2))
+    scenario = write_json(tmp_path / "s.json", nightly_plant(1, orders=2))
     result = run_cli("schedule", scenario, "--freeze", "8")
     assert result.returncode == 2
     assert "--previous" in result.stderr
 
 
+@pytest.mark.cli
 def test_downtime_over_a_frozen_operation_is_infeasible_and_named(
     two_nights: dict[str, Any], tmp_path: Path
 ) -> None:
@@ -496,9 +506,10 @@ def test_frozen_work_on_a_machine_that_can_no_longer_run_it_is_not_frozen() -> N
     assert schedule.objective["stability"] == 8  # moved off a machine it cannot use
 
 
+@pytest.mark.cli
 def test_the_shipped_nightly_recipe_works_end_to_end(tmp_path: Path) -> None:
     """The README's recipe on instances/nightly: reschedule, check, diff."""
-    from support import INSTANCES
+    from tests.helpers import INSTANCES
 
     demo = INSTANCES / "nightly"
     files = [

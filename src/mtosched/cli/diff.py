@@ -31,8 +31,7 @@ from mtosched.diff import (
     duplicate_operations,
 )
 from mtosched.errors import InputError, Issue
-from mtosched.export.timeline import zone_of
-from mtosched.schedule import Schedule
+from mtosched.schedule import Schedule, zone_of
 
 
 def diff_command(

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mtosched.diff import OperationGroup, ScheduleDiff, duration_text
-from mtosched.export.timeline import local
+from mtosched.schedule import local
 
 #: Date and time without the weekday, so that tables fit 80 columns.
 _WHEN = "%d %b %H:%M"

@@ -23,12 +23,10 @@ from rich.text import Text
 from mtosched.export.timeline import (
     busy_from,
     hours_minutes,
-    local,
     minutes_between,
     ticks,
-    utc,
 )
-from mtosched.schedule import Schedule, ScheduledOperation
+from mtosched.schedule import Schedule, ScheduledOperation, local, utc
 
 ON_TIME, LATE, SETUP, MIDNIGHT = "█", "▒", "░", "┊"
 _KEYS = string.ascii_uppercase + string.ascii_lowercase + string.digits

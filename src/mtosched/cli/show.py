@@ -32,8 +32,8 @@ from mtosched.cli.gantt import Window
 from mtosched.cli.render import render_schedule
 from mtosched.cli.show_view import render_gantt, render_machine, render_order
 from mtosched.errors import InputError, Issue
-from mtosched.export.timeline import local, machine_rows, minutes_between, span, zone_of
-from mtosched.schedule import Schedule
+from mtosched.export.timeline import machine_rows, minutes_between, span
+from mtosched.schedule import Schedule, local, zone_of
 
 
 def show_command(

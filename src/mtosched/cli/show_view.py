@@ -17,12 +17,10 @@ from mtosched.cli.gantt import Window, gantt_lines
 from mtosched.export.timeline import (
     busy_from,
     hours_minutes,
-    local,
     machine_rows,
     minutes_between,
-    utc,
 )
-from mtosched.schedule import Schedule, ScheduledOperation
+from mtosched.schedule import Schedule, ScheduledOperation, local, utc
 
 _WHEN = "%a %d %b %H:%M"
 _NUMERIC = {"#", "min", "setup"}

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from mtosched.schedule import Schedule, ScheduledMachine, ScheduledOperation
-
-# Re-exported (explicitly, for mypy) because `cli/` still imports them from here.
-from mtosched.schedule import local as local
-from mtosched.schedule import utc as utc
-from mtosched.schedule import zone_of as zone_of
+from mtosched.schedule import (
+    Schedule,
+    ScheduledMachine,
+    ScheduledOperation,
+    local,
+    utc,
+)
 
 
 def wall_clock(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -1,0 +1,127 @@
+"""Stopping a solve early: Ctrl-C, SIGTERM and a library stop request.
+
+The solve must end long before its time limit, write the best schedule it
+has, say it was interrupted, and exit 130 (SIGINT) or 143 (SIGTERM).
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from mtosched import SolveParams, build_problem, load_scenario, read_schedule, solve
+from mtosched.params import StopRequest
+from tests.helpers import INSTANCES, assert_checked
+
+#: Every test here runs the CLI in a subprocess (deselect with -m "not cli").
+pytestmark = pytest.mark.cli
+
+SCENARIO = INSTANCES / "bespoke-cars.json"
+
+
+def _schedule(*args: str) -> list[str]:
+    """The command line of `mtosched schedule` on the demo plant, as a user runs it."""
+    return [sys.executable, "-m", "mtosched", "schedule", str(SCENARIO), *args]
+
+
+def _schedule_then_signal(
+    tmp_path: Path, sig: signal.Signals
+) -> tuple[int, float, Path, str]:
+    """Start a 120 s solve, signal it 4 s in; exit code, seconds to exit, file."""
+    plan = tmp_path / "plan.json"
+    process = subprocess.Popen(
+        _schedule("--time-limit", "120", "--workers", "2", "--quiet", "-o", str(plan)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4)
+    sent = time.monotonic()
+    process.send_signal(sig)
+    _, stderr = process.communicate(timeout=60)
+    return process.returncode, time.monotonic() - sent, plan, stderr
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_stops_the_solve_and_writes_the_best_schedule(
+    tmp_path: Path, sig: signal.Signals, code: int
+) -> None:
+    """4 s into a 120 s solve: exit within seconds, the schedule written."""
+    returncode, seconds, plan, stderr = _schedule_then_signal(tmp_path, sig)
+    assert returncode == code, stderr
+    assert seconds < 10, f"took {seconds:.1f} s to stop"
+    assert "interrupted" in stderr
+    schedule = read_schedule(plan)
+    assert schedule.solver is not None and schedule.solver.interrupted
+    assert_checked(build_problem(load_scenario(SCENARIO)), schedule)
+    assert not list(tmp_path.glob(".*.tmp")), "no temporary file left behind"
+
+
+def test_a_stop_request_ends_a_library_solve_early() -> None:
+    """A stop from another thread 2 s in ends a 60 s solve with its best plan."""
+    problem = build_problem(load_scenario(SCENARIO))
+    stop = StopRequest()
+    timer = threading.Timer(2.0, stop.request)
+    timer.start()
+    began = time.monotonic()
+    schedule = solve(problem, SolveParams(time_limit=60, workers=2, stop=stop))
+    timer.join()
+    assert time.monotonic() - began < 8
+    assert schedule.solver is not None and schedule.solver.interrupted
+    assert_checked(problem, schedule)
+
+
+def test_verbose_and_json_say_where_the_time_went(tmp_path: Path) -> None:
+    """`--verbose` prints the phases; `--format json` has them under solver.timing."""
+    result = subprocess.run(
+        _schedule(
+            "--time-limit", "4", "--workers", "2", "--verbose", "--format", "json"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "dispatch" in result.stderr and "neighbourhoods" in result.stderr
+    timing = json.loads(result.stdout)["solver"]["timing"]
+    assert timing["dispatch_runs"] >= 4  # four rules at least
+    assert timing["compile"] is not None and timing["compile"] > 0
+    phases = ("compile", "dispatch", "model_build", "presolve", "search")
+    assert sum(timing[p] for p in phases) + timing["neighbourhood"] <= timing["total"]
+    assert not json.loads(result.stdout)["solver"]["interrupted"]
+
+
+def test_a_limit_no_first_schedule_can_meet_fails_at_once(tmp_path: Path) -> None:
+    """5,000 orders at 0.2 s: refused before compiling, exit 4, size named."""
+    scenario = {
+        "start": "2026-11-30T06:00:00Z",
+        "machines": [{"id": "M1"}],
+        "products": [
+            {"id": "p", "routing": [{"id": "op", "machines": ["M1"], "minutes": 1}]}
+        ],
+        "orders": [
+            {"id": f"O{k}", "product": "p", "due": "2026-12-30T06:00:00Z"}
+            for k in range(5000)
+        ],
+    }
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(scenario), encoding="utf-8")
+    plan = tmp_path / "plan.json"
+    began = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "mtosched", "schedule", str(path),
+         "--time-limit", "0.2", "-q", "-o", str(plan)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 4, result.stderr
+    assert "5000 orders" in result.stderr and "fits about 200 orders" in result.stderr
+    assert time.monotonic() - began < 30  # start-up and reading, no solve
+    assert not plan.exists()
