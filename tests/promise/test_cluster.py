@@ -22,7 +22,7 @@ from mtosched.promise.models import Quote
 from mtosched.promise.quote import quote, split_candidates
 from mtosched.scenario import load_scenario
 from mtosched.scenario.models import Order, Scenario
-from support import INSTANCES, run_cli, write_json
+from tests.helpers import INSTANCES, run_cli, write_json
 
 BASE = INSTANCES / "configurable-options.json"
 SHAPES = ("flat", "angled", "channel")
@@ -123,6 +123,7 @@ def test_a_date_question_against_a_given_plan_answers_alike(
     assert there.current == "given"
 
 
+@pytest.mark.cli
 def test_cli_quote_with_cluster_prints_the_same_promises(
     tmp_path: Path, cluster: str
 ) -> None:
@@ -143,6 +144,7 @@ def test_cli_quote_with_cluster_prints_the_same_promises(
     assert promised(there.stdout) == promised(here.stdout)
 
 
+@pytest.mark.cli
 def test_cli_quote_parallel_runs_a_local_cluster(tmp_path: Path) -> None:
     """`--parallel` needs no address: a local cluster, the same promises."""
     order_file = candidates_file(tmp_path, 4)

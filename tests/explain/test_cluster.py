@@ -17,11 +17,20 @@ from typing import Any
 import pytest
 from distributed import LocalCluster
 
-from explain_plants import WEEKDAYS, at, op, order, plant
 from mtosched import Scenario, Schedule, SolveParams, build_problem, solve
 from mtosched.explain import ExplainParams, Explanation, explain
 from mtosched.scenario import load_scenario
-from support import INSTANCES, assert_checked, run_cli, write_json
+from tests.helpers import (
+    INSTANCES,
+    WEEKDAYS,
+    assert_checked,
+    at,
+    op,
+    order,
+    plant,
+    run_cli,
+    write_json,
+)
 
 QUICK = ExplainParams(lever_time=10, workers=1, seed=0)
 SOLVE = SolveParams(time_limit=10, workers=1, seed=0)
@@ -160,6 +169,7 @@ def test_the_cluster_address_may_come_from_the_environment(
     assert without_seconds(there) == without_seconds(here)
 
 
+@pytest.mark.cli
 def test_cli_explain_with_cluster_prints_the_same_json(
     tmp_path: Path, cluster: str
 ) -> None:
@@ -187,6 +197,7 @@ def test_cli_explain_with_cluster_prints_the_same_json(
     )
 
 
+@pytest.mark.cli
 def test_cli_explain_with_an_unreachable_cluster_is_a_usage_error(
     tmp_path: Path,
 ) -> None:

@@ -21,7 +21,7 @@ from mtosched.errors import (
 )
 from mtosched.scenario import load_scenario
 from mtosched.sweep.jobs import ScenarioData, SolveJob, job_runner
-from support import INSTANCES, write_json
+from tests.helpers import INSTANCES, write_json
 
 SOLVE = SolveParams(time_limit=10, workers=1, seed=0)
 
