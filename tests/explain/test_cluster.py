@@ -25,6 +25,7 @@ from tests.helpers import (
     WEEKDAYS,
     assert_checked,
     at,
+    loaded,
     op,
     order,
     plant,
@@ -82,6 +83,11 @@ def lever_outcomes(explanation: Explanation) -> list[tuple[Any, ...]]:
     ]
 
 
+def why_plant(tmp_path: Path, orders: list[dict[str, Any]], **extra: Any) -> Scenario:
+    """`orders` on M1 and M2 (unless `extra` says otherwise), as why.json."""
+    return loaded(tmp_path, plant(orders, name="why", **extra), name="why")
+
+
 def levers_plant(tmp_path: Path) -> Scenario:
     """Three orders late for three reasons: a heavier rival, a bolt, a night.
 
@@ -90,7 +96,7 @@ def levers_plant(tmp_path: Path) -> Scenario:
     (the material lever). D needs 600 min on weekday M3 from Monday 18:00
     and pauses overnight (the extra-shift lever).
     """
-    return plant(
+    return why_plant(
         tmp_path,
         [
             order("A", 60, op(60)),
@@ -153,7 +159,7 @@ def test_the_cluster_address_may_come_from_the_environment(
     tmp_path: Path, cluster: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """MTOSCHED_CLUSTER alone sends the re-solves to the cluster."""
-    scenario = plant(
+    scenario = why_plant(
         tmp_path, [order("A", 60, op(60)), order("B", 60, op(60), priority=2)]
     )
     schedule = solved(scenario)
@@ -202,7 +208,7 @@ def test_cli_explain_with_an_unreachable_cluster_is_a_usage_error(
     tmp_path: Path,
 ) -> None:
     """No scheduler at the address: exit 2, one line naming it."""
-    scenario = plant(
+    scenario = why_plant(
         tmp_path, [order("A", 60, op(60)), order("B", 60, op(60), priority=2)]
     )
     plan = tmp_path / "plan.json"
