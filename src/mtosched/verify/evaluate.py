@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
-from mtosched.verify.sequences import changeovers
+from mtosched.verify.sequences import changeovers, machine_units
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,14 +98,14 @@ def stability(problem: Problem, solution: Solution) -> int:
 def machine_utilization(problem: Problem, solution: Solution) -> dict[str, float]:
     """Busy share of each machine's working time up to the last end (rule 15).
 
-    Busy means processing plus changeover working minutes after start.
+    Busy means processing plus changeover working minutes after start. A
+    batch is busy once, not once per member (rule 18).
     """
     horizon = max((p.end for p in solution.placements), default=0)
     busy = [0] * len(problem.machines)
-    for placement in solution.placements:
-        busy[placement.machine] += _worked(
-            problem, placement.machine, max(placement.start, 0), placement.end
-        )
+    for index, units in machine_units(problem, solution).items():
+        for unit in units:
+            busy[index] += _worked(problem, index, max(unit.start, 0), unit.end)
     for changeover in changeovers(problem, solution):
         busy[solution.placements[changeover.task].machine] += changeover.minutes
     result = {}
