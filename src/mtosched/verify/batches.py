@@ -56,14 +56,21 @@ class _Calendars:
         return self.built[calendars]
 
 
-def batch_violations(problem: Problem, solution: Solution, name: Namer) -> list[str]:
+def batch_violations(
+    problem: Problem,
+    solution: Solution,
+    name: Namer,
+    units: dict[int, list[Unit]] | None = None,
+) -> list[str]:
     """Every rule 18-20 breach of every batch, naming the batch and the rule."""
     found: list[str] = []
     calendars = _Calendars(problem)
-    for machine, units in sorted(machine_units(problem, solution).items()):
+    if units is None:
+        units = machine_units(problem, solution)
+    for machine, sequence in sorted(units.items()):
         if not problem.machines[machine].batches:
             continue
-        for k, unit in enumerate(units, start=1):
+        for k, unit in enumerate(sequence, start=1):
             label = f"batch {batch_name(problem, machine, k)}"
             found.extend(_member_violations(problem, solution, unit, label, name))
             found.extend(_duration_violations(problem, unit, label, name, calendars))

@@ -16,7 +16,7 @@ from mtosched.problem.solution import Solution
 from mtosched.verify.batches import batch_name, batch_violations
 from mtosched.verify.evaluate import Evaluation, evaluate
 from mtosched.verify.lots import lot_violations, overlaps
-from mtosched.verify.sequences import Unit, changeovers, machine_units
+from mtosched.verify.sequences import Changeover, Unit, changeovers, machine_units
 
 
 @dataclass(frozen=True)
@@ -172,10 +172,12 @@ def _material_violations(problem: Problem, solution: Solution) -> list[str]:
     return found
 
 
-def _changeover_violations(problem: Problem, solution: Solution) -> list[str]:
+def _changeover_violations(
+    problem: Problem, solution: Solution, changes: list[Changeover]
+) -> list[str]:
     """Enough machine working time between neighbours for each changeover."""
     found = []
-    for change in changeovers(problem, solution):
+    for change in changes:
         place = solution.placements[change.task]
         gap = problem.changeover_gap(place.machine, change.after, place.start)
         if gap < change.minutes:
@@ -194,11 +196,11 @@ def _changeover_violations(problem: Problem, solution: Solution) -> list[str]:
     return found
 
 
-def _machine_violations(problem: Problem, solution: Solution) -> list[str]:
+def _machine_violations(problem: Problem, units: dict[int, list[Unit]]) -> list[str]:
     """One task, or one batch, at a time on each machine (rule 18)."""
     found: list[str] = []
-    for machine, units in sorted(machine_units(problem, solution).items()):
-        numbered = list(enumerate(units, start=1))
+    for machine, sequence in sorted(units.items()):
+        numbered = list(enumerate(sequence, start=1))
         for (ka, a), (kb, b) in pairwise(numbered):
             if b.start < a.end:
                 found.append(
@@ -230,13 +232,17 @@ def check(problem: Problem, solution: Solution) -> CheckReport:
     """Verify every hard constraint and recompute every objective term."""
     if len(solution.placements) != len(problem.tasks):
         raise ValueError("the solution does not place every task of the problem")
+    # batches are the units of machine sequences: worked out once, shared
+    units = machine_units(problem, solution)
+    changes = changeovers(problem, solution, units)
     violations = [
         *_task_violations(problem, solution),
-        *_machine_violations(problem, solution),
+        *_machine_violations(problem, units),
         *_deadline_violations(problem, solution),
         *_resource_violations(problem, solution),
         *_material_violations(problem, solution),
-        *_changeover_violations(problem, solution),
-        *batch_violations(problem, solution, partial(_name, problem)),
+        *_changeover_violations(problem, solution, changes),
+        *batch_violations(problem, solution, partial(_name, problem), units),
     ]
-    return CheckReport(tuple(violations), evaluate(problem, solution))
+    evaluation = evaluate(problem, solution, units=units, changes=changes)
+    return CheckReport(tuple(violations), evaluation)

@@ -95,14 +95,21 @@ def machine_units(problem: Problem, solution: Solution) -> dict[int, list[Unit]]
     return units
 
 
-def changeovers(problem: Problem, solution: Solution) -> list[Changeover]:
+def changeovers(
+    problem: Problem,
+    solution: Solution,
+    units: dict[int, list[Unit]] | None = None,
+) -> list[Changeover]:
     """Every changeover of more than 0 minutes that the sequences require.
 
     One per unit: a batch is changed over into once, by its family (rule
-    18); running or under-way work is set up already.
+    18); running or under-way work is set up already. `units` are the
+    solution's `machine_units`, when the caller has them already.
     """
     found: list[Changeover] = []
-    for machine, units in sorted(machine_units(problem, solution).items()):
+    if units is None:
+        units = machine_units(problem, solution)
+    for machine, sequence in sorted(units.items()):
         info = problem.machines[machine]
         if info.changeovers is None:
             continue
@@ -110,7 +117,7 @@ def changeovers(problem: Problem, solution: Solution) -> list[Changeover]:
         family = info.initial_family
         previous: int | None = None
         after = 0
-        for unit in units:
+        for unit in sequence:
             lead = problem.tasks[unit.lead]
             set_up = any(problem.tasks[t].set_up for t in unit.members)
             minutes = 0 if set_up else matrix.minutes(family, lead.family)
