@@ -257,13 +257,15 @@ def build_schedule(
         )
         for order, outcome in zip(problem.orders, evaluation.outcomes, strict=True)
     ]
+    # one changeover per batch, its start written on every member (rule 18)
     setups = {
-        c.task: problem.setup_start(
+        t: problem.setup_start(
             solution.placements[c.task].machine,
             solution.placements[c.task].start,
             c.minutes,
         )
         for c in changeovers(problem, solution)
+        for t in c.served
     }
     indexed = sorted(
         enumerate(solution.placements),
@@ -409,9 +411,73 @@ def solution_from_schedule(
             problems.append(
                 f"{problem.orders[task.order].id}/{task.operation}: not scheduled"
             )
+    problems.extend(batch_id_mismatches(problem, schedule))
     if any(p is None for p in placements):
         return None, problems
     return Solution(tuple(p for p in placements if p is not None)), problems
+
+
+def batch_id_mismatches(problem: Problem, schedule: Schedule) -> list[str]:
+    """Where a schedule's `batch` ids disagree with who runs together (rule 20).
+
+    Operations that share machine and start on a batch machine are one
+    batch, and one id names exactly them: same machine, start and end, and
+    one `setup_start` (or none) for all.
+    """
+    found: list[str] = []
+    batching = {m.id for m in problem.machines if m.batches}
+    first_of_id: dict[str, int] = {}
+    id_at: dict[tuple[str, int], tuple[str, int]] = {}
+    for k, op in enumerate(schedule.operations):
+        where = f"operations[{k}] ({op.order}/{op.operation})"
+        if op.machine not in batching:
+            if op.batch is not None:
+                found.append(
+                    f"{where}: carries batch '{op.batch}' but {op.machine} is not "
+                    "a batch machine (rule 20)"
+                )
+            continue
+        if op.batch is None:
+            found.append(
+                f"{where}: runs on batch machine {op.machine} without a batch id "
+                "(rule 20)"
+            )
+            continue
+        if op.batch in first_of_id:
+            j = first_of_id[op.batch]
+            first = schedule.operations[j]
+            differ = [
+                field
+                for field, mine, theirs in (
+                    ("machine", op.machine, first.machine),
+                    ("start", _minute(problem, op.start),
+                     _minute(problem, first.start)),
+                    ("end", _minute(problem, op.end), _minute(problem, first.end)),
+                    ("setup_start", _maybe(problem, op.setup_start),
+                     _maybe(problem, first.setup_start)),
+                )
+                if mine != theirs
+            ]  # fmt: skip
+            if differ:
+                found.append(
+                    f"{where}: in batch '{op.batch}' with operations[{j}] but a "
+                    f"different {' and '.join(differ)} (rules 18 and 20)"
+                )
+        else:
+            first_of_id[op.batch] = k
+        slot = (op.machine, _minute(problem, op.start))
+        other = id_at.setdefault(slot, (op.batch, k))
+        if other[0] != op.batch:
+            found.append(
+                f"{where}: starts on {op.machine} with operations[{other[1]}], so "
+                f"they are one batch, but their ids differ ('{op.batch}', "
+                f"'{other[0]}') (rule 20)"
+            )
+    return found
+
+
+def _maybe(problem: Problem, moment: datetime | None) -> int | None:
+    return None if moment is None else _minute(problem, moment)
 
 
 def _minute(problem: Problem, moment: datetime) -> int:

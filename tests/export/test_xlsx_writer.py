@@ -62,7 +62,7 @@ def test_operation_times_are_wall_clock_datetimes(tmp_path: Path) -> None:
     assert last["end (Europe/Berlin)"] == datetime(2026, 12, 1, 4, 0)
     assert last["duration (min)"] == 300
     assert last["work centre"] == "finishing"
-    cell = book["Operations"]["G2"]
+    cell = book["Operations"]["H2"]  # after the batch column
     assert cell.is_date and "hh:mm" in cell.number_format
 
 
@@ -90,7 +90,7 @@ def test_orders_are_coloured_by_lateness(tmp_path: Path) -> None:
 def test_tables_have_filters_and_frozen_headers(tmp_path: Path) -> None:
     """Every table sheet filters over its whole range and keeps the header."""
     book = _open(tmp_path)
-    for name, last in (("Orders", "J5"), ("Operations", "L9"), ("Machines", "H3")):
+    for name, last in (("Orders", "J5"), ("Operations", "M9"), ("Machines", "H3")):
         sheet = book[name]
         assert sheet.auto_filter.ref == f"A1:{last}", name
         assert sheet.freeze_panes == "B2", name

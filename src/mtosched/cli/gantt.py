@@ -20,15 +20,16 @@ from zoneinfo import ZoneInfo
 
 from rich.text import Text
 
+from mtosched.export.bars import Bar, bars
 from mtosched.export.timeline import (
     busy_from,
     hours_minutes,
     minutes_between,
     ticks,
 )
-from mtosched.schedule import Schedule, ScheduledOperation, local, utc
+from mtosched.schedule import Schedule, local, utc
 
-ON_TIME, LATE, SETUP, MIDNIGHT = "█", "▒", "░", "┊"
+ON_TIME, LATE, SETUP, MIDNIGHT, BATCH = "█", "▒", "░", "┊", "+"
 _KEYS = string.ascii_uppercase + string.ascii_lowercase + string.digits
 _PALETTE = ("cyan", "green", "yellow", "blue", "magenta", "bright_cyan")
 _LATE_STYLE = "bold red"
@@ -91,15 +92,17 @@ def gantt_lines(
         cells: list[tuple[str, str]] = [
             (MIDNIGHT, "dim") if c in midnights else (" ", "") for c in range(cols)
         ]
-        for op in (op for op in shown if op.machine == machine):
-            _draw(cells, op, col, keys[op.order], styles[op.order], late)
+        for bar in bars([op for op in shown if op.machine == machine]):
+            lead = bar.lead.order
+            _draw(cells, bar, col, keys[lead], styles[lead], late)
         name = machine if len(machine) < label else machine[: label - 2] + "…"
         line = Text(f"{name:<{label}}│")
         for style, run in groupby(cells, key=lambda cell: cell[1]):
             line.append("".join(char for char, _ in run), style)  # one escape per run
         lines.append(line)
     setups = any(busy_from(op) != op.start for op in shown)
-    lines += _legend(keys, styles, late, width, setups=setups)
+    batched = any(bar.is_batch for bar in bars(shown))
+    lines += _legend(keys, styles, late, width, setups=setups, batches=batched)
     return lines
 
 
@@ -114,23 +117,29 @@ def _keys(orders: Iterable[str]) -> dict[str, str]:
 
 def _draw(
     cells: list[tuple[str, str]],
-    op: ScheduledOperation,
+    bar: Bar,
     col: _Columns,
     key: str,
     style: str,
     late: dict[str, int],
 ) -> None:
-    """Paint one bar: changeover in light shade, key letter, the order's block."""
-    setup = max(0, math.floor(col(busy_from(op))))
-    first = max(setup, math.floor(col(op.start)))
-    last = min(len(cells) - 1, math.ceil(col(op.end)) - 1)
-    fill = LATE if op.order in late else ON_TIME
+    """Paint one bar: changeover in light shade, key letter, the order's block.
+
+    A batch is one bar in its first member's colour, late if any member is;
+    a `+` after the key says that more orders ride in it.
+    """
+    setup = max(0, math.floor(col(bar.busy_from)))
+    first = max(setup, math.floor(col(bar.start)))
+    last = min(len(cells) - 1, math.ceil(col(bar.end)) - 1)
+    fill = LATE if any(order in late for order in bar.orders) else ON_TIME
     for c in range(setup, first):
         cells[c] = (SETUP, "dim")
     first = min(first, len(cells) - 1)
     for c in range(first, max(first, last) + 1):
         cells[c] = (fill, style)
     cells[first] = (key, f"reverse {style}")
+    if bar.is_batch and first + 1 <= last:
+        cells[first + 1] = (BATCH, f"bold {style}")
 
 
 def _heading(window: Window, zone: ZoneInfo, per_col: float) -> Text:
@@ -175,6 +184,7 @@ def _legend(
     width: int,
     *,
     setups: bool,
+    batches: bool = False,
 ) -> list[Text]:
     """Key letter and order id, late ones with their lateness, wrapped to `width`."""
     items = []
@@ -193,8 +203,9 @@ def _legend(
         # window or pick orders to see them all by name.
         items.append(Text(f"? {unkeyed} more orders (narrow --from/--to)"))
     changeover = f"{SETUP} changeover  " if setups else ""
+    batch = f"{BATCH} batch of several orders  " if batches else ""
     items.append(
-        Text(f"{ON_TIME} on time  {LATE} late  {changeover}{MIDNIGHT} midnight")
+        Text(f"{ON_TIME} on time  {LATE} late  {changeover}{batch}{MIDNIGHT} midnight")
     )
     lines: list[Text] = [Text("")]
     for item in items:

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from mtosched.errors import Issue
+from mtosched.export.bars import bars
 from mtosched.schedule import Schedule
 from mtosched.verify.check import CheckReport
 
@@ -110,16 +111,23 @@ def render_schedule(console: Console, schedule: Schedule) -> None:
     machines = Table(title="Machines", title_justify="left")
     for column in ("machine", "utilization", "ops", "sequence (first orders)"):
         machines.add_column(column)
+    # a batch is one step of the sequence: its orders joined by "+"
     by_machine: dict[str, list[str]] = {}
-    for op in schedule.operations:
-        by_machine.setdefault(op.machine, []).append(op.order)
+    counts: dict[str, int] = {}
+    for bar in bars(schedule.operations):
+        step = "+".join(shorten(o, 20) for o in bar.orders)
+        by_machine.setdefault(bar.machine, []).append(step)
+        counts[bar.machine] = counts.get(bar.machine, 0) + len(bar.operations)
     for machine, utilization in k.machine_utilization.items():
         sequence = by_machine.get(machine, [])
-        shown = " → ".join(shorten(o, 20) for o in sequence[:_SEQUENCE_WIDTH])
+        shown = " → ".join(sequence[:_SEQUENCE_WIDTH])
         if len(sequence) > _SEQUENCE_WIDTH:
             shown += f" … (+{len(sequence) - _SEQUENCE_WIDTH})"
         machines.add_row(
-            _cell(machine), f"{utilization:.0%}", str(len(sequence)), escape(shown)
+            _cell(machine),
+            f"{utilization:.0%}",
+            str(counts.get(machine, 0)),
+            escape(shown),
         )
     console.print(machines)
     if schedule.previous is not None:

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mtosched.cli.gantt import Window, gantt_lines
+from mtosched.export.bars import bars
 from mtosched.export.timeline import (
     busy_from,
     hours_minutes,
@@ -74,11 +75,14 @@ def render_order(
     )
     when = f"due {_when(o.due, zone)} · completion {_when(o.completion, zone)} · "
     console.print(Text(when) + verdict)
-    table = _table("#", "operation", "machine", "start", "end", "min")
     ops = sorted(_of(plan, [order_id]), key=lambda op: utc(op.start, zone))
+    # the batch an operation runs in, only for orders that visit a batch machine
+    batch = ["batch"] if any(op.batch for op in ops) else []
+    table = _table("#", "operation", "machine", *batch, "start", "end", "min")
     for k, op in enumerate(ops, start=1):  # numbered in the whole routing
         if _inside(op, window, zone):
-            table.add_row(*_cells(op, zone, str(k), op.operation, op.machine))
+            where = [op.machine] + [op.batch or ""] * len(batch)
+            table.add_row(*_cells(op, zone, str(k), op.operation, *where))
     console.print(table)
     console.print()
 
@@ -94,18 +98,30 @@ def render_machine(
         facts.append(f"utilization {utilization:.0%}")
     console.print(Text(" · ".join(f for f in facts if f), style="bold"))
     late = {o.id for o in plan.orders if o.tardiness_minutes}
-    ops = [op for op in plan.operations if op.machine == machine_id]
-    ops.sort(key=lambda op: utc(busy_from(op), zone))
-    # Changeover minutes get a column only on machines that have any.
-    setups = [round(minutes_between(busy_from(op), op.start, zone)) for op in ops]
+    # a batch is one load: numbered once, its members listed together under it
+    loads = bars([op for op in plan.operations if op.machine == machine_id])
+    loads.sort(key=lambda bar: utc(bar.busy_from, zone))
+    # Changeover and batch columns only on machines that have any.
+    setups = [round(minutes_between(bar.busy_from, bar.start, zone)) for bar in loads]
     setup = ["setup"] if any(setups) else []
-    table = _table("#", "order", "operation", *setup, "start", "end", "min", "late")
-    for k, (op, minutes) in enumerate(zip(ops, setups, strict=True), start=1):
-        if not _inside(op, window, zone):
+    batch = ["batch"] if any(bar.batch for bar in loads) else []
+    table = _table(
+        "#", *batch, "order", "operation", *setup, "start", "end", "min", "late"
+    )
+    for k, (bar, minutes) in enumerate(zip(loads, setups, strict=True), start=1):
+        if not _inside(bar.lead, window, zone):
             continue
-        flag = Text("late", style="bold red") if op.order in late else Text("")
-        first = [str(k), op.order, op.operation] + [str(minutes or "")] * len(setup)
-        table.add_row(*_cells(op, zone, *first), flag)
+        for member, op in enumerate(bar.operations):
+            flag = Text("late", style="bold red") if op.order in late else Text("")
+            lead = member == 0  # number, batch id and setup once per load
+            head = (
+                [str(k), *[bar.batch or ""] * len(batch)]
+                if lead
+                else [""] * (1 + len(batch))
+            )
+            first = [*head, op.order, op.operation]
+            first += [str(minutes or "") if lead else ""] * len(setup)
+            table.add_row(*_cells(op, zone, *first), flag)
     console.print(table)
     console.print()
 

@@ -32,8 +32,18 @@ ORDER_FIELDS = (
     "released",
 )
 
-#: Field order of one row of `ops`; `setup` is null without a changeover.
-OP_FIELDS = ("order", "operation", "machine", "start", "end", "setup", "running")
+#: Field order of one row of `ops`; `setup` is null without a changeover,
+#: `batch` null off batch machines (rows with one batch id are one bar).
+OP_FIELDS = (
+    "order",
+    "operation",
+    "machine",
+    "start",
+    "end",
+    "setup",
+    "running",
+    "batch",
+)
 
 
 def closed_time(schedule: Schedule) -> dict[str, list[tuple[datetime, datetime]]]:
@@ -92,6 +102,7 @@ def gantt_payload(schedule: Schedule) -> dict[str, Any]:
                 minute(op.end),
                 minute(op.setup_start),
                 1 if op.running else 0,
+                op.batch,
             ]
         )
     closed = [

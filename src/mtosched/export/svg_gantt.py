@@ -16,15 +16,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from mtosched.export.atomic import write_atomically
+from mtosched.export.bars import Bar, bars
 from mtosched.export.timeline import (
-    busy_from,
     hours_minutes,
     machine_rows,
     minutes_between,
     span,
     ticks,
 )
-from mtosched.schedule import Schedule, ScheduledOperation, local, zone_of
+from mtosched.schedule import Schedule, local, zone_of
 
 WIDTH = 1200
 _LABEL, _RIGHT, _TOP = 170, 24, 104
@@ -169,9 +169,9 @@ class _Chart:
 
     def _machines(self, rows: list[tuple[bool, str | None]]) -> None:
         machines = {m.id: m for m in machine_rows(self.schedule)}
-        by_machine: dict[str, list[ScheduledOperation]] = {}
-        for op in self.schedule.operations:
-            by_machine.setdefault(op.machine, []).append(op)
+        by_machine: dict[str, list[Bar]] = {}
+        for bar in bars(self.schedule.operations):
+            by_machine.setdefault(bar.machine, []).append(bar)
         y = _TOP
         stripe = 0
         for is_machine, name in rows:
@@ -192,20 +192,36 @@ class _Chart:
                 f"<g><title>{esc(machine.name or machine.id)}</title>"
                 f'<text x="16" y="{y + 16}">{esc(machine.id)}</text></g>'
             )
-            for op in by_machine.get(machine.id, []):
-                self._bar(op, y + (_ROW - _BAR) / 2)
+            for bar in by_machine.get(machine.id, []):
+                self._bar(bar, y + (_ROW - _BAR) / 2)
             y += _ROW
 
-    def _bar(self, op: ScheduledOperation, top: float) -> None:
-        status = "late" if op.order in self.late else "on-time"
-        left, right = self.x(busy_from(op)), self.x(op.end)
-        start = self.x(op.start)
+    def _bar(self, bar: Bar, top: float) -> None:
+        """One operation, or one batch drawn once with its members listed."""
+        late = any(order in self.late for order in bar.orders)
+        status = "late" if late else "on-time"
+        left, right = self.x(bar.busy_from), self.x(bar.end)
+        start = self.x(bar.start)
         width = max(1.0, right - start)
         times = (
-            f"{local(op.start, self.zone):%a %d %b %H:%M} to "
-            f"{local(op.end, self.zone):%a %H:%M}"
+            f"{local(bar.start, self.zone):%a %d %b %H:%M} to "
+            f"{local(bar.end, self.zone):%a %H:%M}"
         )
-        tip = f"{op.order} / {op.operation} on {op.machine}: {times} ({status})"
+        if bar.batch is None:
+            op = bar.lead
+            tip = f"{op.order} / {op.operation} on {bar.machine}: {times} ({status})"
+            name, data = bar.lead.order, ""
+        else:
+            count = len(bar.operations)
+            tip = (
+                f"batch {bar.batch} on {bar.machine}: {times} ({status}); "
+                f"{count} member{'s' if count > 1 else ''}: {bar.members}"
+            )
+            name = bar.lead.order if count == 1 else f"{bar.batch} ({count})"
+            data = (
+                f' data-batch="{esc(bar.batch)}" '
+                f'data-members="{esc(" ".join(bar.orders))}"'
+            )
         parts = [f'<g class="op"><title>{esc(tip)}</title>']
         if start - left >= 0.5:
             parts.append(
@@ -213,13 +229,15 @@ class _Chart:
                 f'width="{start - left:.1f}" height="{_BAR}" '
                 f'fill="{_COLOURS["setup"]}"/>'
             )
-        running = " running" if op.running else ""
+        running = " running" if bar.running else ""
+        batch = " batch" if bar.is_batch else ""
         parts.append(
-            f'<rect class="bar {status}{running}" data-order="{esc(op.order)}" '
+            f'<rect class="bar {status}{running}{batch}" '
+            f'data-order="{esc(bar.lead.order)}"{data} '
             f'x="{start:.1f}" y="{top:.1f}" width="{width:.1f}" height="{_BAR}" '
             f'fill="{_COLOURS[status]}"/>'
         )
-        label = _fit(op.order, width - 6)
+        label = _fit(name, width - 6)
         if label:
             parts.append(
                 f'<text x="{start + 3:.1f}" y="{top + 12:.1f}" fill="#ffffff" '

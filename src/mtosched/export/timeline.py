@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from mtosched.export.bars import bars
 from mtosched.schedule import (
     Schedule,
     ScheduledMachine,
@@ -114,10 +115,11 @@ def daily_load(schedule: Schedule, zone: ZoneInfo) -> DailyLoad:
     bounds = [day_start(d, zone).astimezone(UTC) for d in days]
     bounds.append(day_start(days[-1] + timedelta(days=1), zone).astimezone(UTC))
     minutes = {m.id: [0] * len(days) for m in machine_rows(schedule)}
-    for op in schedule.operations:
-        begin = max(utc(busy_from(op), zone), origin)
-        end = utc(op.end, zone)
-        row = minutes.setdefault(op.machine, [0] * len(days))
+    # a batch keeps its machine busy once, however many members it has
+    for bar in bars(schedule.operations):
+        begin = max(utc(bar.busy_from, zone), origin)
+        end = utc(bar.end, zone)
+        row = minutes.setdefault(bar.machine, [0] * len(days))
         for k in range(len(days)):
             low, high = max(begin, bounds[k]), min(end, bounds[k + 1])
             if high > low:

@@ -8,12 +8,15 @@ violation rather than as a plausible-looking plan.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from itertools import pairwise
 
 from mtosched.problem.model import Mode, Placement, Problem
 from mtosched.problem.solution import Solution
+from mtosched.verify.batches import batch_name, batch_violations
 from mtosched.verify.evaluate import Evaluation, evaluate
-from mtosched.verify.sequences import changeovers
+from mtosched.verify.lots import lot_violations, overlaps
+from mtosched.verify.sequences import Changeover, Unit, changeovers, machine_units
 
 
 @dataclass(frozen=True)
@@ -55,7 +58,11 @@ def _task_violations(problem: Problem, solution: Solution) -> list[str]:
             if mode is None:
                 found.append(f"{name}: machine {machine} is not eligible")
                 continue
-            found.extend(_duration_violations(problem, t, mode, place, name, machine))
+            if not problem.machines[place.machine].batches:
+                # a batch's members are timed together, in `batch_violations`
+                found.extend(
+                    _duration_violations(problem, t, mode, place, name, machine)
+                )
         if place.start < 0:
             found.append(f"{name}: starts {-place.start} min before the planning start")
         if place.start < task.release:
@@ -65,6 +72,12 @@ def _task_violations(problem: Problem, solution: Solution) -> list[str]:
         if task.predecessors:
             latest = max(solution.placements[p].end for p in task.predecessors)
             for p in task.predecessors:
+                if overlaps(problem, solution, t, p):
+                    # rule 21's two lot conditions replace end-before-start
+                    found.extend(
+                        lot_violations(problem, solution, t, p, partial(_name, problem))
+                    )
+                    continue
                 earliest = solution.placements[p].end + task.min_wait
                 if place.start < earliest:
                     found.append(
@@ -159,10 +172,12 @@ def _material_violations(problem: Problem, solution: Solution) -> list[str]:
     return found
 
 
-def _changeover_violations(problem: Problem, solution: Solution) -> list[str]:
+def _changeover_violations(
+    problem: Problem, solution: Solution, changes: list[Changeover]
+) -> list[str]:
     """Enough machine working time between neighbours for each changeover."""
     found = []
-    for change in changeovers(problem, solution):
+    for change in changes:
         place = solution.placements[change.task]
         gap = problem.changeover_gap(place.machine, change.after, place.start)
         if gap < change.minutes:
@@ -171,27 +186,34 @@ def _changeover_violations(problem: Problem, solution: Solution) -> list[str]:
                 if change.previous is not None
                 else "the initial set-up"
             )
+            who = _name(problem, change.task)
+            if change.members:
+                who = f"the batch of {who} ({len(change.members)} members)"
             found.append(
-                f"{_name(problem, change.task)}: {change.minutes} min changeover "
+                f"{who}: {change.minutes} min changeover "
                 f"after {before} needs machine time, only {gap} min left"
             )
     return found
 
 
-def _machine_violations(problem: Problem, solution: Solution) -> list[str]:
+def _machine_violations(problem: Problem, units: dict[int, list[Unit]]) -> list[str]:
+    """One task, or one batch, at a time on each machine (rule 18)."""
     found: list[str] = []
-    by_machine: dict[int, list[int]] = {}
-    for t, place in enumerate(solution.placements):
-        by_machine.setdefault(place.machine, []).append(t)
-    for machine, tasks in sorted(by_machine.items()):
-        tasks.sort(key=lambda t: (solution.placements[t].start, t))
-        for a, b in pairwise(tasks):
-            if solution.placements[b].start < solution.placements[a].end:
+    for machine, sequence in sorted(units.items()):
+        numbered = list(enumerate(sequence, start=1))
+        for (ka, a), (kb, b) in pairwise(numbered):
+            if b.start < a.end:
                 found.append(
-                    f"{problem.machines[machine].id}: {_name(problem, a)} and "
-                    f"{_name(problem, b)} overlap"
+                    f"{problem.machines[machine].id}: {_unit(problem, a, ka)} and "
+                    f"{_unit(problem, b, kb)} overlap"
                 )
     return found
+
+
+def _unit(problem: Problem, unit: Unit, k: int) -> str:
+    if problem.machines[unit.machine].batches:
+        return f"batch {batch_name(problem, unit.machine, k)}"
+    return _name(problem, unit.lead)
 
 
 def _deadline_violations(problem: Problem, solution: Solution) -> list[str]:
@@ -210,12 +232,17 @@ def check(problem: Problem, solution: Solution) -> CheckReport:
     """Verify every hard constraint and recompute every objective term."""
     if len(solution.placements) != len(problem.tasks):
         raise ValueError("the solution does not place every task of the problem")
+    # batches are the units of machine sequences: worked out once, shared
+    units = machine_units(problem, solution)
+    changes = changeovers(problem, solution, units)
     violations = [
         *_task_violations(problem, solution),
-        *_machine_violations(problem, solution),
+        *_machine_violations(problem, units),
         *_deadline_violations(problem, solution),
         *_resource_violations(problem, solution),
         *_material_violations(problem, solution),
-        *_changeover_violations(problem, solution),
+        *_changeover_violations(problem, solution, changes),
+        *batch_violations(problem, solution, partial(_name, problem), units),
     ]
-    return CheckReport(tuple(violations), evaluate(problem, solution))
+    evaluation = evaluate(problem, solution, units=units, changes=changes)
+    return CheckReport(tuple(violations), evaluation)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
-from mtosched.verify.sequences import changeovers
+from mtosched.verify.sequences import Changeover, Unit, changeovers, machine_units
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +47,18 @@ def order_outcomes(problem: Problem, solution: Solution) -> tuple[OrderOutcome, 
 
 
 def objective_terms(
-    problem: Problem, solution: Solution, outcomes: tuple[OrderOutcome, ...]
+    problem: Problem,
+    solution: Solution,
+    outcomes: tuple[OrderOutcome, ...],
+    changes: list[Changeover] | None = None,
 ) -> dict[ObjectiveTerm, int]:
-    """All objective terms (contract rule 14), whether requested or not."""
+    """All objective terms (contract rule 14), whether requested or not.
+
+    `changes` are the solution's changeovers, when the caller has them.
+    """
     orders = problem.orders
+    if changes is None:
+        changes = changeovers(problem, solution)
     ends = [p.end for p in solution.placements]
     return {
         "weighted_tardiness": sum(
@@ -68,7 +76,7 @@ def objective_terms(
             r.completion - o.released for o, r in zip(orders, outcomes, strict=True)
         ),
         "makespan": max(ends, default=0),
-        "changeover_minutes": sum(c.minutes for c in changeovers(problem, solution)),
+        "changeover_minutes": sum(c.minutes for c in changes),
         "stability": stability(problem, solution),
     }
 
@@ -95,18 +103,28 @@ def stability(problem: Problem, solution: Solution) -> int:
     return sum(baseline.weights[t] for t in moved_tasks(problem, solution))
 
 
-def machine_utilization(problem: Problem, solution: Solution) -> dict[str, float]:
+def machine_utilization(
+    problem: Problem,
+    solution: Solution,
+    units: dict[int, list[Unit]] | None = None,
+    changes: list[Changeover] | None = None,
+) -> dict[str, float]:
     """Busy share of each machine's working time up to the last end (rule 15).
 
-    Busy means processing plus changeover working minutes after start.
+    Busy means processing plus changeover working minutes after start. A
+    batch is busy once, not once per member (rule 18). `units` and
+    `changes` are the solution's, when the caller has them already.
     """
     horizon = max((p.end for p in solution.placements), default=0)
     busy = [0] * len(problem.machines)
-    for placement in solution.placements:
-        busy[placement.machine] += _worked(
-            problem, placement.machine, max(placement.start, 0), placement.end
-        )
-    for changeover in changeovers(problem, solution):
+    if units is None:
+        units = machine_units(problem, solution)
+    if changes is None:
+        changes = changeovers(problem, solution, units)
+    for index, sequence in units.items():
+        for unit in sequence:
+            busy[index] += _worked(problem, index, max(unit.start, 0), unit.end)
+    for changeover in changes:
         busy[solution.placements[changeover.task].machine] += changeover.minutes
     result = {}
     for m, machine in enumerate(problem.machines):
@@ -122,11 +140,25 @@ def _worked(problem: Problem, machine: int, start: int, end: int) -> int:
     return problem.calendars[calendar].worked(start, end)
 
 
-def evaluate(problem: Problem, solution: Solution) -> Evaluation:
-    """Recompute every objective term and KPI of a solution."""
+def evaluate(
+    problem: Problem,
+    solution: Solution,
+    *,
+    units: dict[int, list[Unit]] | None = None,
+    changes: list[Changeover] | None = None,
+) -> Evaluation:
+    """Recompute every objective term and KPI of a solution.
+
+    `units` and `changes` save the checker working them out twice (it
+    runs inside the key search, so time matters).
+    """
     outcomes = order_outcomes(problem, solution)
+    if units is None:
+        units = machine_units(problem, solution)
+    if changes is None:
+        changes = changeovers(problem, solution, units)
     return Evaluation(
         outcomes=outcomes,
-        terms=objective_terms(problem, solution, outcomes),
-        utilization=machine_utilization(problem, solution),
+        terms=objective_terms(problem, solution, outcomes, changes),
+        utilization=machine_utilization(problem, solution, units, changes),
     )

@@ -158,8 +158,26 @@ function drawRows(height) {
 }
 
 // Bars: one .bar element per operation, busy from its changeover (hatched).
+// A batch (members share machine, start and end) is ONE bar: its first member
+// draws it, the others point at the same element, and the tooltip lists all.
 const bars = new Array(ops.length);
 const barsOfOrder = orders.map(() => []);
+const membersOf = new Array(ops.length);
+{
+  const byBatch = new Map();
+  ops.forEach((op, i) => {
+    const batch = op[7];
+    if (batch === null || batch === undefined) {
+      membersOf[i] = [i];
+      return;
+    }
+    const key = op[2] + "\u0000" + batch;
+    if (!byBatch.has(key)) byBatch.set(key, []);
+    const members = byBatch.get(key);
+    members.push(i);
+    membersOf[i] = members;
+  });
+}
 /** Fill, edge and text colour from the order id alone, so an order keeps
  * its colour from one night's plan to the next. FNV-1a, then a finaliser:
  * ids that differ only in their last digit must not get neighbouring hues.
@@ -179,10 +197,22 @@ const colours = orders.map((order) => colourOf(order[0]));
 function drawBars() {
   const fragment = document.createDocumentFragment();
   ops.forEach((op, i) => {
-    const [o, operation, machine, start, end, setup, running] = op;
+    const [o, operation, machine, start, , setup, running, batch] = op;
+    const members = membersOf[i];
+    if (members[0] !== i) {  // a later member of a batch: drawn by the first
+      bars[i] = bars[members[0]];
+      if (!barsOfOrder[o].includes(bars[i])) barsOfOrder[o].push(bars[i]);
+      return;
+    }
+    const end = Math.max(...members.map((k) => ops[k][4]));
     const from = setup === null ? start : Math.min(setup, start);
-    const status = running ? "running" : orders[o][6] > 0 ? "late" : "on-time";
-    const bar = el("div", "bar " + status);
+    const late = members.some((k) => orders[ops[k][0]][6] > 0);
+    const status = running ? "running" : late ? "late" : "on-time";
+    const bar = el("div", "bar " + status + (members.length > 1 ? " batch" : ""));
+    if (batch !== null && batch !== undefined) {
+      bar.dataset.batch = batch;
+      bar.dataset.members = String(members.length);
+    }
     bar.dataset.order = orders[o][0];
     bar.dataset.op = operation;
     bar.dataset.i = String(i);
@@ -195,7 +225,10 @@ function drawBars() {
       hatch.style.width = ((start - from) / (end - from)) * 100 + "%";
       bar.append(hatch);
     }
-    bar.append(document.createTextNode(orders[o][0] + " · " + operation));
+    const text = members.length > 1
+      ? `${batch} · ${members.length} members`
+      : orders[o][0] + " · " + operation;
+    bar.append(document.createTextNode(text));
     bars[i] = bar;
     barsOfOrder[o].push(bar);
     fragment.append(bar);
@@ -528,7 +561,7 @@ function mark(m, kind, text) {
 const tip = $("tooltip");
 let tipFor = -1;
 function fillTip(i) {
-  const [o, operation, machine, start, end, setup, running] = ops[i];
+  const [o, operation, machine, start, end, setup, running, batch] = ops[i];
   const order = orders[o], [machineId, machineName] = machines[machine];
   const list = el("dl");
   const add = (term, value) => {
@@ -536,6 +569,13 @@ function fillTip(i) {
       list.append(el("dt", "", term), el("dd", "", value));
     }
   };
+  const members = membersOf[i];
+  if (members.length > 1) {
+    const where = machineName ? machineId + " — " + machineName : machineId;
+    fillBatchTip(members, batch, where);
+    return;
+  }
+  add("Batch", batch);
   add("Customer", order[1]);
   add("Product", order[2]);
   add("Operation", operation);
@@ -554,6 +594,35 @@ function fillTip(i) {
   }
   tip.replaceChildren(el("div", "tip-title", order[0]), list);
   tip.classList.toggle("late", order[6] > 0);
+}
+/** A batch's tooltip: its id, machine, times, and every member with its
+ * order's lateness, since one late member makes the whole bar late. */
+function fillBatchTip(members, batch, machine) {
+  const [, , , start, , setup, running] = ops[members[0]];
+  const end = Math.max(...members.map((k) => ops[k][4]));
+  const list = el("dl");
+  const add = (term, value) => {
+    const dd = el("dd", "", typeof value === "string" ? value : undefined);
+    if (typeof value !== "string") dd.append(value);
+    list.append(el("dt", "", term), dd);
+  };
+  add("Machine", machine);
+  if (setup !== null && setup < start) {
+    add("Changeover", `${when(setup)} ${DASH} ${clock(start)} (${duration(start - setup)})`);
+  }
+  const finish = end - start < DAY ? clock(end) : when(end);
+  add(`Start ${DASH} end`, `${when(start)} ${DASH} ${finish}`);
+  const took = duration(end - start);
+  add("Duration", running ? took + ", running at planning start" : took);
+  const names = el("ul", "members");
+  for (const k of members) {
+    const order = orders[ops[k][0]];
+    names.append(el("li", order[6] > 0 ? "late" : "",
+      `${order[0]} · ${ops[k][1]} (${lateness(order[6])})`));
+  }
+  add(`Members (${members.length})`, names);
+  tip.replaceChildren(el("div", "tip-title", "Batch " + batch), list);
+  tip.classList.toggle("late", members.some((k) => orders[ops[k][0]][6] > 0));
 }
 function placeTip(x, y) {
   const width = tip.offsetWidth, height = tip.offsetHeight;
