@@ -20,7 +20,8 @@ from mtosched import Schedule
 from mtosched.export import export_schedule
 from mtosched.export.csv_writer import schedule_csv
 from mtosched.export.html_payload import OP_FIELDS, gantt_payload
-from mtosched.export.timeline import busy_minutes, zone_of
+from mtosched.export.timeline import busy_minutes
+from mtosched.schedule import zone_of
 from tests.helpers import run_cli
 from tests.helpers.batches import hand_schedule, oven_problem
 
