@@ -68,11 +68,13 @@ def with_lots(plant: dict[str, Any], transfer: bool, seed: int = 19) -> dict[str
 
 def solve(path: Path, seed: int, limit: float) -> dict[str, Any]:
     """One CLI solve, its JSON schedule and measurements."""
+    written = path.with_suffix(f".seed{seed}.out.json")
     seconds, peak, stdout = run_measured(
         ["schedule", str(path), "--time-limit", str(limit), "--workers", "2",
-         "--seed", str(seed), "-q", "--format", "json"]
+         "--seed", str(seed), "-q", "--format", "json", "-o", str(written)]
     )  # fmt: skip
-    data: dict[str, Any] = json.loads(stdout)
+    data: dict[str, Any] = json.loads(written.read_text(encoding="utf-8"))
+    data["report"] = json.loads(stdout)
     data["measured"] = {"seconds": round(seconds, 1), "peak_mb": round(peak)}
     return data
 
