@@ -164,8 +164,14 @@ def scenarios(
     max_waits: bool = True,
     deadlines: bool = True,
     progress: bool = True,
+    batches: bool = False,
 ) -> dict[str, Any]:
-    """A valid scenario dict (the generator's validity is asserted on use)."""
+    """A valid scenario dict (the generator's validity is asserted on use).
+
+    With `batches` (format 1.1), some machines are batch machines, large
+    enough for every order (rule 19), and some operations without waits and
+    off batch machines take transfer lots of 1 to 3 units (rule 21).
+    """
     zone = draw(st.sampled_from(ZONES))
     machine_ids = [f"M{i + 1}" for i in range(draw(st.integers(1, 4)))]
     machines: list[dict[str, Any]] = []
@@ -176,6 +182,14 @@ def scenarios(
             machine["speed"] = speed
         if draw(st.booleans()):
             machine["work_center"] = "WC-" + m
+        if batches and draw(st.integers(0, 2)) == 0:
+            if draw(st.booleans()):
+                machine["batch"] = {"capacity": draw(st.integers(5, 9))}
+            else:
+                machine["batch"] = {
+                    "capacity": draw(st.integers(1, 4)),
+                    "size": "operations",
+                }
         machines.append(machine)
 
     products = []
@@ -277,6 +291,18 @@ def scenarios(
                 at = max(generous, due) + draw(st.integers(0, 120))
                 order["deadline"] = instant(at)
 
+    if batches:
+        batch_machines = {m["id"] for m in machines if "batch" in m}
+        routings_drawn = [p["routing"] for p in products]
+        routings_drawn += [o["routing"] for o in orders if "routing" in o]
+        for routing in routings_drawn:
+            for op in routing:
+                waits = "min_wait_minutes" in op or "max_wait_minutes" in op
+                on_batch = bool(set(op["machines"]) & batch_machines)
+                free = not waits and not on_batch and "transfer_quantity" not in op
+                if free and draw(st.integers(0, 1)) == 0:
+                    op["transfer_quantity"] = draw(st.integers(1, 3))
+
     scenario: dict[str, Any] = {
         "name": "drawn",
         "timezone": zone,
@@ -322,6 +348,21 @@ def same_problem(a: Problem, b: Problem) -> None:
 @PROPERTIES
 @given(scenarios())
 def test_solve_gives_checked_schedules(data: dict[str, Any]) -> None:
+    solved_and_checked(data)
+
+
+@PROPERTIES
+@given(scenarios(batches=True))
+def test_batches_and_transfer_lots_give_checked_schedules(
+    data: dict[str, Any],
+) -> None:
+    """Format 1.1 drawn: the list schedule, its key search and the
+    neighbourhood steps return schedules the independent checker accepts."""
+    solved_and_checked(data)
+
+
+def solved_and_checked(data: dict[str, Any]) -> None:
+    """Solve a drawn scenario; the schedule passes the independent check."""
     problem = build_problem(validated(data))
     assert_compiled_alike(problem, read_instance(data))
     try:
