@@ -322,20 +322,28 @@ class _Compiler:
                     )
 
     def settle_running_batches(self) -> None:
-        """Running work on a batch machine with one start is one fixed batch.
+        """Fixed work on a batch machine with one start is one fixed batch.
 
-        Every member ends when the longest does (rules 11 and 20); a group
-        over the capacity or of mixed families is bad data.
+        Running work (rules 11 and 20) and frozen work (a batch of last
+        night's plan): every member ends when the longest does. A running
+        group over the capacity or of mixed families is bad data.
         """
         groups: dict[tuple[int, int], list[int]] = {}
-        for t in self.running_origin:
-            fixed = self.tasks[t].fixed
-            assert fixed is not None
-            if self.scenario.machines[fixed.machine].batch is not None:
+        for t, task in enumerate(self.tasks):
+            fixed = task.fixed
+            if fixed is not None and self.scenario.machines[fixed.machine].batch:
                 groups.setdefault((fixed.machine, fixed.start), []).append(t)
         for (machine, _), members in groups.items():
             batching = self.scenario.machines[machine].batch
             assert batching is not None
+            end = max(self.tasks[t].fixed.end for t in members)  # type: ignore[union-attr]
+            for t in members:
+                fixed = self.tasks[t].fixed
+                assert fixed is not None
+                self.tasks[t] = replace(self.tasks[t], fixed=replace(fixed, end=end))
+            members = [t for t in members if t in self.running_origin]
+            if not members:
+                continue
             size = sum(
                 self.tasks[t].quantity if batching.size == "quantity" else 1
                 for t in members
@@ -362,11 +370,6 @@ class _Compiler:
                         "a batch holds one family (rule 20)",
                     )
                 )
-            end = max(self.tasks[t].fixed.end for t in members)  # type: ignore[union-attr]
-            for t in members:
-                fixed = self.tasks[t].fixed
-                assert fixed is not None
-                self.tasks[t] = replace(self.tasks[t], fixed=replace(fixed, end=end))
 
     def check_running_resources(self, capacities: Sequence[int]) -> None:
         """Running work holding more of a resource than it has is bad data too.
@@ -533,7 +536,10 @@ def build_problem(
     if compiler.issues:
         raise InputError(compiler.issues)
     impossible = timed.impossible + fixed_conflicts(
-        compiler.tasks, compiler.orders, [m.id for m in scenario.machines]
+        compiler.tasks,
+        compiler.orders,
+        [m.id for m in scenario.machines],
+        frozenset(i for i, m in enumerate(scenario.machines) if m.batch is not None),
     )
     if impossible:
         raise InfeasibleError(impossible)

@@ -21,6 +21,7 @@ from mtosched.problem.model import (
     Placement,
     PlannedSlot,
     Task,
+    lot_minutes,
 )
 from mtosched.problem.previous import PreviousPlan, stability_weight
 
@@ -111,12 +112,19 @@ class PlanFollower:
 
 
 def fixed_conflicts(
-    tasks: Sequence[Task], orders: Sequence[OrderInfo], machine_ids: Sequence[str]
+    tasks: Sequence[Task],
+    orders: Sequence[OrderInfo],
+    machine_ids: Sequence[str],
+    batch_machines: frozenset[int] = frozenset(),
 ) -> list[str]:
     """Frozen work that cannot keep its place whatever the solver does.
 
-    Two fixed placements overlapping on a machine, or frozen work starting
-    before a fixed predecessor ends; the reason names both operations.
+    Two fixed placements overlapping on a machine (on a batch machine, work
+    that starts together is one batch), or frozen work starting before a
+    fixed predecessor ends; the reason names both operations. A transfer
+    lot (rule 21) may overlap its predecessor: only what no calendar can
+    allow is reported, a start before the first lot's working minutes or an
+    end before the last lot's.
     """
 
     def name(t: int) -> str:
@@ -132,7 +140,8 @@ def fixed_conflicts(
         for before, after in pairwise(fixed):
             first, second = tasks[before].fixed, tasks[after].fixed
             assert first is not None and second is not None
-            if tasks[after].frozen and second.start < first.end:
+            together = machine in batch_machines and first.start == second.start
+            if tasks[after].frozen and second.start < first.end and not together:
                 reasons.append(
                     f"frozen operation {name(after)} cannot keep its start on "
                     f"{machine_ids[machine]}: {name(before)} occupies the machine "
@@ -149,6 +158,13 @@ def fixed_conflicts(
             )
         for p in task.predecessors:
             pred = tasks[p].fixed
+            if (
+                pred is not None
+                and task.transfer is not None
+                and pred.machine not in batch_machines
+            ):
+                reasons += _lot_conflicts(tasks, p, t, name)
+                continue
             if pred is not None and pred.end + task.min_wait > task.fixed.start:
                 late = pred.end + task.min_wait - task.fixed.start
                 reasons.append(
@@ -156,3 +172,27 @@ def fixed_conflicts(
                     f"predecessor {name(p)} ends {late} min too late for it"
                 )
     return reasons
+
+
+def _lot_conflicts(
+    tasks: Sequence[Task], p: int, s: int, name: Callable[[int], str]
+) -> list[str]:
+    """Rule 21 broken whatever the calendars: elapsed time >= working time."""
+    pred, succ = tasks[p], tasks[s]
+    assert pred.fixed is not None and succ.fixed is not None
+    own = next(m for m in pred.modes if m.machine == pred.fixed.machine)
+    then = next(m for m in succ.modes if m.machine == succ.fixed.machine)
+    first = own.setup + lot_minutes(own, succ)
+    last = lot_minutes(then, succ)
+    found = []
+    if succ.fixed.start < pred.fixed.start + first:
+        found.append(
+            f"frozen operation {name(s)} cannot keep its start: its predecessor "
+            f"{name(p)} cannot hand on the first lot by then"
+        )
+    if succ.fixed.end < pred.fixed.end + last:
+        found.append(
+            f"frozen operation {name(s)} cannot keep its end: the last lot of "
+            f"{name(p)} arrives too late to be processed by then"
+        )
+    return found
