@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from distributed import LocalCluster
 
 from mtosched import Scenario, Schedule, SolveParams, build_problem, solve
 from mtosched.explain import ExplainParams, Explanation, explain
@@ -32,6 +31,7 @@ from tests.helpers import (
     run_cli,
     write_json,
 )
+from tests.helpers.sweeps import local_cluster
 
 QUICK = ExplainParams(lever_time=10, workers=1, seed=0)
 SOLVE = SolveParams(time_limit=10, workers=1, seed=0)
@@ -39,14 +39,8 @@ SOLVE = SolveParams(time_limit=10, workers=1, seed=0)
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
-    """Two single-threaded worker processes; the scheduler's address."""
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-    ) as local:
-        yield str(local.scheduler_address)
+    with local_cluster() as address:
+        yield address
 
 
 def solved(scenario: Scenario) -> Schedule:

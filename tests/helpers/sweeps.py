@@ -19,6 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from distributed import LocalCluster
+
 from tests.helpers import INSTANCES, write_json
 
 BASE = INSTANCES / "configurable-options.json"
@@ -144,3 +146,15 @@ def _wait_for_port(port: int, *, seconds: float) -> None:
                 return
         time.sleep(0.2)
     raise TimeoutError(f"nothing listens on port {port} after {seconds} s")
+
+
+@contextmanager
+def local_cluster() -> Iterator[str]:
+    """Two single-threaded worker processes; the scheduler's address."""
+    with LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+    ) as local:
+        yield str(local.scheduler_address)

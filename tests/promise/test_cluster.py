@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from distributed import LocalCluster
 
 from mtosched import SolveParams, solve
 from mtosched.promise.models import Quote
@@ -23,6 +22,7 @@ from mtosched.promise.quote import quote, split_candidates
 from mtosched.scenario import load_scenario
 from mtosched.scenario.models import Order, Scenario
 from tests.helpers import INSTANCES, run_cli, write_json
+from tests.helpers.sweeps import local_cluster
 
 BASE = INSTANCES / "configurable-options.json"
 SHAPES = ("flat", "angled", "channel")
@@ -30,14 +30,8 @@ SHAPES = ("flat", "angled", "channel")
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
-    """Two single-threaded worker processes; the scheduler's address."""
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-    ) as local:
-        yield str(local.scheduler_address)
+    with local_cluster() as address:
+        yield address
 
 
 def candidates_file(folder: Path, seed: int) -> Path:

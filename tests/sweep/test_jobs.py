@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from distributed import LocalCluster
 
 from mtosched import SolveParams, solve
 from mtosched.errors import (
@@ -22,20 +21,15 @@ from mtosched.errors import (
 from mtosched.scenario import load_scenario
 from mtosched.sweep.jobs import ScenarioData, SolveJob, job_runner
 from tests.helpers import INSTANCES, write_json
+from tests.helpers.sweeps import local_cluster
 
 SOLVE = SolveParams(time_limit=10, workers=1, seed=0)
 
 
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[str]:
-    """Two single-threaded worker processes; the scheduler's address."""
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-    ) as local:
-        yield str(local.scheduler_address)
+    with local_cluster() as address:
+        yield address
 
 
 @pytest.mark.parametrize(

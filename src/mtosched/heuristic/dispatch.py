@@ -20,7 +20,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mtosched.heuristic.booking import Booking, Floor
-from mtosched.problem.model import Mode, Placement, PlannedSlot, Problem, Task
+from mtosched.problem.model import (
+    Mode,
+    Placement,
+    PlannedSlot,
+    Problem,
+    lot_minutes,
+)
 from mtosched.problem.solution import Solution
 
 #: Placements of an operation tried before its maximum-wait followers fit
@@ -131,13 +137,6 @@ def dispatch(
     task_order = [task.order for task in problem.tasks]
     batched = [machine.batches for machine in problem.machines]
 
-    def first_lot_done(p: int, done: Placement, task: Task) -> int:
-        """When `p` has handed on its first lot of `task`'s units (rule 21)."""
-        assert task.transfer is not None
-        mode = next(m for m in problem.tasks[p].modes if m.machine == done.machine)
-        lot = -(-(mode.duration - mode.setup) * task.transfer // task.quantity)
-        return problem.after_work(mode.calendar, done.start, mode.setup + lot)
-
     latest = latest_starts(problem) if guide is not None else []
     ahead = work_ahead(problem) if guide is not None else []
 
@@ -170,8 +169,9 @@ def dispatch(
         for p in task.predecessors:
             done = placements[p]
             assert done is not None
-            if task.transfer is not None and not batched[done.machine]:
-                earliest = max(earliest, first_lot_done(p, done, task))
+            if task.transfer is not None:
+                # a batch hands on everything at its end (first_lot_done)
+                earliest = max(earliest, problem.first_lot_done(p, done, t))
             else:
                 earliest = max(earliest, done.end + task.min_wait)
         return earliest
@@ -181,7 +181,7 @@ def dispatch(
         task = problem.tasks[t]
         if task.transfer is None:
             return None
-        work = -(-(mode.duration - mode.setup) * task.transfer // task.quantity)
+        work = lot_minutes(mode, task)
         latest: int | None = None
         for p in task.predecessors:
             done = placements[p]

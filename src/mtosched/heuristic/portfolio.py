@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mtosched.heuristic.climb import (
     ClimbSettings,
@@ -170,13 +170,7 @@ def best_dispatch(
     due_dates = problem.objective[0] in _DUE_DATE_TERMS
     settings = settings or ClimbSettings()
     if not due_dates:
-        settings = ClimbSettings(
-            settings.step_share,
-            settings.step_minutes,
-            pull_late=False,
-            epoch_steps=settings.epoch_steps,
-            team_min_seconds=settings.team_min_seconds,
-        )
+        settings = replace(settings, pull_late=False)
     team: Team | None = None
     budget = until - time.monotonic() if until is not None else 0.0
     if (
