@@ -6,7 +6,8 @@ import random
 from typing import Any
 
 from mtosched import build_problem
-from mtosched.heuristic.booking import Floor, Profile, Stock
+from mtosched.heuristic.booking import Floor
+from mtosched.heuristic.levels import Profile, Stock
 from mtosched.problem.model import MaterialInfo, Placement, Problem
 from mtosched.scenario.models import Scenario
 
