@@ -19,7 +19,7 @@ from mtosched.cpsat.model import ScheduleModel
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
-from mtosched.verify.evaluate import objective_terms, order_outcomes
+from mtosched.verify.evaluate import order_outcomes, term_values
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,9 @@ class Goal:
     def rank(self, problem: Problem, solution: Solution) -> tuple[int, int]:
         """A schedule as the goal ranks it (the terms alone: no utilization)."""
         outcomes = order_outcomes(problem, solution)
-        return self.key(objective_terms(problem, solution, outcomes))
+        terms = (self.term, self.tie or self.term)
+        main, tie = term_values(problem, solution, outcomes, terms)
+        return (main, tie if self.tie is not None else 0)
 
     def floor(self, bound: int | None) -> int | None:
         """The lowest value the term can take: the proved `bound` if known.

@@ -26,8 +26,8 @@ from typing import IO, Any, Literal
 from mtosched.heuristic.dispatch import Guide, OutOfTime, dispatch, earliest_due_date
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
-from mtosched.verify.check import check
-from mtosched.verify.evaluate import objective_terms, order_outcomes
+from mtosched.verify.check import deadlines_and_waits_hold
+from mtosched.verify.evaluate import order_outcomes, term_values
 
 #: Infeasible (0 or 1), then the objective terms in order: lower is better.
 Rank = tuple[int, ...]
@@ -67,17 +67,18 @@ class Ranker:
     def rank(self, solution: Solution, bar: Rank | None = None) -> Scored | None:
         """Rank and per-order weighted tardiness; None when worse than `bar`.
 
-        The feasibility check is costly, so a schedule whose terms already
-        lose to a feasible `bar` is not checked.
+        Feasibility here is the list schedule's: deadlines and maximum
+        waits, the rules it does not keep by construction. A schedule that
+        loses to a feasible `bar` on its terms is not even screened; the
+        full check is the keeper's (`portfolio._Incumbent`).
         """
         self.tried += 1
         problem = self.problem
         outcomes = order_outcomes(problem, solution)
-        terms = objective_terms(problem, solution, outcomes)
-        values = tuple(terms[t] for t in problem.objective)
+        values = term_values(problem, solution, outcomes, problem.objective)
         if bar is not None and bar[0] == 0 and values > bar[1:]:
             return None
-        feasible = check(problem, solution).ok
+        feasible = deadlines_and_waits_hold(problem, solution)
         rank = (int(not feasible), *values)
         if bar is not None and rank > bar:
             return None

@@ -37,6 +37,7 @@ from mtosched.heuristic.dispatch import (
 )
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
+from mtosched.verify.check import check
 
 
 @dataclass(frozen=True)
@@ -123,9 +124,17 @@ class _Incumbent:
         self.reported: int | None = None
 
     def offer(self, name: str, solution: Solution, rank: Rank) -> None:
-        """Keep `solution` when it beats the best so far (the first of equals)."""
+        """Keep `solution` when it beats the best so far (the first of equals).
+
+        Rankings screen only deadlines and maximum waits (`Ranker`); a
+        schedule about to be kept as feasible passes the full check first.
+        """
         if self.best is not None and rank >= self.best[0]:
             return
+        if rank[0] == 0 and not check(self.ranker.problem, solution).ok:
+            rank = (1, *rank[1:])
+            if self.best is not None and rank >= self.best[0]:
+                return
         self.best = (rank, solution, name)
         # progress shows the first term: report only when it drops
         drops = self.reported is None or rank[1] < self.reported

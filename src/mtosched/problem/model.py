@@ -286,6 +286,17 @@ class Problem:
                     shortest[mode.machine] = mode.duration
         return tuple(shortest)
 
+    @cached_property
+    def waits_capped(self) -> tuple[int, ...]:
+        """Tasks to place (or frozen) whose wait after their predecessors is capped."""
+        return tuple(
+            t
+            for t, task in enumerate(self.tasks)
+            if task.max_wait is not None
+            and task.predecessors
+            and (task.fixed is None or task.frozen)
+        )
+
     def setup_ready(self, machine: int, after: int, minutes: int) -> int | None:
         """The first start allowed `minutes` of changeover work after `after`.
 

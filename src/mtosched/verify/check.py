@@ -228,6 +228,29 @@ def _deadline_violations(problem: Problem, solution: Solution) -> list[str]:
     return found
 
 
+def deadlines_and_waits_hold(problem: Problem, solution: Solution) -> bool:
+    """True when every deadline and maximum wait holds.
+
+    The two hard rules the list schedule does not guarantee by construction
+    (heuristic/dispatch.py): the key search screens its thousands of
+    schedules with this and runs the full `check` only on a schedule it
+    would keep as its best.
+    """
+    placements = solution.placements
+    for index, order in enumerate(problem.orders):
+        if order.deadline is not None and (
+            solution.completion(problem, index) > order.deadline
+        ):
+            return False
+    for t in problem.waits_capped:
+        task = problem.tasks[t]
+        assert task.max_wait is not None
+        latest = max(placements[p].end for p in task.predecessors)
+        if placements[t].start > latest + task.max_wait:
+            return False
+    return True
+
+
 def check(problem: Problem, solution: Solution) -> CheckReport:
     """Verify every hard constraint and recompute every objective term."""
     if len(solution.placements) != len(problem.tasks):

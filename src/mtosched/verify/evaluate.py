@@ -7,7 +7,9 @@ internals (a helper variable that is not minimized can float anywhere).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import get_args
 
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
@@ -56,29 +58,61 @@ def objective_terms(
 
     `changes` are the solution's changeovers, when the caller has them.
     """
-    orders = problem.orders
     if changes is None:
         changes = changeovers(problem, solution)
-    ends = [p.end for p in solution.placements]
     return {
-        "weighted_tardiness": sum(
-            o.priority * r.tardiness for o, r in zip(orders, outcomes, strict=True)
-        ),
-        "max_lateness": max((r.lateness for r in outcomes), default=0),
-        "late_orders": sum(
-            o.priority for o, r in zip(orders, outcomes, strict=True) if r.lateness > 0
-        ),
-        "earliness": sum(
-            o.priority * max(0, -r.lateness)
-            for o, r in zip(orders, outcomes, strict=True)
-        ),
-        "flow_time": sum(
-            r.completion - o.released for o, r in zip(orders, outcomes, strict=True)
-        ),
-        "makespan": max(ends, default=0),
-        "changeover_minutes": sum(c.minutes for c in changes),
-        "stability": stability(problem, solution),
+        term: term_value(problem, solution, outcomes, term, changes)
+        for term in _ALL_TERMS
     }
+
+
+def term_values(
+    problem: Problem,
+    solution: Solution,
+    outcomes: tuple[OrderOutcome, ...],
+    terms: Sequence[ObjectiveTerm],
+) -> tuple[int, ...]:
+    """The given terms only, in order.
+
+    The searches rank thousands of schedules by the requested terms; the
+    changeover sum alone took a seventh of a key-search step when every
+    term was computed (benchmarks/RESULTS.md).
+    """
+    return tuple(term_value(problem, solution, outcomes, t) for t in terms)
+
+
+def term_value(
+    problem: Problem,
+    solution: Solution,
+    outcomes: tuple[OrderOutcome, ...],
+    term: ObjectiveTerm,
+    changes: list[Changeover] | None = None,
+) -> int:
+    """One objective term of a solution (contract rule 14)."""
+    pairs = zip(problem.orders, outcomes, strict=True)
+    if term == "weighted_tardiness":
+        return sum(o.priority * r.tardiness for o, r in pairs)
+    if term == "max_lateness":
+        return max((r.lateness for r in outcomes), default=0)
+    if term == "late_orders":
+        return sum(o.priority for o, r in pairs if r.lateness > 0)
+    if term == "earliness":
+        return sum(o.priority * max(0, -r.lateness) for o, r in pairs)
+    if term == "flow_time":
+        return sum(r.completion - o.released for o, r in pairs)
+    if term == "makespan":
+        return max((p.end for p in solution.placements), default=0)
+    if term == "changeover_minutes":
+        if changes is None:
+            changes = changeovers(problem, solution)
+        return sum(c.minutes for c in changes)
+    if term == "stability":
+        return stability(problem, solution)
+    raise ValueError(f"unknown objective term {term!r}")
+
+
+#: Every term, in the order of the contract's table.
+_ALL_TERMS: tuple[ObjectiveTerm, ...] = get_args(ObjectiveTerm)
 
 
 def moved_tasks(problem: Problem, solution: Solution) -> list[int]:
