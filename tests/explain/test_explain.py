@@ -302,6 +302,30 @@ def test_the_chain_follows_the_predecessor_and_its_minimum_wait(
     assert nonzero(a) == {"processing": 120, "min_wait": 120}
 
 
+def test_an_operation_overlapping_its_predecessor_in_lots_is_counted_once(
+    tmp_path: Path,
+) -> None:
+    """4 units: cut 30 min each on M1 [0, 120), weld 30 each on M2 in lots of 1.
+
+    Weld starts when the first unit is cut (30) and ends 30 min after the
+    last (150). Its minutes before 120 overlap the cut, whose step counts
+    them: cut 120 + weld 30 = 150 of processing, the whole span.
+    """
+    cut = {"id": "cut", "machines": ["M1"], "minutes_per_unit": 30}
+    weld = {"id": "weld", "machines": ["M2"], "minutes_per_unit": 30,
+            "transfer_quantity": 1}  # fmt: skip
+    scenario = loaded(tmp_path, plant([order("A", 100, cut, weld, quantity=4)]))
+    problem = build_problem(scenario)
+    schedule = placed(problem, ("A", "cut", "M1", 0, 120), ("A", "weld", "M2", 30, 150))
+    a = only(explain(scenario, schedule, what_if=False), "A")
+    assert_adds_up(a)
+    assert nonzero(a) == {"processing": 150}
+    assert [(s.operation, s.processing_minutes) for s in a.chain] == [
+        ("cut", 120),
+        ("weld", 30),
+    ]
+
+
 def test_work_already_running_holds_the_machine(tmp_path: Path) -> None:
     """B started at -60 and runs 180 min: it holds M1 until 120; A follows."""
     running = {"op": {"state": "running", "machine": "M1", "started": at(-60)}}

@@ -22,6 +22,9 @@ exactly one piece of exactly one step:
 * between readiness and start: the causes of `attribution.py`;
 * between start and end: `processing` (working minutes of the task's
   calendar) and `non_working` (where interruptible work paused);
+* an operation that overlaps its predecessor in transfer lots (rule 21)
+  accounts only for its minutes after the predecessor's end: the minutes
+  before belong to the predecessor's step, which counts them already;
 * for running work that started before the planning start, only its part
   after minute 0 counts.
 
@@ -104,14 +107,15 @@ def critical_chain(occ: Occupancy, order: int) -> Chain:
         place = occ.solution.placements[t]
         attributor = Attributor(occ, t)
         run_low = max(place.start, 0)
-        run = [
-            *_processing(attributor, run_low),
-            *attributor.run(run_low),
-        ]
         if task.fixed is not None and place.start <= 0:
+            run = [*_processing(attributor, run_low), *attributor.run(run_low)]
             steps.append(Step(t, run_low, run_low, "running", None, _sorted(run)))
             break
         ready, binding, predecessor = readiness(occ, t)
+        if predecessor is not None:
+            # transfer lots: what overlaps the predecessor is counted there
+            run_low = max(run_low, occ.solution.placements[predecessor].end)
+        run = [*_processing(attributor, run_low), *attributor.run(run_low)]
         ready = min(ready, place.start)
         wait = attributor.wait(ready)
         if predecessor is not None:
