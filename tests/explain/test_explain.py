@@ -15,32 +15,12 @@ import pytest
 from mtosched import SolveParams, build_problem, previous_plan, solve
 from mtosched.explain import (
     CAUSE_KINDS,
-    Explanation,
-    OrderExplanation,
     ScheduleMismatchError,
     UnknownOrderError,
     explain,
 )
 from tests.helpers import MONDAY, WEEKDAYS, at, loaded, op, order, placed, plant
-
-
-def only(explanation: Explanation, oid: str) -> OrderExplanation:
-    found = [o for o in explanation.orders if o.order == oid]
-    assert len(found) == 1
-    return found[0]
-
-
-def nonzero(explained: OrderExplanation) -> dict[str, int]:
-    return {k: v for k, v in explained.minutes.items() if v}
-
-
-def assert_adds_up(explained: OrderExplanation) -> None:
-    """The documented invariants: minutes tile the span, shares the tardiness."""
-    assert set(explained.minutes) == set(CAUSE_KINDS)
-    assert sum(explained.minutes.values()) == explained.span_minutes
-    assert sum(explained.lateness_share.values()) == explained.tardiness_minutes
-    steps = sum(s.processing_minutes + s.waiting_minutes for s in explained.chain)
-    assert steps == explained.span_minutes
+from tests.helpers.explained import assert_adds_up, nonzero, only
 
 
 def test_a_machine_busy_with_another_order_is_named_with_its_window(

@@ -35,12 +35,10 @@ lateness = that sum - (due - planning start).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from mtosched.explain.attribution import Attributor, Piece
 from mtosched.explain.occupancy import Occupancy
-
-Binding = Literal["predecessor", "release", "start", "running"]
+from mtosched.explain.readiness import Binding, readiness
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,21 +77,6 @@ def last_task(occ: Occupancy, order: int) -> int:
     """The order's operation that ends last (later in the routing on a tie)."""
     tasks = occ.problem.orders[order].tasks
     return max(tasks, key=lambda t: (occ.solution.placements[t].end, t))
-
-
-def readiness(occ: Occupancy, t: int) -> tuple[int, Binding, int | None]:
-    """When task t was ready, what made it so, and the binding predecessor."""
-    task = occ.problem.tasks[t]
-    placements = occ.solution.placements
-    best: tuple[int, int, int] | None = None
-    for p in task.predecessors:
-        candidate = (placements[p].end + task.min_wait, placements[p].end, p)
-        if best is None or candidate > best:
-            best = candidate
-    release = max(task.release, 0)
-    if best is not None and best[0] >= release:
-        return best[0], "predecessor", best[2]
-    return release, ("release" if release > 0 else "start"), None
 
 
 def critical_chain(occ: Occupancy, order: int) -> Chain:
