@@ -15,32 +15,12 @@ import pytest
 from mtosched import SolveParams, build_problem, previous_plan, solve
 from mtosched.explain import (
     CAUSE_KINDS,
-    Explanation,
-    OrderExplanation,
     ScheduleMismatchError,
     UnknownOrderError,
     explain,
 )
 from tests.helpers import MONDAY, WEEKDAYS, at, loaded, op, order, placed, plant
-
-
-def only(explanation: Explanation, oid: str) -> OrderExplanation:
-    found = [o for o in explanation.orders if o.order == oid]
-    assert len(found) == 1
-    return found[0]
-
-
-def nonzero(explained: OrderExplanation) -> dict[str, int]:
-    return {k: v for k, v in explained.minutes.items() if v}
-
-
-def assert_adds_up(explained: OrderExplanation) -> None:
-    """The documented invariants: minutes tile the span, shares the tardiness."""
-    assert set(explained.minutes) == set(CAUSE_KINDS)
-    assert sum(explained.minutes.values()) == explained.span_minutes
-    assert sum(explained.lateness_share.values()) == explained.tardiness_minutes
-    steps = sum(s.processing_minutes + s.waiting_minutes for s in explained.chain)
-    assert steps == explained.span_minutes
+from tests.helpers.explained import assert_adds_up, nonzero, only
 
 
 def test_a_machine_busy_with_another_order_is_named_with_its_window(
@@ -300,6 +280,30 @@ def test_the_chain_follows_the_predecessor_and_its_minimum_wait(
     assert [s.operation for s in a.chain] == ["cut", "press"]
     assert (a.chain[1].binding, a.chain[1].predecessor) == ("predecessor", "cut")
     assert nonzero(a) == {"processing": 120, "min_wait": 120}
+
+
+def test_an_operation_overlapping_its_predecessor_in_lots_is_counted_once(
+    tmp_path: Path,
+) -> None:
+    """4 units: cut 30 min each on M1 [0, 120), weld 30 each on M2 in lots of 1.
+
+    Weld starts when the first unit is cut (30) and ends 30 min after the
+    last (150). Its minutes before 120 overlap the cut, whose step counts
+    them: cut 120 + weld 30 = 150 of processing, the whole span.
+    """
+    cut = {"id": "cut", "machines": ["M1"], "minutes_per_unit": 30}
+    weld = {"id": "weld", "machines": ["M2"], "minutes_per_unit": 30,
+            "transfer_quantity": 1}  # fmt: skip
+    scenario = loaded(tmp_path, plant([order("A", 100, cut, weld, quantity=4)]))
+    problem = build_problem(scenario)
+    schedule = placed(problem, ("A", "cut", "M1", 0, 120), ("A", "weld", "M2", 30, 150))
+    a = only(explain(scenario, schedule, what_if=False), "A")
+    assert_adds_up(a)
+    assert nonzero(a) == {"processing": 150}
+    assert [(s.operation, s.processing_minutes) for s in a.chain] == [
+        ("cut", 120),
+        ("weld", 30),
+    ]
 
 
 def test_work_already_running_holds_the_machine(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ _SHORT: dict[str, str] = {
     "running_work": "running work",
     "frozen_plan": "frozen plan",
     "resource": "crew/tool",
+    "batch_wait": "batch wait",
     "idle": "idle",
 }
 _MARKS = {"on_time": "✓", "improved": "~", "no_better": "✗", "failed": "!"}

@@ -22,6 +22,9 @@ exactly one piece of exactly one step:
 * between readiness and start: the causes of `attribution.py`;
 * between start and end: `processing` (working minutes of the task's
   calendar) and `non_working` (where interruptible work paused);
+* an operation that overlaps its predecessor in transfer lots (rule 21)
+  accounts only for its minutes after the predecessor's end: the minutes
+  before belong to the predecessor's step, which counts them already;
 * for running work that started before the planning start, only its part
   after minute 0 counts.
 
@@ -32,12 +35,10 @@ lateness = that sum - (due - planning start).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from mtosched.explain.attribution import Attributor, Piece
 from mtosched.explain.occupancy import Occupancy
-
-Binding = Literal["predecessor", "release", "start", "running"]
+from mtosched.explain.readiness import Binding, readiness
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,21 +79,6 @@ def last_task(occ: Occupancy, order: int) -> int:
     return max(tasks, key=lambda t: (occ.solution.placements[t].end, t))
 
 
-def readiness(occ: Occupancy, t: int) -> tuple[int, Binding, int | None]:
-    """When task t was ready, what made it so, and the binding predecessor."""
-    task = occ.problem.tasks[t]
-    placements = occ.solution.placements
-    best: tuple[int, int, int] | None = None
-    for p in task.predecessors:
-        candidate = (placements[p].end + task.min_wait, placements[p].end, p)
-        if best is None or candidate > best:
-            best = candidate
-    release = max(task.release, 0)
-    if best is not None and best[0] >= release:
-        return best[0], "predecessor", best[2]
-    return release, ("release" if release > 0 else "start"), None
-
-
 def critical_chain(occ: Occupancy, order: int) -> Chain:
     """Walk back from the order's last operation; see the module docstring."""
     steps: list[Step] = []
@@ -104,14 +90,15 @@ def critical_chain(occ: Occupancy, order: int) -> Chain:
         place = occ.solution.placements[t]
         attributor = Attributor(occ, t)
         run_low = max(place.start, 0)
-        run = [
-            *_processing(attributor, run_low),
-            *attributor.run(run_low),
-        ]
         if task.fixed is not None and place.start <= 0:
+            run = [*_processing(attributor, run_low), *attributor.run(run_low)]
             steps.append(Step(t, run_low, run_low, "running", None, _sorted(run)))
             break
         ready, binding, predecessor = readiness(occ, t)
+        if predecessor is not None:
+            # transfer lots: what overlaps the predecessor is counted there
+            run_low = max(run_low, occ.solution.placements[predecessor].end)
+        run = [*_processing(attributor, run_low), *attributor.run(run_low)]
         ready = min(ready, place.start)
         wait = attributor.wait(ready)
         if predecessor is not None:

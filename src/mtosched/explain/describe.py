@@ -12,6 +12,7 @@ from datetime import datetime
 
 from mtosched.explain.attribution import Key
 from mtosched.explain.chain import Chain, Step
+from mtosched.explain.loads import member_ready
 from mtosched.explain.merging import Item, merge, share_tardiness
 from mtosched.explain.occupancy import Occupancy, is_frozen, is_running
 from mtosched.explain.report import Blocker, Cause, ChainStep, OrderExplanation
@@ -38,8 +39,11 @@ class Describer:
         self.problem = occ.problem
         self.closures = closures
 
-    def blocker(self, t: int) -> Blocker:
-        """Another task that held a machine or resource, as a model."""
+    def blocker(self, t: int, *, member: bool = False) -> Blocker:
+        """Another task that held a machine or resource, as a model.
+
+        A `member` of the waiting task's own load also says when it was ready.
+        """
         occ, problem = self.occ, self.problem
         place = occ.solution.placements[t]
         task = problem.tasks[t]
@@ -51,7 +55,18 @@ class Describer:
             end=problem.instant(place.end),
             running=is_running(task),
             frozen=is_frozen(task),
+            batch=occ.batch_ids.get(t),
+            ready=problem.instant(member_ready(occ, t)) if member else None,
         )
+
+    def unit(self, t: int) -> str:
+        """`B/op`, or on a batch machine its load: `load OVEN/2 (A/bake and B/bake)`."""
+        occ = self.occ
+        batch = occ.batch_ids.get(t)
+        if batch is None:
+            return occ.name(t)
+        members = [occ.name(j) for j in occ.unit[t].members]
+        return f"load {batch} ({listing(members)})"
 
     def text(self, item: Item, own: int) -> tuple[str, list[str]]:
         """The sentence for a cause of task `own`, and closure reasons."""
@@ -70,9 +85,13 @@ class Describer:
             target = _int(key[1])
             if target == own:
                 before = occ.setup_after.get(own)
-                after = "" if before is None else f" after {occ.name(before)}"
-                return f"{machine} changed over for it{after}", []
-            return f"{machine} changed over for {occ.name(target)}", []
+                after = "" if before is None else f" after {self.unit(before)}"
+                batch = occ.batch_ids.get(own)
+                it = "it" if batch is None else f"its load {batch}"
+                return f"{machine} changed over for {it}{after}", []
+            return f"{machine} changed over for {self.unit(target)}", []
+        if item.kind == "batch_wait":
+            return self._batch_wait(own, item.holders), []
         if item.kind == "resource":
             resource = problem.resources[_int(key[1])].id
             names = sorted(occ.name(t) for t in item.holders)
@@ -81,15 +100,27 @@ class Describer:
             target = _int(key[1])
             if target == own:
                 return "kept where the frozen plan put it", []
-            place = occ.solution.placements[target]
-            since = occ.setup_start.get(target, place.start)
+            busy = occ.unit[target]
             tag = {"running_work": " (running)", "frozen_plan": " (frozen plan)"}
             return (
-                f"{machine} busy with {occ.name(target)}{tag.get(item.kind, '')} "
-                f"{window(at(since), at(place.end))}",
+                f"{machine} busy with {self.unit(target)}{tag.get(item.kind, '')} "
+                f"{window(at(busy.since), at(busy.end))}",
                 [],
             )
         return "could have started earlier: no constraint held it", []
+
+    def _batch_wait(self, own: int, waited: set[int]) -> str:
+        """`load OVEN/2 waited for A/bake, ready Mon 30 Nov 08:00`, last-ready first."""
+        occ = self.occ
+        ready = {j: member_ready(occ, j) for j in waited}
+        late = sorted(waited, key=lambda j: (-ready[j], occ.name(j)))
+        text = (
+            f"load {occ.batch_ids.get(own, '')} waited for {occ.name(late[0])}, "
+            f"ready {when(self.instant(ready[late[0]]))}"
+        )
+        if len(late) > 1:
+            text += f", and for {listing([occ.name(j) for j in late[1:]])}"
+        return text
 
     def _material(self, material: int, arrival: int) -> str:
         info = self.problem.materials[material]
@@ -136,7 +167,10 @@ class Describer:
             to=self.instant(item.last),
             text=text,
             machine=problem.machines[item.machine].id,
-            blockers=[self.blocker(t) for t in sorted(item.holders)],
+            blockers=[
+                self.blocker(t, member=item.kind == "batch_wait")
+                for t in sorted(item.holders)
+            ],
             resource=problem.resources[_int(key[1])].id
             if item.kind == "resource"
             else None,
@@ -212,6 +246,7 @@ class Describer:
             setup_start=self.instant(setup) if setup is not None else None,
             start=self.instant(place.start),
             end=self.instant(place.end),
+            batch=occ.batch_ids.get(step.task),
             running=is_running(task),
             frozen=is_frozen(task),
             processing_minutes=processing,

@@ -4,16 +4,23 @@ Indexes a solution by machine, resource, material and calendar so that the
 attribution in `attribution.py` can ask "who held PAINT-1 at minute m?",
 "how much of the trim crew was taken over [m, e)?" or "from when could
 8 hides be taken?" in logarithmic time. Pure Python, no solver.
+
+A machine holds units, as the checker sees them: on a batch machine a
+load (the tasks that start together, changed over into once, rule 18),
+elsewhere one task. So a load's changeover belongs to every member, and a
+member is never held up by its own load.
 """
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from mtosched.problem.model import Mode, Problem, Task
 from mtosched.problem.solution import Solution
-from mtosched.verify.sequences import changeovers
+from mtosched.schedule import batch_ids
+from mtosched.verify.sequences import changeovers, machine_units
 
 
 def is_frozen(task: Task) -> bool:
@@ -28,12 +35,17 @@ def is_running(task: Task) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Busy:
-    """One task on a machine: busy from `since` (its changeover) to `end`."""
+    """One unit on a machine: busy from `since` (its changeover) to `end`.
+
+    `members` are the tasks that run in it (a load on a batch machine, else
+    one task), in index order; `task` is the first, which stands for it.
+    """
 
     task: int
     since: int
     start: int
     end: int
+    members: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +62,28 @@ class Occupancy:
     def __init__(self, problem: Problem, solution: Solution) -> None:
         self.problem = problem
         self.solution = solution
+        units = machine_units(problem, solution)
+        #: Changeover start and the unit before (its first task), per task:
+        #: every member of a load has its load's.
         self.setup_start: dict[int, int] = {}
         self.setup_after: dict[int, int | None] = {}
-        for change in changeovers(problem, solution):
+        for change in changeovers(problem, solution, units):
             place = solution.placements[change.task]
-            self.setup_start[change.task] = problem.setup_start(
-                place.machine, place.start, change.minutes
-            )
-            self.setup_after[change.task] = change.previous
+            since = problem.setup_start(place.machine, place.start, change.minutes)
+            for t in change.served:
+                self.setup_start[t] = since
+                self.setup_after[t] = change.previous
         self.machines: list[list[Busy]] = [[] for _ in problem.machines]
-        for t, place in enumerate(solution.placements):
-            since = self.setup_start.get(t, place.start)
-            self.machines[place.machine].append(Busy(t, since, place.start, place.end))
+        #: The unit each task runs in.
+        self.unit: dict[int, Busy] = {}
+        for machine, sequence in units.items():
+            for unit in sequence:
+                since = self.setup_start.get(unit.lead, unit.start)
+                busy = Busy(unit.lead, since, unit.start, unit.end, unit.members)
+                self.machines[machine].append(busy)
+                self.unit.update(dict.fromkeys(unit.members, busy))
+        #: `OVEN-1/3` for each task on a batch machine, as the schedule says.
+        self.batch_ids = batch_ids(problem, solution)
         for row in self.machines:
             row.sort(key=lambda b: (b.since, b.task))
         self._since = [[b.since for b in row] for row in self.machines]
@@ -117,15 +139,19 @@ class Occupancy:
     # -- machines ----------------------------------------------------------
 
     def machine_at(self, machine: int, minute: int, exclude: int) -> Busy | None:
-        """Another task holding the machine (changeover included) at `minute`."""
+        """Another unit holding the machine (changeover included) at `minute`.
+
+        `exclude`'s own unit (its load) does not count.
+        """
         row = self.machines[machine]
         k = bisect.bisect_right(self._since[machine], minute) - 1
         while k >= 0:
             busy = row[k]
-            if busy.task != exclude and busy.since <= minute < busy.end:
+            mine = exclude in busy.members
+            if not mine and busy.since <= minute < busy.end:
                 return busy
-            if busy.end <= minute and busy.task != exclude:
-                # tasks on one machine do not overlap: nothing earlier reaches
+            if busy.end <= minute and not mine:
+                # units on one machine do not overlap: nothing earlier reaches
                 return None
             k -= 1
         return None
@@ -133,12 +159,12 @@ class Occupancy:
     def machine_collision(
         self, machine: int, lo: int, hi: int, exclude: int
     ) -> Busy | None:
-        """The first other task whose busy time overlaps `[lo, hi)`."""
+        """The first other unit whose busy time overlaps `[lo, hi)`."""
         row = self.machines[machine]
         k = max(bisect.bisect_right(self._since[machine], lo) - 1, 0)
         while k < len(row) and row[k].since < hi:
             busy = row[k]
-            if busy.task != exclude and busy.end > lo:
+            if exclude not in busy.members and busy.end > lo:
                 return busy
             k += 1
         return None
@@ -156,12 +182,12 @@ class Occupancy:
     # -- resources ---------------------------------------------------------
 
     def held(
-        self, resource: int, lo: int, hi: int, exclude: int
+        self, resource: int, lo: int, hi: int, exclude: Collection[int]
     ) -> tuple[int, set[int]]:
-        """The most held by other tasks at one minute of `[lo, hi)`, and by whom."""
+        """The peak held in `[lo, hi)` by tasks not in `exclude`, and by whom."""
         events: list[tuple[int, int, int]] = []
         for start, end, amount, t in self.holders[resource]:
-            if t != exclude and start < hi and end > lo:
+            if t not in exclude and start < hi and end > lo:
                 events.append((max(start, lo), amount, t))
                 events.append((end, -amount, t))
         peak, holders = 0, set[int]()

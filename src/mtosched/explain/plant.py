@@ -3,8 +3,9 @@
 Over the chains of *every* late order (not only the ones asked about), each
 waiting cause is charged to where it happened:
 
-* `machine_busy`, `changeover`, `running_work`, `frozen_plan`: the machine
-  of the waiting operation;
+* `machine_busy`, `changeover`, `running_work`, `frozen_plan`,
+  `batch_wait`: the machine of the waiting operation (a load that waits
+  for its last member is a cost of batching at that machine);
 * `non_working`: that machine when its own calendar was closed, else the
   first closed resource (a crew off shift while the machine works);
 * `resource`: the resource.
@@ -23,7 +24,13 @@ from collections.abc import Iterable
 from mtosched.explain.report import Cause, OrderExplanation, PlantRow
 from mtosched.problem.model import Problem
 
-_AT_MACHINE = {"machine_busy", "changeover", "running_work", "frozen_plan"}
+_AT_MACHINE = {
+    "machine_busy",
+    "changeover",
+    "running_work",
+    "frozen_plan",
+    "batch_wait",
+}
 
 
 def _where(cause: Cause, machine: str, resources: set[str]) -> tuple[str, str] | None:

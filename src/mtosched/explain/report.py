@@ -20,7 +20,11 @@ class _Result(BaseModel):
 
 
 class Blocker(_Result):
-    """Another order's operation that held a machine or a resource."""
+    """Another order's operation that held a machine or a resource.
+
+    For `batch_wait`, a member of the waiting operation's own load that was
+    not yet ready, with `ready` saying when it was.
+    """
 
     order: str
     operation: str
@@ -29,6 +33,13 @@ class Blocker(_Result):
     end: Instant
     running: bool = False
     frozen: bool = False
+    batch: str | None = Field(
+        default=None, description="Its load's id on a batch machine (`OVEN-1/3`)."
+    )
+    ready: Instant | None = Field(
+        default=None,
+        description="For `batch_wait`: when this member could go into the load.",
+    )
 
 
 class Cause(_Result):
@@ -73,6 +84,9 @@ class ChainStep(_Result):
     setup_start: Instant | None = None
     start: Instant
     end: Instant
+    batch: str | None = Field(
+        default=None, description="Its load's id on a batch machine (`OVEN-1/3`)."
+    )
     running: bool = False
     frozen: bool = False
     processing_minutes: int

@@ -21,6 +21,7 @@ CauseKind = Literal[
     "running_work",
     "frozen_plan",
     "resource",
+    "batch_wait",
     "idle",
 ]
 CAUSE_KINDS: tuple[CauseKind, ...] = get_args(CauseKind)
@@ -39,6 +40,7 @@ CAUSE_LABELS: dict[CauseKind, str] = {
     "running_work": "work already running",
     "frozen_plan": "frozen plan",
     "resource": "crew or tool at capacity",
+    "batch_wait": "waiting for the rest of its batch",
     "idle": "not forced by any constraint",
 }
 
