@@ -15,9 +15,15 @@ own process through the CLI:
   HEAT-1, nor where a wait is set), against none: mean lead time (release
   or start to completion) and weighted tardiness;
 * **cost**: the seconds and list-schedule runs of each, from the solve's
-  time account.
+  time account;
+* **join or wait for full loads**: the list schedule's own rule (an
+  operation joins an open load with room, else starts one) against holding
+  every load until it is full (`mtosched.heuristic.loads`), both as list
+  schedules alone, at several furnace capacities (`--policies` prints only
+  this table; it solves nothing).
 
     python benchmarks/batches.py --seeds 0 1 2 --time-limit 30
+    python benchmarks/batches.py --policies --capacities 2 4 8
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ from measured import run_measured
 
 from mtosched import build_problem, load_scenario
 from mtosched.heuristic.dispatch import dispatch
+from mtosched.heuristic.loads import full_load_holds
+from mtosched.problem.model import Problem
+from mtosched.problem.solution import Solution
 from mtosched.verify.check import check
 from mtosched.verify.evaluate import evaluate
 
@@ -110,14 +119,58 @@ def list_schedule_alone(path: Path) -> tuple[int, bool]:
     ).ok
 
 
+def furnace_loads(problem: Problem, solution: Solution) -> tuple[int, int]:
+    """The batch machines' loads and the operations on them."""
+    on_batches = [
+        place
+        for place in solution.placements
+        if problem.machines[place.machine].batches
+    ]
+    return len({(p.machine, p.start) for p in on_batches}), len(on_batches)
+
+
+def policy_table(plant: dict[str, Any], capacities: list[int], folder: Path) -> None:
+    """Join-or-start against waiting for full loads, list schedules alone."""
+    print(
+        "| capacity | policy | weighted tardiness | late orders | furnace loads "
+        "| ops per load | furnace utilization | check |"
+    )
+    print("|" + "---|" * 8)
+    for capacity in capacities:
+        path = folder / f"policy-{capacity}.json"
+        path.write_text(json.dumps(with_batch_furnace(plant, capacity)), "utf-8")
+        problem = build_problem(load_scenario(path))
+        joined = dispatch(problem)
+        waited = dispatch(problem, holds=full_load_holds(problem, joined))
+        for name, solution in (("join or start", joined), ("wait for full", waited)):
+            report = check(problem, solution)
+            assert report.evaluation is not None
+            loads, ops = furnace_loads(problem, solution)
+            late = sum(1 for o in report.evaluation.outcomes if o.lateness > 0)
+            use = report.evaluation.utilization.get(FURNACE, 0.0)
+            print(
+                f"| {capacity} | {name} | "
+                f"{report.evaluation.terms['weighted_tardiness']:,} | {late} | "
+                f"{loads} | {ops / max(1, loads):.2f} | {use:.0%} | "
+                f"{'ok' if report.ok else 'FAILED'} |",
+                flush=True,
+            )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--plant", default="shifts-60")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--capacity", type=int, default=4)
+    parser.add_argument("--policies", action="store_true")
+    parser.add_argument("--capacities", type=int, nargs="+", default=[2, 4, 8])
     args = parser.parse_args()
     plant = json.loads((PLANTS / f"{args.plant}.json").read_text())
+    if args.policies:
+        with tempfile.TemporaryDirectory() as folder:
+            policy_table(plant, args.capacities, Path(folder))
+        return 0
     variants = {
         "furnace as batches": with_batch_furnace(plant, args.capacity),
         "furnace one at a time": plant,
