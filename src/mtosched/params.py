@@ -93,8 +93,11 @@ class SearchParams:
     steps in a row without a better schedule. Its step count assumes
     `dispatch_seconds_per_task` per run and task (a count rather than a
     clock keeps a seeded solve repeatable; the clock cuts it short where
-    runs are slower). Each step moves `dispatch_step_share` of the orders by
-    up to `dispatch_step_minutes` either way (3 % beat 5, 10 and 20 %).
+    runs are slower). Each step moves `dispatch_step_share` of the orders
+    (3 % beat 5, 10 and 20 %) either way, by up to a reach drawn between T
+    and `dispatch_step_reach` x T, T the mean minutes late of the late
+    orders under earliest due date; by up to `dispatch_step_minutes` when
+    no order is late there, within last night's plan, or with a reach of 0.
     With more than one worker and at least `dispatch_team_min_seconds` for
     the search, helper processes climb too, from the best position every
     `dispatch_epoch_steps` steps (the climb is pure Python: one core).
@@ -135,6 +138,7 @@ class SearchParams:
     dispatch_seconds_per_task: float = 4e-5
     dispatch_step_share: float = 0.03
     dispatch_step_minutes: float = 1000.0
+    dispatch_step_reach: float = 9.0
     dispatch_epoch_steps: int = 25
     dispatch_team_min_seconds: float = 10.0
     makespan_dispatch_share: float = 0.15

@@ -132,6 +132,7 @@ def _first_schedule(
         settings=ClimbSettings(
             step_share=search.dispatch_step_share,
             step_minutes=search.dispatch_step_minutes,
+            step_reach=search.dispatch_step_reach,
             epoch_steps=search.dispatch_epoch_steps,
             team_min_seconds=search.dispatch_team_min_seconds,
         ),

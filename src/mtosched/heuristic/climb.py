@@ -11,6 +11,7 @@ fixed length keep a seeded run repeatable (the clock only cuts it short).
 from __future__ import annotations
 
 import contextlib
+import math
 import pickle
 import random
 import select
@@ -45,6 +46,10 @@ class ClimbSettings:
     A step moves `step_share` of the orders (at least one) by up to
     `step_minutes` either way; with `pull_late`, every other step also
     pulls one late order, drawn by its cost, up to twice as far forward.
+    With `step_minutes_max`, each step draws its reach log-uniformly
+    between the two (the best reach differs tenfold between plants);
+    `step_reach` > 0 asks the portfolio to set both from the plant's own
+    lateness (`portfolio.lateness_scale`).
     A team synchronises every `epoch_steps` steps, and is only started when
     the climb has at least `team_min_seconds` (starting a helper costs
     about a second).
@@ -52,6 +57,8 @@ class ClimbSettings:
 
     step_share: float = 0.03
     step_minutes: float = 1000.0
+    step_minutes_max: float | None = None
+    step_reach: float = 0.0
     pull_late: bool = True
     epoch_steps: int = 25
     team_min_seconds: float = 10.0
@@ -172,13 +179,18 @@ def climb(
         if patience is not None and stream.idle >= patience:
             break
         trial = list(here.keys)
+        reach = settings.step_minutes
+        if settings.step_minutes_max is not None:
+            reach = math.exp(
+                rng.uniform(math.log(reach), math.log(settings.step_minutes_max))
+            )
         for j in rng.sample(range(n), min(moved, n)):
-            trial[j] += rng.uniform(-settings.step_minutes, settings.step_minutes)
+            trial[j] += rng.uniform(-reach, reach)
         costs = here.scored[1]
         late = [j for j, cost in enumerate(costs) if cost > 0]
         if late and step % 2 and settings.pull_late:
             j = rng.choices(late, weights=[costs[j] for j in late])[0]
-            trial[j] -= rng.uniform(0, 2 * settings.step_minutes)
+            trial[j] -= rng.uniform(0, 2 * reach)
         run_began = time.monotonic()
         try:
             solution = make(trial)

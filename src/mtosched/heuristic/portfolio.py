@@ -38,6 +38,7 @@ from mtosched.heuristic.dispatch import (
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
 from mtosched.verify.check import check
+from mtosched.verify.evaluate import order_outcomes
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,20 @@ _DUE_DATE_TERMS = frozenset({"weighted_tardiness", "late_orders", "max_lateness"
 #: How far one priority level moves an order's due date forward in the
 #: priority-weighted rules, in multiples of the mean order's work.
 _PRIORITY_WEIGHTS = (2.0, 4.0, 1.0, 0.5)
+
+
+def lateness_scale(problem: Problem, solution: Solution) -> float:
+    """The mean minutes late of the late orders in `solution` (0: none late).
+
+    How far the key search moves an order: to overtake the orders that
+    make one late it must move about that far. On the training plants the
+    best fixed reach ranged from 1,000 minutes (all-300-dst) to 10,000
+    (all-150-christmas); reaching from this scale to nine times it (under
+    earliest due date) matched or beat the best fixed reach on each
+    (benchmarks/RESULTS.md).
+    """
+    late = [r.tardiness for r in order_outcomes(problem, solution) if r.tardiness]
+    return sum(late) / len(late) if late else 0.0
 
 
 def steps_for(problem: Problem, seconds: float, seconds_per_task: float) -> int:
@@ -224,6 +239,7 @@ def _best_dispatch(
             )
     rules = _rules(problem)
     start_key: OrderKey = rules[0][1]
+    scale = 0.0
     run_seconds = 0.0  # the last run's time: one that would end late is not begun
     for name, rule in rules:
         over = until is not None and time.monotonic() + run_seconds >= until
@@ -236,6 +252,8 @@ def _best_dispatch(
         except OutOfTime:
             break
         incumbent.consider(name, solution)
+        if name == rules[0][0]:
+            scale = lateness_scale(problem, solution)
         run_seconds = time.monotonic() - run_began
         best_so_far = incumbent.best[2] if incumbent.best is not None else None
         if settings.pull_late and best_so_far == name:
@@ -245,6 +263,10 @@ def _best_dispatch(
         if baseline is not None and "stability" in problem.objective
         else "orders"
     )
+    if mode == "orders" and settings.pull_late and settings.step_reach > 0 < scale:
+        settings = replace(
+            settings, step_minutes=scale, step_minutes_max=settings.step_reach * scale
+        )
     make = schedule_maker(problem, mode, until)
     keys = [0.0] * n if mode == "plan" else [start_key(j) for j in range(n)]
     # the climb's own position: in a plan it may rank below the best rule
