@@ -94,10 +94,11 @@ class SearchParams:
     `dispatch_seconds_per_task` per run and task (a count rather than a
     clock keeps a seeded solve repeatable; the clock cuts it short where
     runs are slower). Each step moves `dispatch_step_share` of the orders
-    (3 % beat 5, 10 and 20 %) either way, by up to a reach drawn between T
-    and `dispatch_step_reach` x T, T the mean minutes late of the late
-    orders under earliest due date; by up to `dispatch_step_minutes` when
-    no order is late there, within last night's plan, or with a reach of 0.
+    (3 % beat 5, 10 and 20 %) either way by up to `dispatch_step_minutes`;
+    a team's helpers instead draw each step's reach between T and
+    `dispatch_step_reach` x T, T the mean minutes late of the late orders
+    under earliest due date (not within last night's plan, nor when no
+    order is late there, nor with a reach of 0).
     With more than one worker and at least `dispatch_team_min_seconds` for
     the search, helper processes climb too, from the best position every
     `dispatch_epoch_steps` steps (the climb is pure Python: one core).

@@ -48,8 +48,9 @@ class ClimbSettings:
     pulls one late order, drawn by its cost, up to twice as far forward.
     With `step_minutes_max`, each step draws its reach log-uniformly
     between the two (the best reach differs tenfold between plants);
-    `step_reach` > 0 asks the portfolio to set both from the plant's own
-    lateness (`portfolio.lateness_scale`).
+    `step_reach` > 0 asks the portfolio to give a team's helpers such
+    reaches, from the plant's own lateness scale to `step_reach` times it
+    (`portfolio.lateness_scale`), while the parent keeps `step_minutes`.
     A team synchronises every `epoch_steps` steps, and is only started when
     the climb has at least `team_min_seconds` (starting a helper costs
     about a second).

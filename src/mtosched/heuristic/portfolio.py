@@ -263,8 +263,12 @@ def _best_dispatch(
         if baseline is not None and "stability" in problem.objective
         else "orders"
     )
+    # the helpers' steps reach from the plant's lateness scale to
+    # `step_reach` times it, the parent's keep the fixed reach: which pays
+    # differs between plants, and every epoch goes on from the better
+    wide: ClimbSettings | None = None
     if mode == "orders" and settings.pull_late and settings.step_reach > 0 < scale:
-        settings = replace(
+        wide = replace(
             settings, step_minutes=scale, step_minutes_max=settings.step_reach * scale
         )
     make = schedule_maker(problem, mode, until)
@@ -296,7 +300,7 @@ def _best_dispatch(
         accepted = _team_climb(
             problem, team, make, incumbent, here, seed, steps, settings,
             until=until, stop=stop, patience=patience, run_seconds=run_seconds,
-            keep=offer, mode=mode,
+            keep=offer, mode=mode, wide=wide,
         )  # fmt: skip
     best = incumbent.best
     assert best is not None
@@ -322,11 +326,13 @@ def _team_climb(
     run_seconds: float,
     keep: Callable[[Position], None],
     mode: KeyMode,
+    wide: ClimbSettings | None = None,
 ) -> int:
     """Climb in epochs with the team; every epoch goes on from the best stream.
 
     Returns the steps kept. Streams are seeded by epoch and member, and the
     parent's stream wins ties, so a run that the clock does not cut repeats.
+    The helpers climb with `wide` when given (the parent with `settings`).
     """
     accepted = idle = taken = epoch = 0
     while taken < steps:
@@ -336,7 +342,7 @@ def _team_climb(
             return accepted
         length = min(settings.epoch_steps, steps - taken)
         seeds = [f"{seed}:{epoch}:{member}" for member in range(team.size + 1)]
-        team.submit(mode, here, seeds[1:], length, settings, until)
+        team.submit(mode, here, seeds[1:], length, wide or settings, until)
         own = climb(
             make, incumbent.ranker, here, random.Random(seeds[0]), length, settings,
             until=until, stop=stop, run_seconds=run_seconds, on_accept=keep,
