@@ -16,6 +16,7 @@ from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from mtosched.errors import InfeasibleError, InputError, Issue
+from mtosched.problem.calendar_index import CalendarIndex
 from mtosched.problem.following import PlanFollower, fixed_conflicts
 from mtosched.problem.horizon import MAX_PLAN_MINUTES, earliest_finishes
 from mtosched.problem.model import (
@@ -28,6 +29,7 @@ from mtosched.problem.model import (
     Task,
 )
 from mtosched.problem.previous import PreviousPlan
+from mtosched.problem.templates import Step, stamp, template_of
 from mtosched.problem.timing import attach_working_time
 from mtosched.scenario.models import (
     MAX_MINUTES,
@@ -70,6 +72,7 @@ class _Compiler:
         self.product_index = {p.id: i for i, p in enumerate(scenario.products)}
         self.resource_ids = {r.id: i for i, r in enumerate(scenario.resources)}
         self.material_ids = {m.id: i for i, m in enumerate(scenario.materials)}
+        self.calendars = CalendarIndex(scenario)
         self.issues: list[Issue] = []
         self.tasks: list[Task] = []
         self.orders: list[OrderInfo] = []
@@ -85,6 +88,11 @@ class _Compiler:
             tuple[dict[str, int], dict[str, bool], dict[str, list[str]]],
         ] = {}
         self.known_routings: list[Sequence[Operation]] = []
+        #: Order templates by (routing object, options, quantity), kept
+        #: referenced by `known_routings` like the routing plans.
+        self.templates: dict[
+            tuple[int, tuple[tuple[str, str], ...], int], tuple[Step, ...]
+        ] = {}
         self.task_index: dict[tuple[str, str], int] = {}
         self.running_origin: dict[int, Origin] = {}
         self.plan = PlanFollower(previous, self.machine_ids, self.minutes)
@@ -99,6 +107,32 @@ class _Compiler:
             routing = self.products[order.product].routing
         else:
             routing = order.routing or []
+        # Only the order, its release and its first task set it apart from
+        # another order of the same routing, options and quantity.
+        plain = not order.progress and self.previous is None
+        key = (id(routing), tuple(sorted(order.options.items())), order.quantity)
+        template = self.templates.get(key) if plain else None
+        first_task = len(self.tasks)
+        if template is None:
+            issues = len(self.issues)
+            self.compile_tasks(order, origin, routing)
+            if plain and len(self.issues) == issues:
+                # an order with issues is compiled anew each time: each names it
+                self.templates[key] = template_of(self.tasks[first_task:], first_task)
+            return
+        if not template:
+            return  # contract rule 12: a finished order is not scheduled
+        released = self.minutes(order.released) if order.released else 0
+        tasks = stamp(template, len(self.orders), max(0, released), first_task)
+        for t, step in enumerate(template, first_task):
+            self.task_index[(order.id, step.operation)] = t
+        self.tasks.extend(tasks)
+        self.add_order(order, origin, released, first_task)
+
+    def compile_tasks(
+        self, order: Order, origin: Origin, routing: Sequence[Operation]
+    ) -> None:
+        """`order`'s tasks from its routing, with progress and the previous plan."""
 
         def routing_origin(where: str) -> Origin:
             """Where an operation of this routing is: only wanted in issues."""
@@ -143,11 +177,14 @@ class _Compiler:
                 modes, fixed = self.plan.follow(order.id, op.id, modes, local[op.id])
                 frozen = fixed is not None
             setup_under_way = frozen and self.plan.setup_began(order.id, op.id)
+            uses = tuple(
+                (self.resource_ids[r], amount) for r, amount in (op.uses or {}).items()
+            )
             has_wait = bool(preds)
             task = Task(
                 order=order_index,
                 operation=op.id,
-                modes=modes,
+                modes=self.calendars.modes(modes, uses),
                 predecessors=tuple(local[p] for p in preds),
                 release=max(0, released),
                 min_wait=(op.min_wait_minutes or 0) if has_wait else 0,
@@ -155,10 +192,7 @@ class _Compiler:
                 family=self.family(op, order),
                 fixed=fixed,
                 interruptible=op.interruptible,
-                uses=tuple(
-                    (self.resource_ids[r], amount)
-                    for r, amount in (op.uses or {}).items()
-                ),
+                uses=uses,
                 consumes=consumes,
                 frozen=frozen,
                 setup_under_way=setup_under_way,
@@ -175,7 +209,12 @@ class _Compiler:
                 self.running_origin[len(self.tasks)] = origin.child(f"progress.{op.id}")
             self.task_index[(order.id, op.id)] = len(self.tasks)
             self.tasks.append(task)
+        self.add_order(order, origin, released, first_task)
 
+    def add_order(
+        self, order: Order, origin: Origin, released: int, first_task: int
+    ) -> None:
+        """Record `order`, whose tasks are those from `first_task` on."""
         self.order_origins.append(origin)
         self.orders.append(
             OrderInfo(
@@ -524,6 +563,7 @@ def build_problem(
         compiler.tasks,
         compiler.orders,
         compiler.minutes,
+        index=compiler.calendars,
         changeovers=matrices,
         earliness="earliness" in scenario.objective_terms,
         anchor=compiler.plan.latest_start(),
