@@ -163,7 +163,27 @@ def earliest_finishes(tasks: list[Task]) -> list[int]:
     (issue 16: a far release was reported as conflicting maximum waits).
     """
     finish: list[int | None] = [None] * len(tasks)
-    for root in range(len(tasks)):
+    # by the identity of the (shared) modes tuple: a million tasks, few tuples
+    shortest: dict[int, int] = {}
+
+    def settle(task: Task) -> int:
+        """The task's bound, its predecessors' being known."""
+        if task.fixed is not None:
+            return task.fixed.end
+        ready = max([task.release, *(finish[p] or 0 for p in task.predecessors)])
+        if task.predecessors:
+            ready += task.min_wait
+        duration = shortest.get(id(task.modes))
+        if duration is None:
+            duration = shortest[id(task.modes)] = task.min_duration
+        return ready + duration
+
+    for root, task in enumerate(tasks):
+        if finish[root] is not None:
+            continue
+        if all(finish[p] is not None for p in task.predecessors):
+            finish[root] = settle(task)  # the usual case: `after` looks back
+            continue
         # Iterative depth-first: `after` may name later operations too.
         stack = [root]
         while stack:
@@ -176,12 +196,5 @@ def earliest_finishes(tasks: list[Task]) -> list[int]:
                 stack.extend(waiting)
                 continue
             stack.pop()
-            task = tasks[t]
-            if task.fixed is not None:
-                finish[t] = task.fixed.end
-                continue
-            ready = max([task.release, *(finish[p] or 0 for p in task.predecessors)])
-            if task.predecessors:
-                ready += task.min_wait
-            finish[t] = ready + task.min_duration
+            finish[t] = settle(tasks[t])
     return [f or 0 for f in finish]
