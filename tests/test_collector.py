@@ -53,3 +53,25 @@ def test_a_caller_who_turned_it_off_keeps_it_off() -> None:
     finally:
         if running:
             gc.enable()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_objects_someone_froze_stay_frozen() -> None:
+    """The move to the oldest generation is skipped when others froze objects."""
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with paused_collector():
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+@pytest.mark.usefixtures("collector_on")
+def test_what_the_block_built_is_old_afterwards() -> None:
+    """No young collection is owed for the block's objects: gen 0 is empty."""
+    with paused_collector():
+        built = [[i] for i in range(10_000)]
+    assert gc.get_count()[0] < 100
+    assert len(built) == 10_000

@@ -166,11 +166,16 @@ def earliest_finishes(tasks: list[Task]) -> list[int]:
     # by the identity of the (shared) modes tuple: a million tasks, few tuples
     shortest: dict[int, int] = {}
 
-    def settle(task: Task) -> int:
-        """The task's bound, its predecessors' being known."""
+    def settle(task: Task) -> int | None:
+        """The task's bound; None while a predecessor's is unknown."""
+        ready = task.release
+        for p in task.predecessors:
+            before = finish[p]
+            if before is None:
+                return None
+            ready = max(ready, before)
         if task.fixed is not None:
             return task.fixed.end
-        ready = max([task.release, *(finish[p] or 0 for p in task.predecessors)])
         if task.predecessors:
             ready += task.min_wait
         duration = shortest.get(id(task.modes))
@@ -179,22 +184,19 @@ def earliest_finishes(tasks: list[Task]) -> list[int]:
         return ready + duration
 
     for root, task in enumerate(tasks):
-        if finish[root] is not None:
-            continue
-        if all(finish[p] is not None for p in task.predecessors):
+        if finish[root] is None:
             finish[root] = settle(task)  # the usual case: `after` looks back
-            continue
         # Iterative depth-first: `after` may name later operations too.
-        stack = [root]
+        stack = [root] if finish[root] is None else []
         while stack:
             t = stack[-1]
             if finish[t] is not None:
                 stack.pop()
                 continue
-            waiting = [p for p in tasks[t].predecessors if finish[p] is None]
-            if waiting:
-                stack.extend(waiting)
+            value = settle(tasks[t])
+            if value is None:
+                stack.extend(p for p in tasks[t].predecessors if finish[p] is None)
                 continue
             stack.pop()
-            finish[t] = settle(tasks[t])
+            finish[t] = value
     return [f or 0 for f in finish]
