@@ -46,7 +46,9 @@ from mtosched.scenario.routing import operation_exists, predecessor_ids
 
 def floor_minute(moment: datetime) -> datetime:
     """Drop seconds: the schedule's resolution is one minute (contract rule 1)."""
-    return moment.replace(second=0, microsecond=0)
+    if moment.second or moment.microsecond:
+        return moment.replace(second=0, microsecond=0)
+    return moment  # the usual case: `replace` is slow, and runs twice per order
 
 
 def processing_minutes(op: Operation, machine: Machine, quantity: int) -> int:
@@ -497,6 +499,9 @@ def _reach(compiler: _Compiler) -> int:
     limit is ours, so saying "infeasible" would blame the plant (issue 16).
     """
     finishes = earliest_finishes(compiler.tasks)
+    reach = max(finishes, default=0)
+    if reach <= MAX_PLAN_MINUTES:
+        return reach  # no order to name: skip the look at each one
     issues = []
     for index, info in enumerate(compiler.orders):
         end = max((finishes[t] for t in info.tasks), default=0)
@@ -513,7 +518,7 @@ def _reach(compiler: _Compiler) -> int:
             )
     if issues:
         raise InputError(issues)
-    return max(finishes, default=0)
+    return reach
 
 
 @paused_collector()
