@@ -140,16 +140,21 @@ def _longest_changeovers(
             if mode.machine in families:
                 families[mode.machine].add(task.family)
     longest: dict[tuple[int, int], int] = {}
+    # by machine and family: thousands of tasks share both (issue 16)
+    worst: dict[tuple[int, str | None], int] = {}
     for t, task in enumerate(tasks):
         for mode in task.modes:
             if mode.machine not in families or task.fixed is not None:
                 continue
-            matrix = changeovers[
-                matrix_of[scenario.machines[mode.machine].changeovers or ""]
-            ]
-            longest[(t, mode.machine)] = max(
-                matrix.minutes(f, task.family) for f in families[mode.machine]
-            )
+            key = (mode.machine, task.family)
+            if key not in worst:
+                matrix = changeovers[
+                    matrix_of[scenario.machines[mode.machine].changeovers or ""]
+                ]
+                worst[key] = max(
+                    matrix.minutes(f, task.family) for f in families[mode.machine]
+                )
+            longest[(t, mode.machine)] = worst[key]
     return longest
 
 
