@@ -91,8 +91,8 @@ class _Compiler:
             tuple[dict[str, int], dict[str, bool], dict[str, list[str]]],
         ] = {}
         self.known_routings: list[Sequence[Operation]] = []
-        #: Order templates by (routing object, options as written, quantity),
-        #: kept referenced by `known_routings` like the routing plans.
+        #: Order templates by (product routing, options as written, quantity);
+        #: the scenario outlives the compiler, so the ids stay unique.
         self.templates: dict[
             tuple[int, tuple[tuple[str, str], ...], int], tuple[Step, ...]
         ] = {}
@@ -113,8 +113,11 @@ class _Compiler:
         else:
             routing = order.routing or []
         # Only the order, its release and its first task set it apart from
-        # another order of the same routing, options and quantity.
-        plain = not order.progress and self.previous is None
+        # another order of the same product, options and quantity. An inline
+        # routing is the order's own: a template of it would serve no other.
+        plain = (
+            order.product is not None and not order.progress and self.previous is None
+        )
         key = (id(routing), tuple(order.options.items()), order.quantity)
         template = self.templates.get(key) if plain else None
         first_task = len(self.tasks)
