@@ -1,6 +1,6 @@
 """Order templates: an order's tasks compiled once, stamped out for the rest.
 
-Orders of one routing with the same options and quantity, without progress
+Orders of one product with the same options and quantity, without progress
 and without a previous plan, compile to the same tasks but for the order
 index, the release and where their tasks start. At 250,000 orders compiling
 each one afresh took most of `mtosched validate` (issue 16).
