@@ -209,3 +209,15 @@ def test_minutes_are_elapsed_time_across_a_daylight_saving_change() -> None:
     problem = build_problem(Scenario.model_validate(data))
     assert problem.orders[0].due == 47 * 60
     assert problem.instant(47 * 60).isoformat() == "2026-03-30T06:00:00+01:00"
+
+
+def test_seconds_are_dropped_before_counting_minutes() -> None:
+    """Due 06:00:59 one day on is minute 1440, released 05:59:30 is minute -1.
+
+    Instants on the minute skip the flooring; these must still be floored.
+    """
+    data = scenario().model_dump(mode="json", by_alias=True, exclude_none=True)
+    data["orders"][0]["due"] = "2026-12-01T06:00:59.5Z"
+    data["orders"][0]["released"] = "2026-11-30T05:59:30Z"
+    problem = build_problem(Scenario.model_validate(data))
+    assert (problem.orders[0].due, problem.orders[0].released) == (1440, -1)

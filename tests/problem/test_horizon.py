@@ -264,3 +264,21 @@ def test_running_work_over_a_resource_capacity_is_an_input_error() -> None:
         "floor.json: orders[1].progress.cut: running work holds 2 of resource "
         "crew at once, whose capacity is 1"
     ]
+
+
+def test_earliest_finishes_follow_after_that_names_a_later_operation() -> None:
+    """Task 0 comes after task 2, which comes after task 1 (released at 100).
+
+    1 ends at 100 + 10 = 110; 2 waits 5 and runs 20: 135; 0 runs 30: 165.
+    Task 3 is running on the floor: its bound is its fixed end, 40.
+    """
+    from mtosched.problem.horizon import earliest_finishes
+    from mtosched.problem.model import Mode, Placement, Task
+
+    tasks = [
+        Task(0, "pack", (Mode(0, 30),), (2,), 100),
+        Task(0, "cut", (Mode(0, 10), Mode(1, 15)), (), 100),
+        Task(0, "weld", (Mode(1, 20),), (1,), 100, min_wait=5),
+        Task(1, "paint", (Mode(1, 60),), (), 0, fixed=Placement(1, -20, 40)),
+    ]
+    assert earliest_finishes(tasks) == [165, 110, 135, 40]

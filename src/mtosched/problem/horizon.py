@@ -140,16 +140,21 @@ def _longest_changeovers(
             if mode.machine in families:
                 families[mode.machine].add(task.family)
     longest: dict[tuple[int, int], int] = {}
+    # by machine and family: thousands of tasks share both (issue 16)
+    worst: dict[tuple[int, str | None], int] = {}
     for t, task in enumerate(tasks):
         for mode in task.modes:
             if mode.machine not in families or task.fixed is not None:
                 continue
-            matrix = changeovers[
-                matrix_of[scenario.machines[mode.machine].changeovers or ""]
-            ]
-            longest[(t, mode.machine)] = max(
-                matrix.minutes(f, task.family) for f in families[mode.machine]
-            )
+            key = (mode.machine, task.family)
+            if key not in worst:
+                matrix = changeovers[
+                    matrix_of[scenario.machines[mode.machine].changeovers or ""]
+                ]
+                worst[key] = max(
+                    matrix.minutes(f, task.family) for f in families[mode.machine]
+                )
+            longest[(t, mode.machine)] = worst[key]
     return longest
 
 
@@ -163,25 +168,40 @@ def earliest_finishes(tasks: list[Task]) -> list[int]:
     (issue 16: a far release was reported as conflicting maximum waits).
     """
     finish: list[int | None] = [None] * len(tasks)
-    for root in range(len(tasks)):
+    # by the identity of the (shared) modes tuple: a million tasks, few tuples
+    shortest: dict[int, int] = {}
+
+    def settle(task: Task) -> int | None:
+        """The task's bound; None while a predecessor's is unknown."""
+        ready = task.release
+        for p in task.predecessors:
+            before = finish[p]
+            if before is None:
+                return None
+            ready = max(ready, before)
+        if task.fixed is not None:
+            return task.fixed.end
+        if task.predecessors:
+            ready += task.min_wait
+        duration = shortest.get(id(task.modes))
+        if duration is None:
+            duration = shortest[id(task.modes)] = task.min_duration
+        return ready + duration
+
+    for root, task in enumerate(tasks):
+        if finish[root] is None:
+            finish[root] = settle(task)  # the usual case: `after` looks back
         # Iterative depth-first: `after` may name later operations too.
-        stack = [root]
+        stack = [root] if finish[root] is None else []
         while stack:
             t = stack[-1]
             if finish[t] is not None:
                 stack.pop()
                 continue
-            waiting = [p for p in tasks[t].predecessors if finish[p] is None]
-            if waiting:
-                stack.extend(waiting)
+            value = settle(tasks[t])
+            if value is None:
+                stack.extend(p for p in tasks[t].predecessors if finish[p] is None)
                 continue
             stack.pop()
-            task = tasks[t]
-            if task.fixed is not None:
-                finish[t] = task.fixed.end
-                continue
-            ready = max([task.release, *(finish[p] or 0 for p in task.predecessors)])
-            if task.predecessors:
-                ready += task.min_wait
-            finish[t] = ready + task.min_duration
+            finish[t] = value
     return [f or 0 for f in finish]

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from mtosched.problem.calendar_index import CalendarIndex, downtime_calendars
 from mtosched.problem.calendars import weekly_minutes, working_time
 from mtosched.problem.horizon import safe_horizon
 from mtosched.problem.model import (
@@ -24,7 +25,7 @@ from mtosched.problem.model import (
     Task,
 )
 from mtosched.problem.worktime import WorkingTime, intersect_periods
-from mtosched.scenario.models import Calendar, Material, Scenario
+from mtosched.scenario.models import Material, Scenario
 from mtosched.scenario.references import localize
 
 MinuteReader = Callable[[datetime], int]
@@ -77,7 +78,15 @@ def calendar_span(
     calendar after the latest release or due date, plus the closures, but
     not beyond `cap`.
     """
-    work = sum(t.max_duration + t.min_wait for t in tasks if t.fixed is None)
+    work = 0
+    # by the identity of the (shared) modes tuple: a million tasks, few tuples
+    longest: dict[int, int] = {}
+    for task in tasks:
+        if task.fixed is None:
+            duration = longest.get(id(task.modes))
+            if duration is None:
+                duration = longest[id(task.modes)] = task.max_duration
+            work += duration + task.min_wait
     anchor = max([0, *(t.release for t in tasks), *(o.due for o in orders)])
     anchor = max([anchor, *(o.deadline for o in orders if o.deadline is not None)])
     weekly = [weekly_minutes(c) for c in scenario.calendars if c.shifts]
@@ -95,74 +104,25 @@ def calendar_span(
     return first, min(last, cap)
 
 
-def downtime_calendars(scenario: Scenario) -> dict[str, Calendar]:
-    """Per machine with downtime, a calendar working always except then.
-
-    Intersected with the machine's own calendar, it takes the machine down
-    without touching the calendar other machines share. Keyed by machine id.
-    """
-    periods: dict[str, list[dict[str, object]]] = {}
-    for down in scenario.downtime:
-        periods.setdefault(down.machine, []).append(
-            {"from": down.from_, "to": down.to, "reason": down.reason}
-        )
-    always = [
-        {
-            "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-            "from": "00:00",
-            "to": "24:00",
-        }
-    ]
-    return {
-        machine: Calendar.model_validate(
-            {"id": f"downtime of {machine}", "shifts": always, "closures": closures}
-        )
-        for machine, closures in periods.items()
-    }
-
-
-def machine_calendar_ids(scenario: Scenario) -> list[set[str]]:
-    """The calendars each machine works by: its own and its downtime."""
-    down = downtime_calendars(scenario)
-    result = []
-    for machine in scenario.machines:
-        ids = {machine.calendar} if machine.calendar else set()
-        if machine.id in down:
-            ids.add(down[machine.id].id)
-        result.append(ids)
-    return result
-
-
-class _Book:
-    """Working time per calendar combination, built once each."""
-
-    def __init__(
-        self, scenario: Scenario, zone: ZoneInfo, start: datetime, span: tuple[int, int]
-    ) -> None:
-        self.by_id = {c.id: c for c in scenario.calendars}
-        for calendar in downtime_calendars(scenario).values():
-            self.by_id[calendar.id] = calendar
-        self.zone, self.start, self.span = zone, start, span
-        self.index: dict[tuple[str, ...], int] = {}
-        self.calendars: list[WorkingTime] = []
-
-    def of(self, ids: set[str]) -> int | None:
-        """Index of the intersection of these calendars; None for around the clock."""
-        if not ids:
-            return None
-        key = tuple(sorted(ids))
-        if key not in self.index:
-            periods: tuple[tuple[int, int], ...] | None = None
-            for calendar_id in key:
-                hours = working_time(
-                    self.by_id[calendar_id], self.zone, self.start, *self.span
-                ).periods
-                periods = (
-                    hours if periods is None else intersect_periods(periods, hours)
-                )
-            self.index[key] = len(self.calendars)
-            self.calendars.append(WorkingTime(periods or ()))
-        return self.index[key]
+def _unroll(
+    scenario: Scenario,
+    zone: ZoneInfo,
+    start: datetime,
+    index: CalendarIndex,
+    span: tuple[int, int],
+) -> list[WorkingTime]:
+    """Working time of every calendar intersection `index` numbered, over `span`."""
+    by_id = {c.id: c for c in scenario.calendars}
+    for calendar in downtime_calendars(scenario).values():
+        by_id[calendar.id] = calendar
+    calendars = []
+    for key in index.combinations:
+        periods: tuple[tuple[int, int], ...] | None = None
+        for calendar_id in key:
+            hours = working_time(by_id[calendar_id], zone, start, *span).periods
+            periods = hours if periods is None else intersect_periods(periods, hours)
+        calendars.append(WorkingTime(periods or ()))
+    return calendars
 
 
 def attach_working_time(
@@ -173,12 +133,13 @@ def attach_working_time(
     orders: list[OrderInfo],
     minutes: MinuteReader,
     *,
+    index: CalendarIndex,
     changeovers: list[ChangeoverMatrix],
     earliness: bool,
     anchor: int = 0,
     reach: int = 0,
 ) -> Timed:
-    """Give every mode its calendar, place running work, find a safe horizon.
+    """Unroll the calendars `index` numbered, place running work, find a safe horizon.
 
     Calendars are unrolled over a first guess of the span, which doubles
     until running work ends inside it and the horizon fits in its first half
@@ -189,7 +150,7 @@ def attach_working_time(
     first, last = calendar_span(scenario, zone, tasks, orders, cap)
     materials = [_material(m, minutes) for m in scenario.materials]
     while True:
-        timed = _attach(scenario, zone, start, tasks, orders, (first, last))
+        timed = _attach(scenario, zone, start, tasks, orders, index, (first, last))
         timed.materials = materials
         bound = safe_horizon(
             scenario, timed, orders, changeovers, earliness, last // 2, anchor
@@ -210,35 +171,21 @@ def _attach(
     start: datetime,
     tasks: list[Task],
     orders: list[OrderInfo],
+    index: CalendarIndex,
     span: tuple[int, int],
 ) -> Timed:
-    book = _Book(scenario, zone, start, span)
-    machine_cal = machine_calendar_ids(scenario)
-    machine_calendars = [book.of(ids) for ids in machine_cal]
+    calendars = _unroll(scenario, zone, start, index, span)
     resources = [
-        ResourceInfo(r.id, r.capacity, book.of({r.calendar} if r.calendar else set()))
-        for r in scenario.resources
+        ResourceInfo(r.id, r.capacity, calendar)
+        for r, calendar in zip(scenario.resources, index.resources, strict=True)
     ]
-    resource_cal = [r.calendar for r in scenario.resources]
     impossible: list[str] = []
-    timed: list[Task] = []
+    timed = list(tasks)
     running_cut = False
-    # Few distinct modes over many tasks: `replace` is slow at 250k orders.
-    calendared: dict[tuple[Mode, frozenset[str | None]], Mode] = {}
-    shared_modes: dict[tuple[int, frozenset[str | None]], tuple[Mode, ...]] = {}
-    # the keyed tuples stay alive, so that their ids are not reused
-    keep_alive: list[tuple[Mode, ...]] = []
-
-    def with_calendar(mode: Mode, ids: set[str | None]) -> Mode:
-        key = (mode, frozenset(ids))
-        if key not in calendared:
-            calendar = book.of({c for c in ids if c})
-            calendared[key] = replace(mode, calendar=calendar)
-        return calendared[key]
-
-    for task in tasks:
+    for t, task in enumerate(tasks):
+        if not task.uses and task.fixed is None:
+            continue  # most tasks: the compiler gave their modes calendars
         order = orders[task.order].id
-        crew_calendars = {resource_cal[r] for r, _ in task.uses if resource_cal[r]}
         for r, amount in task.uses:
             if amount > resources[r].capacity:
                 impossible.append(
@@ -246,21 +193,8 @@ def _attach(
                     f"resource {resources[r].id}, whose capacity is "
                     f"{resources[r].capacity}"
                 )
-        # tasks of one product share their modes tuple (the compiler's
-        # cache): one lookup per tuple and crew instead of per mode
-        shared = (id(task.modes), frozenset(crew_calendars))
-        modes = shared_modes.get(shared)
-        if modes is None:
-            modes = tuple(
-                with_calendar(mode, crew_calendars | machine_cal[mode.machine])
-                for mode in task.modes
-            )
-            shared_modes[shared] = modes
-            keep_alive.append(task.modes)
-        if modes != task.modes:
-            task = replace(task, modes=modes)
         if task.fixed is not None:
-            placed = _running(task, book.calendars)
+            placed = _running(task, calendars)
             running_cut = running_cut or placed is None
             if isinstance(placed, str):
                 machine = scenario.machines[task.fixed.machine].id
@@ -270,9 +204,8 @@ def _attach(
                     "the previous plan?); shorten the frozen horizon or let it move"
                 )
                 placed = None
-            task = replace(task, fixed=placed or task.fixed)
-        timed.append(task)
-    result = Timed(timed, book.calendars, machine_calendars, resources, [], impossible)
+            timed[t] = replace(task, fixed=placed or task.fixed)
+    result = Timed(timed, calendars, list(index.machines), resources, [], impossible)
     result.running_cut = running_cut
     return result
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError
 
+from mtosched.collector import paused_collector
 from mtosched.errors import InputError, Issue
 from mtosched.scenario.models import (
     LIST_SECTIONS,
@@ -219,8 +220,9 @@ def merge_scenarios(parts: Sequence[Scenario]) -> Scenario:
     for section in LIST_SECTIONS:
         first_seen: dict[str, Origin] = {}
         for part in parts:
+            origin_of = part.origins(section)
             for index, item in enumerate(getattr(part, section)):
-                origin = part.origin(section, index)
+                origin = origin_of(index)
                 first = first_seen.setdefault(item.id, origin)
                 if first is not origin:
                     issues.append(
@@ -271,6 +273,7 @@ def _show(value: Any) -> str:
     return f"'{value}'"
 
 
+@paused_collector()
 def load_scenario(*paths: str | Path) -> Scenario:
     """Read, merge and cross-check scenario files into one `Scenario`.
 

@@ -42,6 +42,9 @@ class _Checker:
         self.resources = {r.id for r in scenario.resources}
         self.materials = {m.id for m in scenario.materials}
         self.products = {p.id: p for p in scenario.products}
+        self.active_ids: dict[
+            tuple[str, tuple[tuple[str, str], ...]], frozenset[str]
+        ] = {}
 
     def add(self, origin: Origin, message: str) -> None:
         self.issues.append(Issue(origin.file, origin.path, message))
@@ -227,10 +230,29 @@ class _Checker:
             chosen = {name: [value] for name, value in order.options.items()}
             self.check_routing(routing, origin.child("routing"), chosen)
         self.check_dates(order, origin)
-        active = [op for op in routing if operation_exists(op, order.options)]
+        active = self.active(routing, order)
         if not active:
             self.add(origin, "its options leave the routing without operations")
-        self.check_progress(order, origin, routing, {op.id for op in active})
+        if order.progress:
+            self.check_progress(order, origin, routing, active)
+
+    def active(self, routing: Sequence[Operation], order: Order) -> frozenset[str]:
+        """Ids of the operations `order`'s options keep, once per product and options.
+
+        Thousands of orders share both (issue 16: 250,000 orders).
+        """
+        if order.product is None:
+            return frozenset(
+                op.id for op in routing if operation_exists(op, order.options)
+            )
+        key = (order.product, tuple(order.options.items()))
+        known = self.active_ids.get(key)
+        if known is None:
+            known = frozenset(
+                op.id for op in routing if operation_exists(op, order.options)
+            )
+            self.active_ids[key] = known
+        return known
 
     def check_dates(self, order: Order, origin: Origin) -> None:
         due = localize(order.due, self.zone)
@@ -248,7 +270,7 @@ class _Checker:
         order: Order,
         origin: Origin,
         routing: Sequence[Operation],
-        active: set[str],
+        active: frozenset[str],
     ) -> None:
         by_id = {op.id: op for op in routing}
         for op_id, entry in order.progress.items():
