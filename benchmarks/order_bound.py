@@ -49,7 +49,9 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=5.0)
     args = parser.parse_args()
     data = json.loads(args.plant.read_text())
-    confirmed = [o for o in data["orders"] if o.get("status", "confirmed") == "confirmed"]
+    confirmed = [
+        o for o in data["orders"] if o.get("status", "confirmed") == "confirmed"
+    ]
     began = time.monotonic()
     total = 0
     proven = 0
