@@ -79,6 +79,7 @@ def solve(
         compiling = time.monotonic()
         problem = build_problem(scenario, now=now, previous=previous)
         account.compile = time.monotonic() - compiling
+    _refuse_slow_first_schedule(problem, params, began)
     outcome = solve_problem(problem, params, account, began=began)
     checking = time.monotonic()
     report = check_solution(problem, outcome.solution)
@@ -146,6 +147,58 @@ def _refuse_hopeless_limit(scenario: Scenario | Problem, params: SolveParams) ->
             f"far beyond the {params.time_limit:g} s limit (which fits about "
             f"{fits} orders): raise --time-limit"
         )
+
+
+#: One list schedule's seconds per (operation x operation / machine): it
+#: grows with the square of the work each machine holds (plant-40x5's
+#: orders repeated, 8 machines: 4,250 operations 0.25 s, 42,500 13.6 s,
+#: 212,500 300 s; the lowest of these rates, so that no solve that could
+#: finish is refused).
+_LIST_SCHEDULE_SECONDS_PER_SQUARED_TASK = 5e-8
+
+
+#: Seconds over the limit a solve may take (issue 15: max(2 s, 3 %)).
+_OVERRUN_ALLOWED = 2.0
+
+
+def first_schedule_seconds(problem: Problem) -> float:
+    """About how long one list schedule of `problem` takes, at the least."""
+    tasks = len(problem.free_tasks)
+    machines = max(1, len(problem.machines))
+    return _LIST_SCHEDULE_SECONDS_PER_SQUARED_TASK * tasks * tasks / machines
+
+
+def _refuse_slow_first_schedule(
+    problem: Problem, params: SolveParams, began: float
+) -> None:
+    """Fail before the list schedule when even one cannot end within the limit.
+
+    The first list schedule must finish (there is nothing to return
+    without it), so a limit it cannot meet would be overrun by minutes:
+    50,000 orders under a 60 s limit ran 320 s (benchmarks/RESULTS.md).
+    The message names how many orders of this plant the limit fits.
+    """
+    left = params.time_limit - (time.monotonic() - began)
+    needed = first_schedule_seconds(problem)
+    # the contract allows max(2 s, 3 %) over the limit: a shorter schedule
+    # may always run
+    if needed <= max(left, _OVERRUN_ALLOWED, 0.03 * params.time_limit):
+        return
+    orders = max(1, len(problem.orders))
+    per_order = len(problem.free_tasks) / orders
+    machines = max(1, len(problem.machines))
+    fits = int(
+        (max(0.0, left) * machines / _LIST_SCHEDULE_SECONDS_PER_SQUARED_TASK) ** 0.5
+        / max(per_order, 1e-9)
+    )
+    raise NoScheduleFoundError(
+        f"{len(problem.orders)} orders ({len(problem.free_tasks)} operations to "
+        f"place on {machines} machine{'s' if machines != 1 else ''}) need about "
+        f"{needed:.0f} s for "
+        f"a first schedule, beyond the {left:.0f} s the {params.time_limit:g} s "
+        f"limit leaves after reading them (it fits about {fits} orders of this "
+        "plant): raise --time-limit"
+    )
 
 
 def timing_info(account: TimeAccount) -> TimingInfo:

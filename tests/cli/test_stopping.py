@@ -125,3 +125,39 @@ def test_a_limit_no_first_schedule_can_meet_fails_at_once(tmp_path: Path) -> Non
     assert "5000 orders" in result.stderr and "fits about 200 orders" in result.stderr
     assert time.monotonic() - began < 30  # start-up and reading, no solve
     assert not plan.exists()
+
+
+def test_a_first_schedule_that_cannot_end_in_time_is_refused_after_compiling(
+    tmp_path: Path,
+) -> None:
+    """8,000 one-operation orders on one machine: within the order count the
+    first check allows, but one list schedule needs about 3 s (the square of
+    the machine's work), more than a 1 s limit and its 2 s of grace: exit 4
+    at once, naming the operations, the machines and the orders that fit."""
+    scenario = {
+        "start": "2026-11-30T06:00:00Z",
+        "machines": [{"id": "M1"}],
+        "products": [
+            {"id": "p", "routing": [{"id": "op", "machines": ["M1"], "minutes": 1}]}
+        ],
+        "orders": [
+            {"id": f"O{k}", "product": "p", "due": "2026-12-30T06:00:00Z"}
+            for k in range(8000)
+        ],
+    }
+    path = tmp_path / "big.json"
+    path.write_text(json.dumps(scenario), encoding="utf-8")
+    plan = tmp_path / "plan.json"
+    began = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "mtosched", "schedule", str(path),
+         "--time-limit", "1", "-q", "-o", str(plan)],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 4, result.stderr
+    message = " ".join(result.stderr.split())
+    assert "8000 orders (8000 operations to place on 1 machine)" in message
+    assert "need about 3 s for a first schedule" in message
+    assert "raise --time-limit" in message and "fits about" in message
+    assert time.monotonic() - began < 30  # reading and compiling, no solve
+    assert not plan.exists()
