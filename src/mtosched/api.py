@@ -184,20 +184,18 @@ def _refuse_slow_first_schedule(
     # may always run
     if needed <= max(left, _OVERRUN_ALLOWED, 0.03 * params.time_limit):
         return
-    orders = max(1, len(problem.orders))
-    per_order = len(problem.free_tasks) / orders
-    machines = max(1, len(problem.machines))
-    fits = int(
-        (max(0.0, left) * machines / _LIST_SCHEDULE_SECONDS_PER_SQUARED_TASK) ** 0.5
-        / max(per_order, 1e-9)
-    )
+    tasks, machines = len(problem.free_tasks), max(1, len(problem.machines))
+    tasks_per_order = tasks / max(1, len(problem.orders))
+    tasks_that_fit = (
+        max(0.0, left) * machines / _LIST_SCHEDULE_SECONDS_PER_SQUARED_TASK
+    ) ** 0.5
+    fits = int(tasks_that_fit / max(tasks_per_order, 1e-9))
     raise NoScheduleFoundError(
-        f"{len(problem.orders)} orders ({len(problem.free_tasks)} operations to "
-        f"place on {machines} machine{'s' if machines != 1 else ''}) need about "
-        f"{needed:.0f} s for "
-        f"a first schedule, beyond the {left:.0f} s the {params.time_limit:g} s "
-        f"limit leaves after reading them (it fits about {fits} orders of this "
-        "plant): raise --time-limit"
+        f"{len(problem.orders)} orders ({tasks} operations to place on "
+        f"{machines} machine{'s' if machines != 1 else ''}) need about "
+        f"{needed:.0f} s for a first schedule, beyond the {left:.0f} s the "
+        f"{params.time_limit:g} s limit leaves after reading them (it fits "
+        f"about {fits} orders of this plant): raise --time-limit"
     )
 
 

@@ -99,8 +99,10 @@ def test_verbose_and_json_say_where_the_time_went(tmp_path: Path) -> None:
     assert not json.loads(result.stdout)["solver"]["interrupted"]
 
 
-def test_a_limit_no_first_schedule_can_meet_fails_at_once(tmp_path: Path) -> None:
-    """5,000 orders at 0.2 s: refused before compiling, exit 4, size named."""
+def schedule_one_machine_orders(
+    folder: Path, count: int, limit: str, plan: Path
+) -> subprocess.CompletedProcess[str]:
+    """`mtosched schedule` on `count` one-minute orders of one machine."""
     scenario = {
         "start": "2026-11-30T06:00:00Z",
         "machines": [{"id": "M1"}],
@@ -109,18 +111,23 @@ def test_a_limit_no_first_schedule_can_meet_fails_at_once(tmp_path: Path) -> Non
         ],
         "orders": [
             {"id": f"O{k}", "product": "p", "due": "2026-12-30T06:00:00Z"}
-            for k in range(5000)
+            for k in range(count)
         ],
     }
-    path = tmp_path / "big.json"
+    path = folder / "big.json"
     path.write_text(json.dumps(scenario), encoding="utf-8")
-    plan = tmp_path / "plan.json"
-    began = time.monotonic()
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "mtosched", "schedule", str(path),
-         "--time-limit", "0.2", "-q", "-o", str(plan)],
+         "--time-limit", limit, "-q", "-o", str(plan)],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
+
+
+def test_a_limit_no_first_schedule_can_meet_fails_at_once(tmp_path: Path) -> None:
+    """5,000 orders at 0.2 s: refused before compiling, exit 4, size named."""
+    plan = tmp_path / "plan.json"
+    began = time.monotonic()
+    result = schedule_one_machine_orders(tmp_path, 5000, "0.2", plan)
     assert result.returncode == 4, result.stderr
     assert "5000 orders" in result.stderr and "fits about 200 orders" in result.stderr
     assert time.monotonic() - began < 30  # start-up and reading, no solve
@@ -134,26 +141,9 @@ def test_a_first_schedule_that_cannot_end_in_time_is_refused_after_compiling(
     first check allows, but one list schedule needs about 3 s (the square of
     the machine's work), more than a 1 s limit and its 2 s of grace: exit 4
     at once, naming the operations, the machines and the orders that fit."""
-    scenario = {
-        "start": "2026-11-30T06:00:00Z",
-        "machines": [{"id": "M1"}],
-        "products": [
-            {"id": "p", "routing": [{"id": "op", "machines": ["M1"], "minutes": 1}]}
-        ],
-        "orders": [
-            {"id": f"O{k}", "product": "p", "due": "2026-12-30T06:00:00Z"}
-            for k in range(8000)
-        ],
-    }
-    path = tmp_path / "big.json"
-    path.write_text(json.dumps(scenario), encoding="utf-8")
     plan = tmp_path / "plan.json"
     began = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "mtosched", "schedule", str(path),
-         "--time-limit", "1", "-q", "-o", str(plan)],
-        capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
+    result = schedule_one_machine_orders(tmp_path, 8000, "1", plan)
     assert result.returncode == 4, result.stderr
     message = " ".join(result.stderr.split())
     assert "8000 orders (8000 operations to place on 1 machine)" in message

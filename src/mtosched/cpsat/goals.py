@@ -47,9 +47,9 @@ class Goal:
     def rank(self, problem: Problem, solution: Solution) -> tuple[int, int]:
         """A schedule as the goal ranks it (the terms alone: no utilization)."""
         outcomes = order_outcomes(problem, solution)
-        terms = (self.term, self.tie or self.term)
-        main, tie = term_values(problem, solution, outcomes, terms)
-        return (main, tie if self.tie is not None else 0)
+        terms = (self.term,) if self.tie is None else (self.term, self.tie)
+        values = term_values(problem, solution, outcomes, terms)
+        return (values[0], values[1] if self.tie is not None else 0)
 
     def floor(self, bound: int | None) -> int | None:
         """The lowest value the term can take: the proved `bound` if known.

@@ -166,18 +166,8 @@ def dispatch(
                 release(s)
 
     def ready_at(t: int) -> int:
-        task = problem.tasks[t]
-        earliest = task.release if holds is None else holds.get(t, task.release)
-        earliest = max(earliest, task.release)
-        for p in task.predecessors:
-            done = placements[p]
-            assert done is not None
-            if task.transfer is not None:
-                # a batch hands on everything at its end (first_lot_done)
-                earliest = max(earliest, problem.first_lot_done(p, done, t))
-            else:
-                earliest = max(earliest, done.end + task.min_wait)
-        return earliest
+        earliest = problem.ready_time(t, placements)
+        return earliest if holds is None else max(earliest, holds.get(t, earliest))
 
     def last_lot_end(t: int, mode: Mode) -> int | None:
         """The earliest end of `t` in `mode` its transfer lots allow (rule 21)."""

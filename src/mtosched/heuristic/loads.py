@@ -21,20 +21,11 @@ from mtosched.problem.solution import Solution
 def ready_times(problem: Problem, solution: Solution) -> dict[int, int]:
     """Per free task on a batch machine, the minute its order lets it start."""
     placements = solution.placements
-    ready: dict[int, int] = {}
-    for t, task in enumerate(problem.tasks):
-        if task.fixed is not None:
-            continue
-        if not problem.machines[placements[t].machine].batches:
-            continue
-        earliest = task.release
-        for p in task.predecessors:
-            if task.transfer is not None:
-                earliest = max(earliest, problem.first_lot_done(p, placements[p], t))
-            else:
-                earliest = max(earliest, placements[p].end + task.min_wait)
-        ready[t] = earliest
-    return ready
+    return {
+        t: problem.ready_time(t, placements)
+        for t, task in enumerate(problem.tasks)
+        if task.fixed is None and problem.machines[placements[t].machine].batches
+    }
 
 
 def full_load_holds(problem: Problem, solution: Solution) -> dict[int, int]:

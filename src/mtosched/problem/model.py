@@ -6,6 +6,7 @@ the planning start (minute 0); releases and due dates before it are negative.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import cached_property
@@ -362,6 +363,23 @@ class Problem:
     def mode_on(self, task: Task, machine: int) -> Mode:
         """`task`'s mode on `machine` (it must be eligible there)."""
         return next(mode for mode in task.modes if mode.machine == machine)
+
+    def ready_time(self, t: int, placements: Sequence[Placement | None]) -> int:
+        """The minute `t`'s own order lets it start, its predecessors placed so.
+
+        Its release, each predecessor's end plus the minimum wait, or, with
+        transfer lots, the predecessor's first lot (`first_lot_done`).
+        """
+        task = self.tasks[t]
+        earliest = task.release
+        for p in task.predecessors:
+            done = placements[p]
+            assert done is not None
+            if task.transfer is not None:
+                earliest = max(earliest, self.first_lot_done(p, done, t))
+            else:
+                earliest = max(earliest, done.end + task.min_wait)
+        return earliest
 
     def first_lot_done(self, p: int, placement: Placement, s: int) -> int:
         """When `p`, placed so, hands on the first lot of `s`'s units (rule 21).
