@@ -99,6 +99,11 @@ class SearchParams:
     `dispatch_step_reach` x T, T the mean minutes late of the late orders
     under earliest due date (not within last night's plan, nor when no
     order is late there, nor with a reach of 0).
+    Every other step pulls a late order forward: in `dispatch_blocker_share`
+    of them just ahead of an order that held a machine it waited for (or,
+    in `dispatch_blocker_push` of those, that order just behind it), in
+    the rest by a random reach (targeted pulls were 2-8 % better at equal
+    steps on five of the training plants).
     With more than one worker and at least `dispatch_team_min_seconds` for
     the search, helper processes climb too, from the best position every
     `dispatch_epoch_steps` steps (the climb is pure Python: one core).
@@ -140,6 +145,8 @@ class SearchParams:
     dispatch_step_share: float = 0.03
     dispatch_step_minutes: float = 1000.0
     dispatch_step_reach: float = 9.0
+    dispatch_blocker_share: float = 1.0
+    dispatch_blocker_push: float = 0.0
     dispatch_epoch_steps: int = 25
     dispatch_team_min_seconds: float = 10.0
     makespan_dispatch_share: float = 0.15
@@ -169,6 +176,8 @@ class SearchParams:
         shares = (
             "dispatch_share",
             "dispatch_step_share",
+            "dispatch_blocker_share",
+            "dispatch_blocker_push",
             "makespan_dispatch_share",
             "makespan_full_model_share",
             "resequence_full_share",

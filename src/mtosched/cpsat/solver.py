@@ -133,6 +133,8 @@ def _first_schedule(
             step_share=search.dispatch_step_share,
             step_minutes=search.dispatch_step_minutes,
             step_reach=search.dispatch_step_reach,
+            blocker_share=search.dispatch_blocker_share,
+            blocker_push=search.dispatch_blocker_push,
             epoch_steps=search.dispatch_epoch_steps,
             team_min_seconds=search.dispatch_team_min_seconds,
         ),

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any, Literal
 
+from mtosched.heuristic.blockers import BlockerIndex
 from mtosched.heuristic.dispatch import Guide, OutOfTime, dispatch, earliest_due_date
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
@@ -51,6 +52,10 @@ class ClimbSettings:
     `step_reach` > 0 asks the portfolio to give a team's helpers such
     reaches, from the plant's own lateness scale to `step_reach` times it
     (`portfolio.lateness_scale`), while the parent keeps `step_minutes`.
+    In `blocker_share` of the pulls the late order goes just ahead of an
+    order that held a machine it waited for (`blockers.py`), or, in
+    `blocker_push` of those, that order just behind it; only where keys
+    rank orders (not shifts within last night's plan).
     A team synchronises every `epoch_steps` steps, and is only started when
     the climb has at least `team_min_seconds` (starting a helper costs
     about a second).
@@ -61,6 +66,8 @@ class ClimbSettings:
     step_minutes_max: float | None = None
     step_reach: float = 0.0
     pull_late: bool = True
+    blocker_share: float = 1.0
+    blocker_push: float = 0.0
     epoch_steps: int = 25
     team_min_seconds: float = 10.0
 
@@ -170,6 +177,7 @@ def climb(
     moved = max(1, round(settings.step_share * n))
     here = start
     stream = Stream(here, idle=idle)
+    index: BlockerIndex | None = None
     for step in range(steps):
         if until is not None and time.monotonic() + run_seconds >= until:
             stream.cut = True
@@ -191,7 +199,12 @@ def climb(
         late = [j for j, cost in enumerate(costs) if cost > 0]
         if late and step % 2 and settings.pull_late:
             j = rng.choices(late, weights=[costs[j] for j in late])[0]
-            trial[j] -= rng.uniform(0, 2 * reach)
+            if settings.blocker_share and rng.random() < settings.blocker_share:
+                if index is None or index.solution is not here.solution:
+                    index = BlockerIndex(ranker.problem, here.solution)
+                jump_a_blocker(trial, j, index, rng, settings.blocker_push)
+            else:
+                trial[j] -= rng.uniform(0, 2 * reach)
         run_began = time.monotonic()
         try:
             solution = make(trial)
@@ -211,6 +224,27 @@ def climb(
         if on_accept is not None:
             on_accept(here)
     return stream
+
+
+def jump_a_blocker(
+    keys: list[float], late: int, index: BlockerIndex, rng: random.Random,
+    push: float,
+) -> None:
+    """Put `late` just ahead of an order that held a machine it waited for.
+
+    Or, every other time, that order just behind it. The blocker is drawn
+    by the minutes it held the machine; with none (the order waited for
+    its calendar only), the keys stay as they are.
+    """
+    held = index.blockers(late)
+    if not held:
+        return
+    orders = list(held)
+    blocker = rng.choices(orders, weights=[held[o] for o in orders])[0]
+    if rng.random() >= push:
+        keys[late] = min(keys[late], keys[blocker] - 1.0)
+    else:
+        keys[blocker] = max(keys[blocker], keys[late] + 1.0)
 
 
 # --- the team ---------------------------------------------------------------
@@ -250,6 +284,7 @@ class EpochRequest:
     mode: KeyMode
     keys: list[float]
     scored: Scored
+    solution: Solution
     seed: str
     steps: int
     settings: ClimbSettings
@@ -271,9 +306,8 @@ def run_epoch(problem: Problem, request: EpochRequest) -> EpochReply:
     """Climb one epoch as a helper does (also callable in-process, for tests)."""
     ranker = Ranker(problem)
     make = schedule_maker(problem, request.mode, request.until)
-    # the start's schedule stays with the parent; a helper that never moves
-    # sends none back
-    start = Position(request.keys, request.scored, Solution(()))
+    # a helper that never moves sends no schedule back
+    start = Position(request.keys, request.scored, request.solution)
     stream = climb(
         make, ranker, start, random.Random(request.seed), request.steps,
         request.settings, until=request.until,
@@ -349,8 +383,9 @@ class Team:
         for child, seed in zip(self._children, seeds, strict=True):
             assert child.stdin is not None
             request = EpochRequest(
-                mode, start.keys, start.scored, seed, steps, settings, until
-            )
+                mode, start.keys, start.scored, start.solution, seed, steps,
+                settings, until,
+            )  # fmt: skip
             # a helper that died is found missing by `collect`
             with contextlib.suppress(OSError):
                 _send(child.stdin, request)

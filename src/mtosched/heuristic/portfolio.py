@@ -271,6 +271,9 @@ def _best_dispatch(
         wide = replace(
             settings, step_minutes=scale, step_minutes_max=settings.step_reach * scale
         )
+    if mode == "plan":
+        # a key there shifts an order within the plan: no blocker to jump
+        settings = replace(settings, blocker_share=0.0)
     make = schedule_maker(problem, mode, until)
     keys = [0.0] * n if mode == "plan" else [start_key(j) for j in range(n)]
     # the climb's own position: in a plan it may rank below the best rule
