@@ -54,7 +54,7 @@ def test_the_step_puts_the_late_order_ahead_of_its_blocker_or_behind() -> None:
     keys = [0.0, 1.0, 2.0]
     index = BlockerIndex(problem, dispatch(problem, keys.__getitem__))
     pulled = list(keys)
-    jump_a_blocker(pulled, 1, index, random.Random(0), push=0.0)
+    assert jump_a_blocker(pulled, 1, index, random.Random(0), push=0.0)
     assert pulled[1] < pulled[0] and pulled[2] == 2.0
     pushed = list(keys)
     jump_a_blocker(pushed, 1, index, random.Random(0), push=1.0)
@@ -63,7 +63,7 @@ def test_the_step_puts_the_late_order_ahead_of_its_blocker_or_behind() -> None:
     assert check(problem, after).ok
     assert evaluate(problem, after).terms["weighted_tardiness"] == 0
     unmoved = list(keys)
-    jump_a_blocker(unmoved, 0, index, random.Random(0), push=0.0)
+    assert not jump_a_blocker(unmoved, 0, index, random.Random(0), push=0.0)
     assert unmoved == keys, "an order nobody blocked leaves the keys alone"
 
 

@@ -199,11 +199,12 @@ def climb(
         late = [j for j, cost in enumerate(costs) if cost > 0]
         if late and step % 2 and settings.pull_late:
             j = rng.choices(late, weights=[costs[j] for j in late])[0]
+            jumped = False
             if settings.blocker_share and rng.random() < settings.blocker_share:
                 if index is None or index.solution is not here.solution:
                     index = BlockerIndex(ranker.problem, here.solution)
-                jump_a_blocker(trial, j, index, rng, settings.blocker_push)
-            else:
+                jumped = jump_a_blocker(trial, j, index, rng, settings.blocker_push)
+            if not jumped:
                 trial[j] -= rng.uniform(0, 2 * reach)
         run_began = time.monotonic()
         try:
@@ -229,22 +230,23 @@ def climb(
 def jump_a_blocker(
     keys: list[float], late: int, index: BlockerIndex, rng: random.Random,
     push: float,
-) -> None:
+) -> bool:
     """Put `late` just ahead of an order that held a machine it waited for.
 
     Or, every other time, that order just behind it. The blocker is drawn
-    by the minutes it held the machine; with none (the order waited for
-    its calendar only), the keys stay as they are.
+    by the minutes it held the machine. False when there is none (the
+    order waited for its calendar or a crew only): the keys are unchanged.
     """
     held = index.blockers(late)
     if not held:
-        return
+        return False
     orders = list(held)
     blocker = rng.choices(orders, weights=[held[o] for o in orders])[0]
     if rng.random() >= push:
         keys[late] = min(keys[late], keys[blocker] - 1.0)
     else:
         keys[blocker] = max(keys[blocker], keys[late] + 1.0)
+    return True
 
 
 # --- the team ---------------------------------------------------------------
