@@ -71,10 +71,14 @@ def test_a_targeted_climb_is_checked_and_no_worse_than_the_rules() -> None:
     problem = build_problem(load_scenario(INSTANCES / "bespoke-cars.json"))
     rules = best_dispatch(problem, seed=2, steps=0)
     targeted = best_dispatch(
-        problem, seed=2, steps=150, settings=ClimbSettings(blocker_share=1.0, blocker_push=0.0)
+        problem,
+        seed=2,
+        steps=150,
+        settings=ClimbSettings(blocker_share=1.0, blocker_push=0.0),
     )
     assert targeted.feasible and check(problem, targeted.solution).ok
     terms = evaluate(problem, targeted.solution).terms
-    assert terms["weighted_tardiness"] <= (
-        evaluate(problem, rules.solution).terms["weighted_tardiness"]
+    assert (
+        terms["weighted_tardiness"]
+        <= (evaluate(problem, rules.solution).terms["weighted_tardiness"])
     )

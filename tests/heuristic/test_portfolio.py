@@ -115,9 +115,10 @@ def test_a_helper_epoch_in_process_equals_the_parents_stream() -> None:
     settings = ClimbSettings()
     own = climb(make, ranker, start, random.Random("7:0:1"), 30, settings, until=None)
     reply = run_epoch(
-        problem, EpochRequest(
+        problem,
+        EpochRequest(
             "orders", keys, scored, start_solution, "7:0:1", 30, settings, None
-        )
+        ),
     )
     assert reply.keys == own.position.keys and reply.scored == own.position.scored
     if own.position is start:

@@ -228,7 +228,10 @@ def climb(
 
 
 def jump_a_blocker(
-    keys: list[float], late: int, index: BlockerIndex, rng: random.Random,
+    keys: list[float],
+    late: int,
+    index: BlockerIndex,
+    rng: random.Random,
     push: float,
 ) -> bool:
     """Put `late` just ahead of an order that held a machine it waited for.
