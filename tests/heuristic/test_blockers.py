@@ -77,8 +77,5 @@ def test_a_targeted_climb_is_checked_and_no_worse_than_the_rules() -> None:
         settings=ClimbSettings(blocker_share=1.0, blocker_push=0.0),
     )
     assert targeted.feasible and check(problem, targeted.solution).ok
-    terms = evaluate(problem, targeted.solution).terms
-    assert (
-        terms["weighted_tardiness"]
-        <= (evaluate(problem, rules.solution).terms["weighted_tardiness"])
-    )
+    found = evaluate(problem, targeted.solution).terms["weighted_tardiness"]
+    assert found <= evaluate(problem, rules.solution).terms["weighted_tardiness"]
