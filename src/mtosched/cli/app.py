@@ -14,6 +14,7 @@ import typer
 
 from mtosched import __version__
 from mtosched.cli.check import check_command
+from mtosched.cli.common import Commands
 from mtosched.cli.diff import diff_command
 from mtosched.cli.explain import explain_command
 from mtosched.cli.import_ import import_command
@@ -26,6 +27,7 @@ from mtosched.cli.validate import validate_command
 
 app = typer.Typer(
     name="mtosched",
+    cls=Commands,
     help="Make-to-order production scheduling: orders and routings in, a "
     "machine schedule that minimizes lateness out.",
     no_args_is_help=True,
