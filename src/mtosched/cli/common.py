@@ -27,6 +27,7 @@ from typer.core import TyperGroup
 from mtosched.api import previous_plan
 from mtosched.cli.render import LINE_WIDTH, issues_json, render_issues, shorten
 from mtosched.errors import InfeasibleError, InputError, Issue, NoScheduleFoundError
+from mtosched.export import unwritable, unwritable_folder
 from mtosched.problem.previous import PreviousPlan
 from mtosched.scenario.models import Scenario
 from mtosched.schedule import Schedule
@@ -193,6 +194,20 @@ def parse_instant(value: str | None, option: str) -> datetime | None:
             f"'{value}' is not an ISO 8601 instant (e.g. 2026-11-30T06:00:00Z)",
             param_hint=option,
         ) from None
+
+
+def require_writable(path: str | Path, option: str, *, folder: bool = False) -> None:
+    """Exit 2 naming `path` and why it cannot be written there, before any work.
+
+    Found only after the solve, a missing folder cost the whole run (exit 70)
+    and left the earlier outputs written (issue 16). `folder`: a folder to
+    write files in, created when missing (`sweep --out`).
+    """
+    reason = unwritable_folder(Path(path)) if folder else unwritable(Path(path))
+    if reason is not None:
+        raise typer.BadParameter(
+            f"'{path}': cannot write there: {reason}", param_hint=option
+        )
 
 
 def localized(now: datetime | None, scenario: Scenario) -> datetime | None:
