@@ -26,6 +26,7 @@ from typer.core import TyperGroup
 
 from mtosched.api import previous_plan
 from mtosched.cli.render import LINE_WIDTH, issues_json, render_issues, shorten
+from mtosched.cli.startup import EXIT_INTERRUPTED
 from mtosched.errors import InfeasibleError, InputError, Issue, NoScheduleFoundError
 from mtosched.export import unwritable, unwritable_folder
 from mtosched.problem.previous import PreviousPlan
@@ -34,8 +35,6 @@ from mtosched.schedule import Schedule
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_NO_SCHEDULE, EXIT_GATE, EXIT_INTERNAL = 4, 5, 70
-#: Ctrl-C outside a solve, as a shell reports SIGINT.
-EXIT_INTERRUPTED = 130
 #: The reader closed the pipe (`| head`): what a shell reports for SIGPIPE.
 EXIT_BROKEN_PIPE = 141
 
