@@ -1,5 +1,14 @@
-"""`python -m mtosched`."""
+"""`python -m mtosched`.
 
-from mtosched.cli.app import main
+The try covers the instant between the command line's guarded imports
+and its `main`, where a Ctrl-C would still print a traceback.
+"""
 
-main()
+from mtosched.cli.startup import interrupted
+
+try:
+    from mtosched.cli.app import main
+
+    main()
+except KeyboardInterrupt:
+    interrupted()

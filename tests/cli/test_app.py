@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -318,27 +320,75 @@ def test_a_schedule_from_an_unfinished_stage_reads_back(tmp_path: Path) -> None:
     assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
+def mtosched(*args: str | Path) -> subprocess.Popen[bytes]:
+    """`python -m mtosched ARGS` with stdout and stderr on pipes, as a shell runs it."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "mtosched", *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+
+
+@pytest.fixture(scope="module")
+def small_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A schedule of the demo plant, for `show` and `diff`."""
+    plan = tmp_path_factory.mktemp("small") / "plan.json"
+    made = run_cli(
+        "schedule", INSTANCES / "curing-no-wait.json", "--time-limit", "5",
+        "--workers", "1", "-q", "-o", plan,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    return plan
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["schema"],
+        ["show", "{plan}"],
+        ["diff", "{plan}", "{plan}"],
+        ["validate", str(INSTANCES / "curing-no-wait.json")],
+        ["schedule", str(INSTANCES / "curing-no-wait.json"), "-q", "-o", "{out}"],
+    ],
+    ids=["schema", "show", "diff", "validate", "schedule-summary"],
+)
 @pytest.mark.cli
-def test_a_reader_closing_the_pipe_is_not_an_internal_error() -> None:
-    """`mtosched ... | head` ends quietly: exit 141 (as for SIGPIPE), no report.
+def test_a_reader_gone_before_the_output_ends_it_with_141(
+    small_plan: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """`mtosched ... | true`: the reader leaves first; exit 141, nothing on stderr.
 
-    Run in a child process: the handler points stdout at /dev/null.
+    Rich's consoles and click both ended such a run with 1, "invalid input"
+    (issue 16). The pipe is closed before the child has even finished
+    importing, so every write it makes meets it closed.
     """
-    import subprocess
-    import sys
+    args = [a.format(plan=small_plan, out=tmp_path / "out.json") for a in command]
+    process = mtosched(*args)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # what `| true` does
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141, stderr
+    assert stderr == ""
 
-    script = (
-        "import sys, typer\n"
-        "from mtosched.cli.common import Report, run_command\n"
-        "def body():\n"
-        "    raise BrokenPipeError(32, 'Broken pipe')\n"
-        "try:\n"
-        "    run_command(body, debug=False, fmt=Report.json)\n"
-        "except typer.Exit as exc:\n"
-        "    sys.exit(exc.exit_code)\n"
+
+@pytest.mark.cli
+def test_head_on_a_long_table_ends_it_with_141(tmp_path: Path) -> None:
+    """`mtosched show plan.json --machine M1 | head -c 100` on 1,000 operations.
+
+    The table (about 90 kB) outgrows the pipe's 64 kB buffer, so the write
+    is still waiting when the reader leaves after its first bytes.
+    """
+    orders = [order(f"O{i}", "2026-12-30T06:00:00Z") for i in range(1000)]
+    scenario = write_json(tmp_path / "many.json", one_machine(orders))
+    plan = tmp_path / "plan.json"
+    made = run_cli(
+        "schedule", scenario, "--time-limit", "2", "--workers", "1", "-q", "-o", plan
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 141
-    assert result.stderr == ""
+    assert made.returncode == 0, made.stderr
+    process = mtosched("show", plan, "--machine", "M1")
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(100).startswith(b"M1")
+    process.stdout.close()  # what `head -c 100` does
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 141, stderr
+    assert stderr == ""

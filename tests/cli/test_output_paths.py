@@ -2,8 +2,9 @@
 
 Issue 16: `-o` into a missing folder, onto a folder or onto a read-only file
 system failed with exit 70 after the whole solve, with the earlier `-o`
-files already written; `-o - | head` ended 0 instead of the documented 141;
-a killed run left its temporary files behind for good.
+files already written (`sweep --out` and `import -o` likewise, before any
+work); `-o - | head` ended 0 instead of the documented 141; a killed run
+left its temporary files behind for good.
 """
 
 from __future__ import annotations
@@ -20,9 +21,14 @@ import pytest
 from mtosched import SolveParams, build_problem, load_scenario, solve
 from mtosched.export import export_schedules
 from mtosched.export import json_writer as json_module
-from mtosched.export.atomic import STALE_SECONDS, remove_stale, unwritable
+from mtosched.export.atomic import (
+    STALE_SECONDS,
+    remove_stale,
+    unwritable,
+    unwritable_folder,
+)
 from mtosched.schedule import Schedule
-from tests.helpers import INSTANCES, run_cli, write_json
+from tests.helpers import DATA, INSTANCES, run_cli, write_json
 
 SCENARIO = INSTANCES / "bespoke-cars.json"
 
@@ -60,6 +66,61 @@ def test_bad_targets_exit_2_before_solving(
     assert f"'{target}': cannot write there: {reason}" in stderr
     assert seconds < 20  # no solve: the limit is 60 s
     assert not (tmp_path / "good.json").exists()
+
+
+def one_line(stderr: str) -> str:
+    """stderr without the box of a usage error, on one line."""
+    return " ".join(stderr.replace("│", " ").split())
+
+
+@pytest.mark.parametrize(
+    ("out", "reason"),
+    [
+        ("afile.txt", "it is a file"),
+        ("afile.txt/out", "afile.txt is not a folder"),
+        ("/proc/out", "cannot create a file in /proc: "),
+    ],
+)
+@pytest.mark.cli
+def test_sweep_checks_its_folder_before_any_cluster_starts(
+    tmp_path: Path, out: str, reason: str
+) -> None:
+    """`sweep --out` onto a file or into /proc: exit 2 naming it, not exit 70."""
+    (tmp_path / "afile.txt").write_text("x")
+    began = time.monotonic()
+    result = run_cli("sweep", SCENARIO, "--out", out, "--quiet", cwd=tmp_path)
+    text = one_line(result.stderr)
+    assert result.returncode == 2, text
+    assert f"'{out}': cannot write there: {reason}" in text
+    assert time.monotonic() - began < 20  # no cluster, no solve
+    assert (tmp_path / "afile.txt").read_text() == "x"
+
+
+@pytest.mark.parametrize(
+    ("target", "reason"),
+    [
+        ("no/such/dir/mk01.json", "folder no/such/dir does not exist"),
+        ("folder", "it is a folder"),
+    ],
+)
+@pytest.mark.cli
+def test_import_checks_its_output_before_reading(
+    tmp_path: Path, target: str, reason: str
+) -> None:
+    """`import fjsp mk01.txt -o` a missing folder or a folder: exit 2, not 70."""
+    (tmp_path / "folder").mkdir()
+    result = run_cli("import", "fjsp", DATA / "mk01.txt", "-o", target, cwd=tmp_path)
+    text = one_line(result.stderr)
+    assert result.returncode == 2, text
+    assert f"'{target}': cannot write there: {reason}" in text
+    assert list((tmp_path / "folder").iterdir()) == []
+
+
+def test_a_folder_to_be_created_is_accepted(tmp_path: Path) -> None:
+    """`sweep --out new/deep` is made by the sweep: fine when its parent takes it."""
+    assert unwritable_folder(tmp_path / "new" / "deep") is None
+    assert unwritable_folder(tmp_path) is None
+    assert list(tmp_path.iterdir()) == []  # probed, nothing left, nothing made
 
 
 def test_an_unwritable_place_is_named() -> None:

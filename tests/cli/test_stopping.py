@@ -64,6 +64,42 @@ def test_a_signal_stops_the_solve_and_writes_the_best_schedule(
     assert not list(tmp_path.glob(".*.tmp")), "no temporary file left behind"
 
 
+@pytest.mark.parametrize(
+    "imported", ["typer", "pydantic", "mtosched.api", "mtosched.cli.common"]
+)
+def test_ctrl_c_while_starting_up_exits_130_without_a_traceback(
+    tmp_path: Path, imported: str
+) -> None:
+    """SIGINT while Python imports the commands: 130 and one line, nothing written.
+
+    About 0.3 s after launch it printed a KeyboardInterrupt traceback (issue
+    16). `-X importtime` reports each module as its import ends, so the
+    signal lands inside the imports however slow the machine is; a fixed
+    delay could land before them, in Python's own start-up.
+    """
+    plan = tmp_path / "plan.json"
+    python, *args = _schedule("--time-limit", "60", "--quiet", "-o", str(plan))
+    process = subprocess.Popen(
+        [python, "-X", "importtime", *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.rsplit("|", 1)[-1].strip() == imported:
+            process.send_signal(signal.SIGINT)
+            break
+    rest = process.stderr.read()  # to the end: the process has exited
+    process.wait(timeout=60)
+    stderr = "".join(
+        line for line in rest.splitlines(True) if not line.startswith("import time:")
+    )
+    assert process.returncode == 130, stderr
+    assert stderr == "interrupted\n"
+    assert not plan.exists()
+
+
 def test_a_stop_request_ends_a_library_solve_early() -> None:
     """A stop from another thread 2 s in ends a 60 s solve with its best plan."""
     problem = build_problem(load_scenario(SCENARIO))

@@ -4,28 +4,37 @@ Each command lives in the module of its name and imports what it shares
 with the others from `common.py`; this module only wires them together
 (in the order `--help` lists them) and is imported by nothing but the
 entry points.
+
+A Ctrl-C while the commands are imported (about a second) ends the run
+with exit 130 and one line (`startup.py`); `import mtosched` before that
+costs nothing, its names load when first used.
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+from mtosched.cli.startup import interrupt_ends_process, interrupted
 
-import typer
+with interrupt_ends_process():
+    from typing import Annotated
 
-from mtosched import __version__
-from mtosched.cli.check import check_command
-from mtosched.cli.diff import diff_command
-from mtosched.cli.explain import explain_command
-from mtosched.cli.import_ import import_command
-from mtosched.cli.quote import quote_command
-from mtosched.cli.schedule import schedule_command
-from mtosched.cli.schema import schema_command
-from mtosched.cli.show import show_command
-from mtosched.cli.sweep import sweep_command
-from mtosched.cli.validate import validate_command
+    import typer
+
+    from mtosched import __version__
+    from mtosched.cli.check import check_command
+    from mtosched.cli.common import Commands
+    from mtosched.cli.diff import diff_command
+    from mtosched.cli.explain import explain_command
+    from mtosched.cli.import_ import import_command
+    from mtosched.cli.quote import quote_command
+    from mtosched.cli.schedule import schedule_command
+    from mtosched.cli.schema import schema_command
+    from mtosched.cli.show import show_command
+    from mtosched.cli.sweep import sweep_command
+    from mtosched.cli.validate import validate_command
 
 app = typer.Typer(
     name="mtosched",
+    cls=Commands,
     help="Make-to-order production scheduling: orders and routings in, a "
     "machine schedule that minimizes lateness out.",
     no_args_is_help=True,
@@ -67,4 +76,7 @@ app.command("sweep")(sweep_command)
 
 def main() -> None:
     """Console-script entry point (`mtosched`, `python -m mtosched`)."""
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # typer maps those inside it to 130 itself
+        interrupted()

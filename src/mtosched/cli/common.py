@@ -18,28 +18,75 @@ from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
 from mtosched.api import previous_plan
 from mtosched.cli.render import LINE_WIDTH, issues_json, render_issues, shorten
+from mtosched.cli.startup import EXIT_INTERRUPTED
 from mtosched.errors import InfeasibleError, InputError, Issue, NoScheduleFoundError
+from mtosched.export import unwritable, unwritable_folder
 from mtosched.problem.previous import PreviousPlan
 from mtosched.scenario.models import Scenario
 from mtosched.schedule import Schedule
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INFEASIBLE = 0, 1, 2, 3
 EXIT_NO_SCHEDULE, EXIT_GATE, EXIT_INTERNAL = 4, 5, 70
-#: Ctrl-C outside a solve, as a shell reports SIGINT.
-EXIT_INTERRUPTED = 130
 #: The reader closed the pipe (`| head`): what a shell reports for SIGPIPE.
 EXIT_BROKEN_PIPE = 141
 
+
+def reader_left() -> NoReturn:
+    """The reader closed our stdout pipe (`| head`): end quietly with 141.
+
+    stdout is pointed at /dev/null so that the interpreter's final flush
+    stays silent too. SystemExit, not an exception a command could catch
+    as an error: whatever the command was doing, nobody reads it any more.
+    """
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise SystemExit(EXIT_BROKEN_PIPE)
+
+
+class PipeConsole(Console):
+    """A Rich console whose closed pipe is the contract's 141: use no other.
+
+    Rich's own `on_broken_pipe` exits 1, which said "invalid input" for
+    `mtosched show plan.json | head` (issue 16).
+    """
+
+    def on_broken_pipe(self) -> None:
+        """Called by Rich when a write meets a closed pipe."""
+        reader_left()
+
+
 #: Data goes to stdout; diagnostics and progress to stderr.
-stdout = Console(highlight=False)
-stderr = Console(stderr=True, highlight=False)
+stdout = PipeConsole(highlight=False)
+stderr = PipeConsole(stderr=True, highlight=False)
+
+
+class Commands(TyperGroup):
+    """The command group: a reader closing the pipe ends every command with 141.
+
+    Commands that `print` outside `run_command` (`schema`), and output
+    still buffered when a command returns, would meet click's own mapping
+    of a broken pipe to exit 1; this catches them all in one place.
+    """
+
+    def invoke(self, ctx: Any) -> Any:  # typer's click Context has no public name
+        """Run the chosen command; a closed pipe, however met, exits 141."""
+        try:
+            try:
+                return super().invoke(ctx)
+            finally:
+                # the last buffered output meets a closed pipe here, not
+                # in the interpreter's final flush (exit 120, "Exception ignored")
+                sys.stdout.flush()
+        except BrokenPipeError:
+            reader_left()
 
 
 class Report(StrEnum):
@@ -148,6 +195,20 @@ def parse_instant(value: str | None, option: str) -> datetime | None:
         ) from None
 
 
+def require_writable(path: str | Path, option: str, *, folder: bool = False) -> None:
+    """Exit 2 naming `path` and why it cannot be written there, before any work.
+
+    Found only after the solve, a missing folder cost the whole run (exit 70)
+    and left the earlier outputs written (issue 16). `folder`: a folder to
+    write files in, created when missing (`sweep --out`).
+    """
+    reason = unwritable_folder(Path(path)) if folder else unwritable(Path(path))
+    if reason is not None:
+        raise typer.BadParameter(
+            f"'{path}': cannot write there: {reason}", param_hint=option
+        )
+
+
 def localized(now: datetime | None, scenario: Scenario) -> datetime | None:
     """`--now` in the scenario's zone (UTC without one); naive means local."""
     from zoneinfo import ZoneInfo
@@ -230,11 +291,7 @@ def run_command(action: Callable[[], int], *, debug: bool, fmt: Report) -> NoRet
         stderr.print("interrupted")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
-        # `mtosched ... | head` closed the pipe: not a bug. Point stdout at
-        # /dev/null so the interpreter's final flush stays silent too.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise typer.Exit(EXIT_BROKEN_PIPE) from None
+        reader_left()  # `mtosched ... | head` closed the pipe: not a bug
     except Exception as exc:
         if debug:
             traceback.print_exc()

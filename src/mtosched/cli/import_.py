@@ -15,7 +15,14 @@ from typing import Annotated
 
 import typer
 
-from mtosched.cli.common import EXIT_OK, DebugOpt, Report, run_command, stderr
+from mtosched.cli.common import (
+    EXIT_OK,
+    DebugOpt,
+    Report,
+    require_writable,
+    run_command,
+    stderr,
+)
 from mtosched.export.atomic import write_atomically
 from mtosched.importers import READERS
 
@@ -59,6 +66,8 @@ def import_command(
       mtosched import fjsp mk01.txt | mtosched validate /dev/stdin
 
     """
+    if output != "-":
+        require_writable(output, "-o")  # before reading, as `schedule -o` does
 
     def body() -> int:
         scenario = READERS[source.value](file)

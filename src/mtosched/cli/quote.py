@@ -35,6 +35,7 @@ from mtosched.cli.common import (
     WorkersOpt,
     localized,
     parse_instant,
+    require_writable,
     run_command,
     stderr,
     stdout,
@@ -42,7 +43,7 @@ from mtosched.cli.common import (
 from mtosched.cli.quote_view import render_quote
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.explain import ScheduleMismatchError
-from mtosched.export import export_schedule, is_supported, unwritable
+from mtosched.export import export_schedule, is_supported
 from mtosched.params import SolveParams
 from mtosched.promise.models import Quote
 from mtosched.promise.quote import quote, split_candidates
@@ -141,13 +142,7 @@ def quote_command(
     if output is not None and not is_supported(str(output)):
         raise typer.BadParameter(f"'{output}': unsupported format", param_hint="-o")
     if output is not None:
-        # before the solve, as for `schedule`: a missing folder found only
-        # afterwards cost the whole run (issue 16)
-        reason = unwritable(output)
-        if reason is not None:
-            raise typer.BadParameter(
-                f"'{output}': cannot write there: {reason}", param_hint="-o"
-            )
+        require_writable(output, "-o")  # before the solve, as for `schedule`
 
     def body() -> int:
         merged = load_scenario(*files, order_file)

@@ -13,7 +13,6 @@ import os
 import sys
 import time
 from dataclasses import replace
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -37,13 +36,14 @@ from mtosched.cli.common import (
     localized,
     parse_instant,
     require_previous,
+    require_writable,
     run_command,
     stderr,
     stdout,
 )
 from mtosched.cli.render import render_schedule, render_timing, schedule_report
 from mtosched.cli.stopping import EXIT_CODES, run_stoppable
-from mtosched.export import FORMATS, export_schedules, is_supported, unwritable
+from mtosched.export import FORMATS, export_schedules, is_supported
 from mtosched.export.json_writer import schedule_json
 from mtosched.params import SolveParams, SolveProgress, StopRequest
 from mtosched.scenario import load_scenario
@@ -214,19 +214,10 @@ def schedule_command(
 
 
 def _check_targets(targets: list[str]) -> None:
-    """Every `-o` file must be writable before the solve starts (exit 2).
-
-    Found only after the solve, a missing folder cost the whole run and left
-    the earlier outputs written (issue 16).
-    """
+    """Every `-o` file must be writable before the solve starts (exit 2)."""
     for target in targets:
-        if target == "-":
-            continue
-        reason = unwritable(Path(target))
-        if reason is not None:
-            raise typer.BadParameter(
-                f"'{target}': cannot write there: {reason}", param_hint="-o"
-            )
+        if target != "-":
+            require_writable(target, "-o")
 
 
 def write_stdout(text: str) -> None:

@@ -16,13 +16,13 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
 
 from mtosched.api import read_schedule
 from mtosched.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     DebugOpt,
+    PipeConsole,
     Report,
     parse_instant,
     run_command,
@@ -80,7 +80,7 @@ def show_command(
         raise typer.BadParameter(
             "a window only narrows --gantt, --machine or --order", param_hint="--from"
         )
-    console = Console(width=width, highlight=False)
+    console = PipeConsole(width=width, highlight=False)
 
     def body() -> int:
         plan = read_schedule(schedule_file)

@@ -27,6 +27,7 @@ from mtosched.cli.common import (
     FormatOpt,
     QuietOpt,
     Report,
+    require_writable,
     run_command,
     stderr,
     stdout,
@@ -125,6 +126,7 @@ def sweep_command(
     overlays = _variants(variant or [], variants_dir)
     seed_list = _seeds(seeds)
     formats = _formats(output or [])
+    require_writable(out, "--out", folder=True)  # before any cluster starts
     params = SolveParams(time_limit=time_limit, workers=workers_per_solve)
 
     def body() -> int:

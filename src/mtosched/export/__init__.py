@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import cast
 
-from mtosched.export.atomic import unwritable, write_all
+from mtosched.export.atomic import unwritable, unwritable_folder, write_all
 from mtosched.schedule import Schedule
 
 #: Output extension -> the module that writes it.
@@ -75,4 +75,5 @@ __all__ = [
     "is_supported",
     "render",
     "unwritable",
+    "unwritable_folder",
 ]

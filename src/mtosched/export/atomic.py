@@ -120,6 +120,29 @@ def unwritable(path: Path) -> str | None:
     return None
 
 
+def unwritable_folder(folder: Path) -> str | None:
+    """Why files cannot be written in `folder`, or None: `unwritable` for a folder.
+
+    A missing folder is fine when it can be created: its nearest existing
+    ancestor must be a folder that takes new entries, probed as `unwritable`
+    probes it. `sweep --out` found a file or /proc only after starting its
+    cluster, with exit 70 (issue 16).
+    """
+    try:
+        if folder.exists():
+            if not folder.is_dir():
+                return "it is a file"
+            return unwritable(folder / "summary.json")
+        existing = folder.parent
+        while not existing.exists():
+            existing = existing.parent
+        if not existing.is_dir():
+            return f"{existing} is not a folder"
+    except OSError as exc:  # a folder above it we may not even look into
+        return exc.strerror or str(exc)
+    return unwritable(existing / folder.name)
+
+
 def _folder(path: Path) -> Path:
     return path.parent if str(path.parent) else Path(".")
 
