@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from mtosched import build_problem, load_scenario
-from mtosched.heuristic.blockers import BlockerIndex
-from mtosched.heuristic.climb import ClimbSettings, jump_a_blocker
+from mtosched.heuristic.blockers import BlockerIndex, jump_a_blocker
+from mtosched.heuristic.climb import ClimbSettings
 from mtosched.heuristic.dispatch import dispatch
 from mtosched.heuristic.portfolio import best_dispatch
 from mtosched.problem.model import Problem

@@ -9,16 +9,14 @@ from mtosched import SolveParams, build_problem, load_scenario, solve
 from mtosched.api import check as check_schedule
 from mtosched.heuristic.climb import (
     ClimbSettings,
-    EpochRequest,
     Position,
     Ranker,
-    Team,
     climb,
-    run_epoch,
     schedule_maker,
 )
 from mtosched.heuristic.dispatch import dispatch
 from mtosched.heuristic.portfolio import DispatchResult, best_dispatch
+from mtosched.heuristic.team import EpochRequest, Team, run_epoch
 from mtosched.params import SolveProgress
 from mtosched.verify.check import check
 from mtosched.verify.evaluate import evaluate

@@ -8,6 +8,7 @@ changes the one precedence that made it wait.
 
 from __future__ import annotations
 
+import random
 from bisect import bisect_left
 from collections import defaultdict
 
@@ -27,7 +28,6 @@ class BlockerIndex:
         for machine_runs in runs.values():
             machine_runs.sort()
         self._runs = dict(runs)
-        self._starts = {m: [run[0] for run in r] for m, r in self._runs.items()}
 
     def blockers(self, order: int) -> dict[int, int]:
         """Other orders by the minutes they held a machine `order` waited for.
@@ -45,7 +45,7 @@ class BlockerIndex:
             if placement.start <= ready:
                 continue
             runs = self._runs[placement.machine]
-            i = bisect_left(self._starts[placement.machine], placement.start) - 1
+            i = bisect_left(runs, placement.start, key=_start) - 1
             while i >= 0:
                 start, end, other = runs[i]
                 i -= 1
@@ -55,3 +55,32 @@ class BlockerIndex:
                 if owner != order:
                     held[owner] += min(end, placement.start) - max(start, ready)
         return dict(held)
+
+
+def jump_a_blocker(
+    keys: list[float],
+    late: int,
+    index: BlockerIndex,
+    rng: random.Random,
+    push: float,
+) -> bool:
+    """Put `late` just ahead of an order that held a machine it waited for.
+
+    Or, with probability `push`, that order just behind it. The blocker is
+    drawn by the minutes it held the machine. False when there is none (the
+    order waited for its calendar or a crew only): the keys are unchanged.
+    """
+    held = index.blockers(late)
+    if not held:
+        return False
+    orders = list(held)
+    blocker = rng.choices(orders, weights=[held[o] for o in orders])[0]
+    if rng.random() >= push:
+        keys[late] = min(keys[late], keys[blocker] - 1.0)
+    else:
+        keys[blocker] = max(keys[blocker], keys[late] + 1.0)
+    return True
+
+
+def _start(run: tuple[int, int, int]) -> int:
+    return run[0]

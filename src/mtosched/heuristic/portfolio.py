@@ -24,7 +24,6 @@ from mtosched.heuristic.climb import (
     Rank,
     Ranker,
     Scored,
-    Team,
     climb,
     schedule_maker,
 )
@@ -35,6 +34,7 @@ from mtosched.heuristic.dispatch import (
     dispatch,
     earliest_due_date,
 )
+from mtosched.heuristic.team import Team
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
 from mtosched.verify.check import check
@@ -186,7 +186,7 @@ def best_dispatch(
     says so. Each step shifts a few orders' sort keys (`settings`) and keeps
     the result when it is no worse (a hill climb: on the 150-order plant it
     beats independent random keys by far). With `workers` > 1 and enough
-    time, helper processes climb too, in epochs (climb.py).
+    time, helper processes climb too, in epochs (team.py).
     When `stability` is an objective term, the climb runs inside last
     night's plan instead: the keys shift whole orders within the plan's
     order, and no task starts before its planned start.
