@@ -390,9 +390,13 @@ class _Builder:
             v.work_end, v.end = work, end
             if task.uses:
                 # crews are held for the whole batch (rule 18)
-                v.interval = model.new_interval_var(
-                    v.start, end - v.start, end, f"t{u}_held"
-                )
+                span = model.new_int_var(task.min_duration, high, f"t{u}_span")
+                v.interval = model.new_interval_var(v.start, span, end, f"t{u}_held")
+                self.result.hints.append((span, partial(_span, t=u)))
+
+
+def _span(solution: Solution, *, t: int) -> int:
+    return solution.placements[t].end - solution.placements[t].start
 
 
 def add_batches(

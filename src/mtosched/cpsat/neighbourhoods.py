@@ -88,12 +88,20 @@ def freeable(problem: Problem, incumbent: Solution, chosen: set[int]) -> set[int
             if not _rebuildable(problem, machine, members):
                 free.difference_update(picked)
             elif len(picked) < len(members):
-                free.discard(max(members, key=lambda t: rank(problem, machine, t)))
+                free.discard(_keeper(problem, machine, members, free))
     for t in list(free):
         task = problem.tasks[t]
         if task.transfer is not None and any(p in free for p in task.predecessors):
             free.discard(t)
     return free
+
+
+def _keeper(problem: Problem, machine: int, members: list[int], free: set[int]) -> int:
+    """A member of a longest duration that stays pinned (one already, if any)."""
+    longest = max(rank(problem, machine, t)[0] for t in members)
+    keepers = [t for t in members if rank(problem, machine, t)[0] == longest]
+    kept = [t for t in keepers if t not in free]
+    return kept[0] if kept else keepers[-1]
 
 
 def _rebuildable(problem: Problem, machine: int, members: list[int]) -> bool:
