@@ -171,10 +171,11 @@ def test_recipes_never_share_a_load() -> None:
 def plant(
     orders: list[dict[str, Any]],
     *,
+    capacity: int = 2,
     calendar: bool = False,
     bench: bool = False,
 ) -> Problem:
-    """An oven (capacity 2 by operations) and the given orders.
+    """An oven (`capacity` by operations) and the given orders.
 
     With `calendar` the oven works 06:00-08:00 and 09:00-12:00 ([0, 120)
     and [180, 360)); with `bench` a second machine BENCH and a crew
@@ -183,7 +184,7 @@ def plant(
     days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
     oven: dict[str, Any] = {
         "id": "OVEN",
-        "batch": {"capacity": 2, "size": "operations"},
+        "batch": {"capacity": capacity, "size": "operations"},
     }
     data: dict[str, Any] = {
         "timezone": "UTC",

@@ -132,9 +132,9 @@ class _Roles:
     def __init__(self, problem: Problem, constant: Sequence[bool]) -> None:
         self.problem, self.constant = problem, constant
         self.solution: Solution | None = None
-        self.role: dict[int, tuple[str, int]] = {}
+        self.role: dict[int, tuple[str, int, int]] = {}
 
-    def of(self, solution: Solution, t: int) -> tuple[str, int]:
+    def of(self, solution: Solution, t: int) -> tuple[str, int, int]:
         if solution is not self.solution:
             problem = self.problem
             groups: dict[tuple[int, int], list[int]] = {}
@@ -146,15 +146,15 @@ class _Roles:
                 node = batch_node(problem, m, members, self.constant)
                 for u in members:
                     if u == node:
-                        self.role[u] = ("lead", m)
+                        self.role[u] = ("lead", m, u)
                     elif self.constant[node]:
-                        self.role[u] = ("joinc", start)
+                        self.role[u] = ("joinc", m, start)
                     else:
-                        self.role[u] = ("join", node)
+                        self.role[u] = ("join", m, node)
             self.solution = solution
-        return self.role.get(t, ("", -1))
+        return self.role.get(t, ("", -1, -1))
 
-    def is_(self, solution: Solution, *, t: int, role: tuple[str, int]) -> int:
+    def is_(self, solution: Solution, *, t: int, role: tuple[str, int, int]) -> int:
         return int(self.of(solution, t) == role)
 
     def follows(self, solution: Solution, *, t: int) -> int:
@@ -264,7 +264,7 @@ class _Builder:
                 rides[u].append(join)
                 self._ride(u, join, self.vars[lead].start, self.work[lead])
                 self.result.hints.append(
-                    (join, partial(self.roles.is_, t=u, role=("join", lead)))
+                    (join, partial(self.roles.is_, t=u, role=("join", m, lead)))
                 )
                 stiff = not task_u.interruptible and task_l.interruptible
                 if stiff and mode_l.calendar is not None:
@@ -312,7 +312,7 @@ class _Builder:
             rides[u].append(join)
             self._ride(u, join, batch.start, batch.end)
             self.result.hints.append(
-                (join, partial(self.roles.is_, t=u, role=("joinc", batch.start)))
+                (join, partial(self.roles.is_, t=u, role=("joinc", m, batch.start)))
             )
         if sum(size[u] for u, _ in joining) > batch.room:
             model.add(sum(size[u] * j for u, j in joining) <= batch.room)
@@ -347,7 +347,7 @@ class _Builder:
             taken = sum([lead, *rides])
             model.add(taken == (present if present is not None else 1))
             self.result.hints.append(
-                (lead, partial(self.roles.is_, t=t, role=("lead", m)))
+                (lead, partial(self.roles.is_, t=t, role=("lead", m, t)))
             )
         self.result.leads[t, m] = lead
         if lead is not None:
