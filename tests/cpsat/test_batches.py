@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from mtosched import InfeasibleError, build_problem, check
-from mtosched.cpsat.batches import unmodelled
+from mtosched.cpsat.batch_rules import unmodelled
 from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.cpsat.neighbourhoods import freeable

@@ -44,77 +44,20 @@ from functools import partial
 
 from ortools.sat.python import cp_model
 
+from mtosched.cpsat.batch_rules import (
+    Constant,
+    batch_node,
+    constants,
+    mode_of,
+    rank,
+    same_time,
+)
 from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.tasks import TaskVars, end_limit
-from mtosched.problem.model import Mode, Problem, Task
+from mtosched.problem.model import Mode, Problem
 from mtosched.problem.solution import Solution
 
 HintRule = Callable[[Solution], int]
-
-
-def rank(problem: Problem, machine: int, t: int) -> tuple[int, int]:
-    """Where `t` stands in `machine`'s leader order: duration there, then index."""
-    duration = problem.tasks[t].duration_on(machine)
-    return (duration if duration is not None else -1, t)
-
-
-def batch_node(
-    problem: Problem, machine: int, members: Sequence[int], constant: Sequence[bool]
-) -> int:
-    """The member that stands for a batch in the model.
-
-    A constant member (the lowest index) when there is one: free members
-    then join that constant batch; otherwise the leader.
-    """
-    fixed = [t for t in members if constant[t]]
-    if fixed:
-        return min(fixed)
-    return max(members, key=lambda t: rank(problem, machine, t))
-
-
-def same_time(problem: Problem, a: int | None, b: int | None) -> bool:
-    """Whether two working times (calendar indices, None: always) are equal."""
-    if a == b:
-        return True
-    if a is None or b is None:
-        return False
-    return problem.calendars[a].periods == problem.calendars[b].periods
-
-
-def unmodelled(problem: Problem) -> str | None:
-    """Why the model's batches are not exact on this plant, or None.
-
-    Tasks of one family on one batch machine with different working times
-    could share a batch by rule 18, but never do here.
-    """
-    for m, machine in enumerate(problem.machines):
-        if not machine.batches:
-            continue
-        seen: dict[str | None, int | None] = {}
-        for task in problem.tasks:
-            if task.running:
-                continue
-            mode = next((d for d in task.modes if d.machine == m), None)
-            if mode is None:
-                continue
-            if task.family not in seen:
-                seen[task.family] = mode.calendar
-            elif not same_time(problem, seen[task.family], mode.calendar):
-                return f"batch members with different working times on {machine.id}"
-    return None
-
-
-@dataclass
-class _Constant:
-    """A constant batch on a machine that free work may join."""
-
-    start: int
-    end: int
-    family: str | None
-    calendar: int | None
-    longest: int
-    room: int
-    stiff_ok: bool  # a stiff joiner fits: the batch runs without a break
 
 
 @dataclass
@@ -161,45 +104,6 @@ class _Roles:
         return int(self.of(solution, t)[0] in ("join", "joinc"))
 
 
-def _constants(problem: Problem, task_vars: list[TaskVars], m: int) -> list[_Constant]:
-    """The constant batches on machine `m` that free work may join."""
-    groups: dict[int, list[int]] = {}
-    for t, v in enumerate(task_vars):
-        if v.machine == m and isinstance(v.start, int):
-            groups.setdefault(v.start, []).append(t)
-    machine, found = problem.machines[m], []
-    assert machine.batch_capacity is not None
-    for start, members in sorted(groups.items()):
-        tasks = [problem.tasks[t] for t in members]
-        longest = max(members, key=lambda t: rank(problem, m, t))
-        lead_task = problem.tasks[longest]
-        modes = [_mode(task, m) for task in tasks]
-        end = task_vars[longest].end
-        if any(task.running for task in tasks) or any(d is None for d in modes):
-            continue
-        lead_mode = _mode(lead_task, m)
-        assert lead_mode is not None and isinstance(end, int)
-        calendar = lead_mode.calendar
-        if (
-            len({task.family for task in tasks}) > 1
-            or not all(same_time(problem, d.calendar, calendar) for d in modes if d)
-            or problem.end_of(lead_task, lead_mode, start) != end
-        ):
-            continue  # not a batch the model can reason about: left alone
-        room = machine.batch_capacity - sum(machine.batch_size(t) for t in tasks)
-        stiff_ok = calendar is None or problem.calendars[calendar].fitting_period(
-            start, end - start
-        )
-        found.append(
-            _Constant(start, end, lead_task.family, calendar, longest, room, stiff_ok)
-        )
-    return found
-
-
-def _mode(task: Task, machine: int) -> Mode | None:
-    return next((d for d in task.modes if d.machine == machine), None)
-
-
 class _Builder:
     """Adds the batch variables and constraints of every batch machine."""
 
@@ -240,7 +144,7 @@ class _Builder:
             if not isinstance(v.start, int) and m in v.held
         ]
         free.sort(key=lambda t: rank(problem, m, t))
-        modes = {t: _mode(problem.tasks[t], m) for t in free}
+        modes = {t: mode_of(problem.tasks[t], m) for t in free}
         size = {t: info.batch_size(problem.tasks[t]) for t in free}
         # followers per leader, and the ways each task may ride along
         riders: dict[int, list[tuple[int, cp_model.IntVar]]] = {}
@@ -273,7 +177,7 @@ class _Builder:
                     model.add(
                         self.work[lead] == start_l + mode_l.duration
                     ).only_enforce_if(join)
-        for batch in _constants(problem, self.vars, m):
+        for batch in constants(problem, self.vars, m):
             self._join_constant(m, batch, free, modes, size, rides)
         for t in free:
             self._lead(m, t, rides[t], riders.get(t, []), size, capacity, intervals)
@@ -281,7 +185,7 @@ class _Builder:
     def _join_constant(
         self,
         m: int,
-        batch: _Constant,
+        batch: Constant,
         free: list[int],
         modes: dict[int, Mode | None],
         size: dict[int, int],

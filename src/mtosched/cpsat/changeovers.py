@@ -17,7 +17,7 @@ from functools import partial
 
 from ortools.sat.python import cp_model
 
-from mtosched.cpsat.batches import batch_node
+from mtosched.cpsat.batch_rules import batch_node
 from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.tasks import TaskVars
 from mtosched.problem.model import Problem

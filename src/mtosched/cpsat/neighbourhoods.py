@@ -28,7 +28,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
-from mtosched.cpsat.batches import rank, same_time
+from mtosched.cpsat.batch_rules import rank, same_time
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-from mtosched.cpsat.batches import unmodelled
+from mtosched.cpsat.batch_rules import unmodelled
 from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.diagnose import impossible_deadlines
 from mtosched.cpsat.lns import improve
