@@ -1,10 +1,15 @@
 """The checker as an oracle: every placement on a grid, the best it accepts.
 
-On four tiny instances all placements with starts and ends on a coarse
-integer grid are enumerated; the checker keeps the feasible ones, and the
-best weighted tardiness among them must equal the optimum worked out by
-hand in each test's docstring. A checker too strict misses the optimum; a
-checker too lax accepts something better than it.
+On tiny instances all placements with starts and ends on a coarse integer
+grid are enumerated; the checker keeps the feasible ones, and the best
+weighted tardiness among them must equal the optimum worked out by hand in
+each test's docstring. A checker too strict misses the optimum; a checker
+too lax accepts something better than it.
+
+The batch instances are then solved by CP-SAT: the whole-plant model
+through `solve_problem` must prove the same optimum (status "optimal", so
+the model itself, not the list schedule, found and proved it), and its
+schedule must pass the checker.
 """
 
 from __future__ import annotations
@@ -12,7 +17,14 @@ from __future__ import annotations
 from itertools import product
 from typing import Any
 
-from mtosched import Scenario, build_problem
+from ortools.sat.python import cp_model
+
+from mtosched import Scenario, SolveParams, build_problem
+from mtosched.cpsat.bounds import compute_windows
+from mtosched.cpsat.model import ScheduleModel
+from mtosched.cpsat.neighbourhoods import freeable
+from mtosched.cpsat.solver import solve_problem
+from mtosched.params import TimeAccount
 from mtosched.problem.model import Placement, Problem
 from mtosched.problem.solution import Solution
 from mtosched.verify.check import check
@@ -42,6 +54,25 @@ def best(problem: Problem, grids: list[list[tuple[int, int, int]]]) -> int | Non
     return found
 
 
+def solved(problem: Problem) -> int:
+    """The weighted tardiness the full CP-SAT model proves optimal.
+
+    Its schedule passes the checker and carries the value it claims.
+    """
+    account = TimeAccount()
+    params = SolveParams(time_limit=10, workers=1, seed=0)
+    outcome = solve_problem(problem, params, account)
+    assert account.full_model == "run"
+    stage = outcome.stages[0]
+    assert stage.term == "weighted_tardiness"
+    assert stage.status == "optimal"
+    report = check(problem, outcome.solution)
+    assert report.ok, report.violations
+    assert report.evaluation is not None
+    assert report.evaluation.terms["weighted_tardiness"] == stage.value
+    return stage.value
+
+
 def grid(
     machine: int, starts: range, lengths: tuple[int, ...]
 ) -> list[tuple[int, int, int]]:
@@ -49,9 +80,14 @@ def grid(
 
 
 def oven_orders(
-    recipes: list[str], dues: list[int], priorities: list[int], **oven: Any
+    recipes: list[str],
+    dues: list[int],
+    priorities: list[int],
+    quantities: list[int] | None = None,
+    **oven: Any,
 ) -> Problem:
     """One 60 min bake per order; `oven` fields go on the machine."""
+    quantities = quantities or [1] * len(recipes)
     data: dict[str, Any] = {
         "timezone": "UTC",
         "start": START,
@@ -64,8 +100,9 @@ def oven_orders(
         ],
         "orders": [
             {"id": f"O{k}", "product": "part", "options": {"recipe": r},
-             "due": at(due), "priority": w}
-            for k, (r, due, w) in enumerate(zip(recipes, dues, priorities, strict=True))
+             "due": at(due), "priority": w, "quantity": q}
+            for k, (r, due, w, q) in enumerate(
+                zip(recipes, dues, priorities, quantities, strict=True))
         ],
     }  # fmt: skip
     return build_problem(Scenario.model_validate(data))
@@ -82,8 +119,10 @@ def test_two_of_three_share_a_load() -> None:
                         batch={"capacity": 2, "size": "operations"})  # fmt: skip
     options = grid(0, range(0, 180, 30), (30, 60, 90))
     assert best(batch, [options] * 3) == 60
+    assert solved(batch) == 60
     single = oven_orders(["a"] * 3, [60] * 3, [1] * 3)
     assert best(single, [options] * 3) == 180
+    assert solved(single) == 180
 
 
 def test_recipes_load_apart_with_a_changeover_between() -> None:
@@ -97,6 +136,163 @@ def test_recipes_load_apart_with_a_changeover_between() -> None:
                           batch={"capacity": 3}, changeovers="recipe")  # fmt: skip
     options = grid(0, range(0, 210, 30), (30, 60))
     assert best(problem, [options] * 3) == 180
+    assert solved(problem) == 180
+
+
+def test_quantities_bound_the_load() -> None:
+    """Capacity 4 by quantity; O0 (3 units, weight 3), O1 and O2 (2 units), due 60.
+
+    O0 fits with neither (5 > 4), O1 and O2 fit together: O0 [0, 60), then
+    O1 + O2 [60, 120): 60 + 60 = 120; the other way round 3 x 60 = 180.
+    With capacity 5, O0 + O1 [0, 60) and O2 after: 60.
+    """
+    options = grid(0, range(0, 180, 30), (30, 60, 90))
+    tight = oven_orders(["a"] * 3, [60] * 3, [3, 1, 1], [3, 2, 2],
+                        batch={"capacity": 4})  # fmt: skip
+    assert best(tight, [options] * 3) == 120
+    assert solved(tight) == 120
+    roomy = oven_orders(["a"] * 3, [60] * 3, [3, 1, 1], [3, 2, 2],
+                        batch={"capacity": 5})  # fmt: skip
+    assert best(roomy, [options] * 3) == 60
+    assert solved(roomy) == 60
+
+
+def test_recipes_never_share_a_load() -> None:
+    """Capacity 3, no changeovers; recipes a and b due 60: [0, 60) and [60, 120).
+
+    One load would make 0; apart, the second is 60 late.
+    """
+    problem = oven_orders(["a", "b"], [60, 60], [1, 1], batch={"capacity": 3})
+    options = grid(0, range(0, 180, 30), (30, 60, 90))
+    assert best(problem, [options] * 2) == 60
+    assert solved(problem) == 60
+
+
+def plant(
+    orders: list[dict[str, Any]],
+    *,
+    capacity: int = 2,
+    calendar: bool = False,
+    bench: bool = False,
+) -> Problem:
+    """An oven (`capacity` by operations) and the given orders.
+
+    With `calendar` the oven works 06:00-08:00 and 09:00-12:00 ([0, 120)
+    and [180, 360)); with `bench` a second machine BENCH and a crew
+    `inspector` of one exist.
+    """
+    days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    oven: dict[str, Any] = {
+        "id": "OVEN",
+        "batch": {"capacity": capacity, "size": "operations"},
+    }
+    data: dict[str, Any] = {
+        "timezone": "UTC",
+        "start": START,
+        "machines": [oven],
+        "orders": orders,
+    }
+    if calendar:
+        oven["calendar"] = "oven-hours"
+        data["calendars"] = [{"id": "oven-hours", "shifts": [
+            {"days": days, "from": "06:00", "to": "08:00"},
+            {"days": days, "from": "09:00", "to": "12:00"}]}]  # fmt: skip
+    if bench:
+        data["machines"].append({"id": "BENCH"})
+        data["resources"] = [{"id": "inspector", "capacity": 1}]
+    return build_problem(Scenario.model_validate(data))
+
+
+def one_step(
+    order: str, machine: str, minutes: int, due: int, **more: Any
+) -> dict[str, Any]:
+    """An order of one operation on `machine`; `more` goes on the operation,
+    except `priority` and `released`, which go on the order."""
+    placed = {k: more.pop(k) for k in ("priority", "released") if k in more}
+    if "released" in placed:
+        placed["released"] = at(placed["released"])
+    step = {"id": "run", "machines": [machine], "minutes": minutes, **more}
+    return {"id": order, "routing": [step], "due": at(due), **placed}
+
+
+def test_a_batch_spans_a_break_unless_a_member_is_stiff() -> None:
+    """Oven works [0, 120) and [180, 360); O0 bakes 120 (due 120), O1 60 (due 240),
+    both released at 60.
+
+    Together from 60 the batch works [60, 120) and [180, 240): both end at
+    240, O0 is 120 late, O1 on time: 120. One at a time costs 180 either
+    way round (O0 [60, 240) then O1 [240, 300); or O1 [60, 120), O0
+    [180, 300)). A stiff O1 makes the batch stiff: it may not span the
+    break, so sharing means [180, 300), 180 + 60; the optimum is 180.
+    """
+    options = grid(0, range(0, 360, 60), (60, 120, 180))
+    for stiff, optimum in ((False, 120), (True, 180)):
+        extra = {"interruptible": False} if stiff else {}
+        problem = plant(
+            [
+                one_step("O0", "OVEN", 120, 120, released=60),
+                one_step("O1", "OVEN", 60, 240, released=60, **extra),
+            ],
+            calendar=True,
+        )
+        assert best(problem, [options] * 2) == optimum
+        assert solved(problem) == optimum
+
+
+def test_a_crew_is_held_for_the_whole_batch() -> None:
+    """O0 bakes 120, O1 bakes 60 holding the inspector (both weight 2, due
+    120); O2 is checked 60 min on BENCH by the inspector (due 60).
+
+    O1 riding with O0 in [0, 120) holds the inspector until 120, so O2
+    waits: 120. O2 first [0, 60), O0 [0, 120), O1 [120, 180): 2 x 60 =
+    120 too; nothing is better. Were the crew held only for O1's own 60
+    minutes, O2 could run [60, 120) beside the batch: 60.
+    """
+    problem = plant(
+        [
+            one_step("O0", "OVEN", 120, 120, priority=2),
+            one_step("O1", "OVEN", 60, 120, priority=2, uses={"inspector": 1}),
+            one_step("O2", "BENCH", 60, 60, uses={"inspector": 1}),
+        ],
+        bench=True,
+    )
+    oven = grid(0, range(0, 240, 60), (60, 120))
+    bench = grid(1, range(0, 240, 60), (60, 120))
+    assert best(problem, [oven, oven, bench]) == 120
+    assert solved(problem) == 120
+
+
+def test_a_step_swaps_members_between_pinned_batches() -> None:
+    """Capacity 2 by operations, 60 min bakes; O0 and O2 due 60 (O2 weight 5),
+    O1 due 120, O3 due 200.
+
+    The incumbent bakes O0 + O1 [0, 60), then O2 + O3 [60, 120): 300. A
+    neighbourhood step that frees O1 and O2 only, with O0 and O3 pinned,
+    moves O2 into O0's load and O1 into O3's: 0, the brute-force optimum.
+    """
+    problem = oven_orders(["a"] * 4, [60, 120, 60, 200], [1, 1, 5, 1],
+                          batch={"capacity": 2, "size": "operations"})  # fmt: skip
+    assert best(problem, [grid(0, range(0, 180, 60), (60,))] * 4) == 0
+    incumbent = Solution(
+        (Placement(0, 0, 60), Placement(0, 0, 60),
+         Placement(0, 60, 120), Placement(0, 60, 120))
+    )  # fmt: skip
+    assert check(problem, incumbent).ok
+    assert freeable(problem, incumbent, {1, 2}) == {1, 2}
+    pinned = {0: incumbent.placements[0], 3: incumbent.placements[3]}
+    sm = ScheduleModel(problem, compute_windows(problem, incumbent), pinned=pinned)
+    sm.model.minimize(sm.term("weighted_tardiness"))
+    sm.add_hint(incumbent)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 10
+    assert solver.solve(sm.model) == cp_model.OPTIMAL
+    assert round(solver.objective_value) == 0
+    found = sm.extract(solver)
+    report = check(problem, found)
+    assert report.ok, report.violations
+    assert found.placements[1] == Placement(0, 60, 120)
+    assert found.placements[2] == Placement(0, 0, 60)
 
 
 def lots(transfer: int | None, *, oven: bool = False) -> Problem:

@@ -11,12 +11,13 @@ minute resolution, for a few small integer variables per task.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
 from ortools.sat.python import cp_model
 
+from mtosched.cpsat.batch_rules import batch_node
 from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.tasks import TaskVars
 from mtosched.problem.model import Problem
@@ -120,12 +121,15 @@ class _Axis:
 
 
 class _Sequences:
-    """Machine sequences of the last hinted solution, computed once per solution."""
+    """Machine sequences of the last hinted solution, computed once per solution.
 
-    def __init__(self, batches: list[bool]) -> None:
+    On a batch machine a batch is one node: the member `batch_node` names.
+    """
+
+    def __init__(self, problem: Problem, constant: list[bool]) -> None:
         self.solution: Solution | None = None
         self.position: dict[int, dict[int, int]] = {}
-        self.batches = batches
+        self.problem, self.constant = problem, constant
 
     def of(self, solution: Solution, machine: int) -> dict[int, int]:
         if solution is not self.solution:
@@ -135,17 +139,21 @@ class _Sequences:
             self.position = {}
             for m, tasks in by_machine.items():
                 tasks.sort(key=lambda t: (solution.placements[t].start, t))
-                if self.batches[m]:
-                    # a batch is one node, its first member (rule 18)
-                    starts = [solution.placements[t].start for t in tasks]
-                    tasks = [
-                        t
-                        for k, t in enumerate(tasks)
-                        if k == 0 or starts[k - 1] != starts[k]
-                    ]
+                if self.problem.machines[m].batches:
+                    tasks = self._nodes(solution, m, tasks)
                 self.position[m] = {t: k for k, t in enumerate(tasks)}
             self.solution = solution
         return self.position.get(machine, {})
+
+    def _nodes(self, solution: Solution, m: int, tasks: list[int]) -> list[int]:
+        """One node per batch, in time order (rule 18)."""
+        batches: dict[int, list[int]] = {}
+        for t in tasks:
+            batches.setdefault(solution.placements[t].start, []).append(t)
+        return [
+            batch_node(self.problem, m, members, self.constant)
+            for members in batches.values()
+        ]
 
     def is_empty(self, solution: Solution, *, machine: int) -> int:
         return int(not self.of(solution, machine))
@@ -228,10 +236,18 @@ def add_changeovers(
     problem: Problem,
     task_vars: list[TaskVars],
     windows: Windows,
+    leads: Mapping[tuple[int, int], cp_model.IntVar | None] | None = None,
 ) -> ChangeoverModel:
-    """Circuits, changeover constraints and the changeover-minutes parts."""
+    """Circuits, changeover constraints and the changeover-minutes parts.
+
+    On a batch machine the nodes are batches: each constant batch once,
+    and free work under its `leads` literal (batches.py), so changeovers
+    are counted between consecutive batches (rule 18).
+    """
     result = ChangeoverModel([], [])
-    sequences = _Sequences([machine.batches for machine in problem.machines])
+    leads = leads or {}
+    constant = [isinstance(v.start, int) for v in task_vars]
+    sequences = _Sequences(problem, constant)
     for m, machine in enumerate(problem.machines):
         if machine.changeovers is None:
             continue
@@ -243,7 +259,9 @@ def add_changeovers(
                 if v.start in batch_starts:
                     continue  # a constant batch is one node: its first member
                 batch_starts.add(v.start)
-            if m in v.presence:
+            if (t, m) in leads:
+                present[t] = leads[t, m]
+            elif m in v.presence:
                 present[t] = v.presence[m]
             elif v.machine == m:
                 present[t] = None

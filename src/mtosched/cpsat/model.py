@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from mtosched.cpsat.batches import add_batches, one_per_batch
 from mtosched.cpsat.bounds import Windows, narrowed
 from mtosched.cpsat.changeovers import HintRule, add_changeovers
 from mtosched.cpsat.tasks import CalendarEncoding, TaskVars, add_task
@@ -54,9 +55,19 @@ class ScheduleModel:
         self._pinned = pinned or {}
         self._calendar_encoding = calendar_encoding
         self._add_tasks(use_deadline_domains=not guard_deadlines)
+        # before anything reads an end: a joiner's end becomes its batch's
+        batches = add_batches(
+            self.model,
+            problem,
+            self.vars,
+            self.windows,
+            self.intervals,
+            use_deadline_domains=not guard_deadlines,
+        )
+        self._aux_hints.extend(batches.hints)
         self._add_machine_capacity()
         self._changeovers = add_changeovers(
-            self.model, problem, self.vars, self.windows
+            self.model, problem, self.vars, self.windows, batches.leads
         )
         self._aux_hints.extend(self._changeovers.hints)
         self._add_resource_capacity()
@@ -71,6 +82,9 @@ class ScheduleModel:
     # --- variables -------------------------------------------------------
 
     def _add_tasks(self, *, use_deadline_domains: bool) -> None:
+        batching = frozenset(
+            m for m, machine in enumerate(self.problem.machines) if machine.batches
+        )
         for t in range(len(self.problem.tasks)):
             self.vars.append(
                 add_task(
@@ -82,6 +96,7 @@ class ScheduleModel:
                     machine_intervals=self.intervals,
                     pinned=self._pinned.get(t),
                     calendar_encoding=self._calendar_encoding,
+                    held_back=batching,
                 )
             )
 
@@ -91,35 +106,9 @@ class ScheduleModel:
         for machine in sorted(self.intervals):
             intervals = self.intervals[machine]
             if self.problem.machines[machine].batches:
-                intervals = self._one_per_batch(machine, intervals)
+                intervals = one_per_batch(self.vars, machine, intervals)
             if len(intervals) > 1:
                 self.model.add_no_overlap(intervals)
-
-    def _one_per_batch(
-        self, machine: int, intervals: list[cp_model.IntervalVar]
-    ) -> list[cp_model.IntervalVar]:
-        """A batch machine's intervals with each constant batch once.
-
-        Members of a batch kept from the incumbent (running, frozen or pinned
-        work) share one interval; the model places free work there one task
-        at a time, a batch of one (rule 19), so batches form only in the
-        list schedule.
-        """
-        constant = {
-            id(v.interval): v.start
-            for v in self.vars
-            if v.machine == machine and isinstance(v.start, int)
-        }
-        seen: set[int] = set()
-        kept = []
-        for interval in intervals:
-            start = constant.get(id(interval))
-            if start is not None:
-                if start in seen:
-                    continue
-                seen.add(start)
-            kept.append(interval)
-        return kept
 
     def _hint(self, variable: cp_model.IntVar, rule: _HintRule) -> None:
         self._aux_hints.append((variable, lambda s: rule.value(self.problem, s)))
@@ -425,15 +414,27 @@ class ScheduleModel:
                 self.model.add_hint(task_vars.start, place.start)
             if isinstance(task_vars.end, cp_model.IntVar):
                 self.model.add_hint(task_vars.end, place.end)
+            own_end = place.end
+            if isinstance(task_vars.work_end, cp_model.IntVar):
+                # a batch member's own work may end before its batch
+                own_end = self._own_end(t, place)
+                self.model.add_hint(task_vars.work_end, own_end)
             if isinstance(task_vars.duration, cp_model.IntVar):
-                self.model.add_hint(task_vars.duration, place.end - place.start)
+                self.model.add_hint(task_vars.duration, own_end - place.start)
             for machine, literal in task_vars.presence.items():
                 self.model.add_hint(literal, machine == place.machine)
             for literal, machine, elapsed in task_vars.groups:
-                chosen = machine == place.machine and place.end - place.start == elapsed
+                chosen = machine == place.machine and own_end - place.start == elapsed
                 self.model.add_hint(literal, chosen)
         for variable, rule in self._aux_hints:
             self.model.add_hint(variable, rule(solution))
+
+    def _own_end(self, t: int, place: Placement) -> int:
+        """When task `t`'s own work placed so ends (its batch may end later)."""
+        task = self.problem.tasks[t]
+        mode = next((d for d in task.modes if d.machine == place.machine), None)
+        end = self.problem.end_of(task, mode, place.start) if mode else None
+        return place.end if end is None else end
 
     def extract(
         self, solver: cp_model.CpSolver | cp_model.CpSolverSolutionCallback

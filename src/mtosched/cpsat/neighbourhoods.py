@@ -28,6 +28,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Literal
 
+from mtosched.cpsat.batch_rules import rank, same_time
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
@@ -67,29 +68,48 @@ def order_costs(
 def freeable(problem: Problem, incumbent: Solution, chosen: set[int]) -> set[int]:
     """The chosen tasks a step's model can move without losing exactness.
 
-    The model places free work on a batch machine one task at a time, so
-    members of a batch of two or more stay where they are; and it knows a
-    transfer lot (rule 21) exactly only when one side of the pair is
-    constant, so of a pair both chosen the successor stays.
+    A batch of two or more (batches.py) goes free whole, or in part with
+    its longest member pinned, so that the members left form a constant
+    batch that keeps its end and that the freed ones may rejoin; a batch
+    whose members work by different calendars stays pinned. The model
+    knows a transfer lot (rule 21) exactly only when one side of the pair
+    is constant, so of a pair both chosen the successor stays.
     """
-    if problem.beyond_the_model is None:
-        return chosen
-    together: dict[tuple[int, int], int] = {}
-    for place in incumbent.placements:
-        if problem.machines[place.machine].batches:
-            key = (place.machine, place.start)
-            together[key] = together.get(key, 0) + 1
-    free = set()
-    for t in chosen:
-        place = incumbent.placements[t]
-        if together.get((place.machine, place.start), 0) > 1:
-            continue
-        free.add(t)
+    free = set(chosen)
+    if any(machine.batches for machine in problem.machines):
+        together: dict[tuple[int, int], list[int]] = {}
+        for t, place in enumerate(incumbent.placements):
+            if problem.machines[place.machine].batches:
+                together.setdefault((place.machine, place.start), []).append(t)
+        for (machine, _), members in together.items():
+            picked = [t for t in members if t in free]
+            if len(members) < 2 or not picked:
+                continue
+            if not _rebuildable(problem, machine, members):
+                free.difference_update(picked)
+            elif len(picked) < len(members):
+                free.discard(_keeper(problem, machine, members, free))
     for t in list(free):
         task = problem.tasks[t]
         if task.transfer is not None and any(p in free for p in task.predecessors):
             free.discard(t)
     return free
+
+
+def _keeper(problem: Problem, machine: int, members: list[int], free: set[int]) -> int:
+    """A member of a longest duration that stays pinned (one already, if any)."""
+    longest = max(rank(problem, machine, t)[0] for t in members)
+    keepers = [t for t in members if rank(problem, machine, t)[0] == longest]
+    kept = [t for t in keepers if t not in free]
+    return kept[0] if kept else keepers[-1]
+
+
+def _rebuildable(problem: Problem, machine: int, members: list[int]) -> bool:
+    """Whether the model can form this batch again: one working time, none running."""
+    calendars = [problem.mode_on(problem.tasks[t], machine).calendar for t in members]
+    return not any(problem.tasks[t].running for t in members) and all(
+        same_time(problem, calendars[0], c) for c in calendars
+    )
 
 
 def time_window(

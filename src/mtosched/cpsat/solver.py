@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
+from mtosched.cpsat.batch_rules import unmodelled
 from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.diagnose import impossible_deadlines
 from mtosched.cpsat.lns import improve
@@ -75,10 +76,11 @@ def _wants_full_model(problem: Problem, params: SolveParams) -> str | None:
     plants its presolve took 5-7 s and found nothing the neighbourhood
     steps did not, benchmarks/RESULTS.md).
     """
-    beyond = problem.beyond_the_model
+    beyond = problem.beyond_the_model or unmodelled(problem)
     if beyond is not None:
-        # the full model would place batch members one at a time and lots
-        # as plain precedences: neighbourhood steps keep them exact
+        # the full model would place lots as plain precedences, or never
+        # batch work of different calendars: its optimum would claim too
+        # much; neighbourhood steps keep every incumbent exact
         return f"skipped: {beyond}, neighbourhood search only"
     arcs = changeover_arcs(problem)
     if arcs > params.search.full_model_max_arcs:

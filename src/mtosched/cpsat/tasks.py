@@ -41,6 +41,12 @@ class TaskVars:
     groups: list[tuple[cp_model.IntVar, int, int]] = field(default_factory=list)
     # the machine, when only one is possible
     machine: int | None = None
+    #: The end of the task's own work, when the end everyone else sees
+    #: (`end`) is a batch's end (batches.py); None: the same as `end`.
+    work_end: cp_model.LinearExprT | None = None
+    #: Per machine whose interval was held back (batch machines): the
+    #: interval's fixed size, or None when it varies (several start groups).
+    held: dict[int, int | None] = field(default_factory=dict)
 
 
 def mode_groups(
@@ -70,6 +76,20 @@ def _domain(ranges: list[tuple[int, int]]) -> cp_model.Domain:
     return cp_model.Domain.from_intervals([[a, b] for a, b in ranges])
 
 
+def end_limit(
+    problem: Problem, windows: Windows, t: int, *, use_deadline_domains: bool
+) -> int:
+    """The latest end of free task `t`: room for the rest of its routing.
+
+    A deadline tightens it when deadlines live in the domains.
+    """
+    limit = windows.end_cap(t)
+    deadline = problem.orders[problem.tasks[t].order].deadline
+    if use_deadline_domains and deadline is not None:
+        limit = min(limit, deadline - windows.tail[t])
+    return limit
+
+
 def add_task(
     model: cp_model.CpModel,
     problem: Problem,
@@ -80,6 +100,7 @@ def add_task(
     machine_intervals: dict[int, list[cp_model.IntervalVar]],
     pinned: Placement | None = None,
     calendar_encoding: CalendarEncoding = "elapsed",
+    held_back: frozenset[int] = frozenset(),
 ) -> TaskVars:
     """Create the variables of task `t` and register its machine intervals.
 
@@ -88,6 +109,10 @@ def add_task(
     them) are constants: a fixed interval on their machine, integer start
     and end. A neighbourhood model then holds variables for its free tasks
     only, which keeps presolve short on calendar plants.
+
+    A free task's intervals on the `held_back` machines are not registered:
+    on a batch machine only a batch's leader occupies it (batches.py),
+    which builds that interval from `TaskVars.held`.
     """
     task = problem.tasks[t]
     name = f"t{t}"
@@ -106,12 +131,10 @@ def add_task(
         )
 
     earliest = windows.head[t]
-    # The latest end that leaves room for the rest of the routing; a deadline
-    # tightens it (a slower machine is cut by the end bound).
-    end_limit = windows.end_cap(t)
-    deadline = problem.orders[task.order].deadline
-    if use_deadline_domains and deadline is not None:
-        end_limit = min(end_limit, deadline - windows.tail[t])
+    # a slower machine is cut by the end bound
+    latest_end = end_limit(
+        problem, windows, t, use_deadline_domains=use_deadline_domains
+    )
     options: list[tuple[Mode, Groups]] = []
     for mode in task.modes:
         groups = mode_groups(
@@ -119,7 +142,7 @@ def add_task(
             task,
             mode,
             earliest,
-            end_limit - mode.duration,
+            latest_end - mode.duration,
             calendar_encoding,
         )
         groups = [(e, r) for e, r in groups if r]
@@ -145,7 +168,7 @@ def add_task(
     low_end = earliest + elapsed[0]
     high_end = max(b for _, b in all_ranges) + elapsed[-1]
     end = model.new_int_var(low_end, max(low_end, high_end), f"{name}_e")
-    model.add(end <= end_limit)
+    model.add(end <= latest_end)
 
     if len(options) == 1 and len(options[0][1]) == 1:
         # One machine, one elapsed time: the common case stays lean.
@@ -153,8 +176,12 @@ def add_task(
         size = groups[0][0]
         interval = model.new_fixed_size_interval_var(start, size, name)
         model.add(end == start + size)
-        machine_intervals.setdefault(mode.machine, []).append(interval)
-        return TaskVars(start, end, size, interval, machine=mode.machine)
+        lean = TaskVars(start, end, size, interval, machine=mode.machine)
+        if mode.machine in held_back:
+            lean.held[mode.machine] = size
+        else:
+            machine_intervals.setdefault(mode.machine, []).append(interval)
+        return lean
 
     duration = model.new_int_var_from_domain(
         cp_model.Domain.from_values(elapsed), f"{name}_d"
@@ -169,12 +196,15 @@ def add_task(
         machine=options[0][0].machine if single_mode else None,
     )
     for mode, groups in options:
-        if single_mode:
-            present: cp_model.IntVar | None = None
-            machine_intervals.setdefault(mode.machine, []).append(interval)
-        else:
+        present: cp_model.IntVar | None = None
+        if not single_mode:
             present = model.new_bool_var(f"{name}_on{mode.machine}")
             result.presence[mode.machine] = present
+        if mode.machine in held_back:
+            result.held[mode.machine] = groups[0][0] if len(groups) == 1 else None
+        elif present is None:
+            machine_intervals.setdefault(mode.machine, []).append(interval)
+        else:
             machine_intervals.setdefault(mode.machine, []).append(
                 _machine_interval(model, result, groups, present, name, mode.machine)
             )

@@ -258,17 +258,14 @@ class Problem:
     def beyond_the_model(self) -> str | None:
         """What the whole-plant CP-SAT model cannot express, or None.
 
-        It would place a batch machine's work one task at a time and a
-        transfer lot as a plain precedence; such plants are searched by the
-        list schedule and neighbourhood steps that keep batches and model
-        lots exactly (cpsat/solver.py, cpsat/neighbourhoods.py `freeable`).
+        It would place a transfer lot as a plain precedence; such plants
+        are searched by the list schedule and neighbourhood steps that
+        model lots exactly (cpsat/solver.py, cpsat/neighbourhoods.py
+        `freeable`). Batches are modelled (cpsat/batches.py).
         """
-        found = []
-        if any(machine.batches for machine in self.machines):
-            found.append("batch machines")
         if any(task.transfer is not None for task in self.tasks):
-            found.append("transfer lots")
-        return " and ".join(found) or None
+            return "transfer lots"
+        return None
 
     @cached_property
     def shortest_free_work(self) -> tuple[int | None, ...]:
