@@ -19,6 +19,7 @@ from ortools.sat.python import cp_model
 
 from mtosched.cpsat.bounds import Windows, compute_windows
 from mtosched.cpsat.model import ScheduleModel
+from mtosched.cpsat.neighbourhoods import freeable
 from mtosched.cpsat.running import configured_solver, run_solver
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.params import SolveParams
@@ -99,7 +100,8 @@ def _neighbourhoods(
         if not upto:
             break
         cursor = cursor if cursor < len(upto) else 0
-        chosen = own | set(upto[cursor : cursor + size])
+        # a batch goes free whole or keeps its longest member (freeable)
+        chosen = freeable(problem, incumbent, own | set(upto[cursor : cursor + size]))
         pinned = {
             t: incumbent.placements[t] for t in problem.free_tasks if t not in chosen
         }
