@@ -165,6 +165,9 @@ def main() -> int:
     parser.add_argument("--capacity", type=int, default=4)
     parser.add_argument("--policies", action="store_true")
     parser.add_argument("--capacities", type=int, nargs="+", default=[2, 4, 8])
+    parser.add_argument(
+        "--only", help="run only the variants whose name starts with this"
+    )
     args = parser.parse_args()
     plant = json.loads((PLANTS / f"{args.plant}.json").read_text())
     if args.policies:
@@ -185,6 +188,8 @@ def main() -> int:
     print("|" + "---|" * 10)
     with tempfile.TemporaryDirectory() as folder:
         for name, scenario in variants.items():
+            if args.only and not name.startswith(args.only):
+                continue
             path = Path(folder) / f"{name.split()[0]}-{len(name)}.json"
             path.write_text(json.dumps(scenario), encoding="utf-8")
             alone, ok = list_schedule_alone(path)

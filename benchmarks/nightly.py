@@ -141,6 +141,14 @@ def main() -> None:
     parser.add_argument(
         "--monday", type=Path, help="reuse this Monday plan instead of solving one"
     )
+    parser.add_argument(
+        "--runs",
+        nargs="+",
+        choices=["fresh", "warm", "stable"],
+        default=["fresh", "warm", "stable"],
+        help="which Tuesday runs to make",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="the Tuesday solves' seed")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="mtosched-nightly-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -199,10 +207,13 @@ def main() -> None:
           "| frozen kept | check | seconds | peak MB |")  # fmt: skip
     print("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |")
     for label, extra in runs.items():
+        if label.split()[0] not in args.runs:
+            continue
+        extra = [*extra, "--seed", str(args.seed)]
         out = folder / f"tuesday-{label.split()[0]}.json"
         cost = solve_in_child(files, out, extra, args.time_limit)
         plan = read_schedule(out)
-        if extra:
+        if "--previous" in extra:
             verdict = check(scenario, plan, previous=frozen_plan)
         else:
             verdict = check(scenario, plan)

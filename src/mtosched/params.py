@@ -105,7 +105,9 @@ class SearchParams:
     of them just ahead of an order that held a machine it waited for (or,
     in `dispatch_blocker_push` of those, that order just behind it), in
     the rest by a random reach (targeted pulls were 2-8 % better at equal
-    steps on five of the training plants).
+    steps on five of the training plants). Within last night's plan (the
+    `stability` term), `dispatch_restore_share` of the other steps put one
+    shifted order back where the plan has it.
     With more than one worker and at least `dispatch_team_min_seconds` for
     the search, helper processes climb too, from the best position every
     `dispatch_epoch_steps` steps (the climb is pure Python: one core).
@@ -149,6 +151,7 @@ class SearchParams:
     dispatch_step_reach: float = 9.0
     dispatch_blocker_share: float = 1.0
     dispatch_blocker_push: float = 0.0
+    dispatch_restore_share: float = 0.5
     dispatch_epoch_steps: int = 25
     dispatch_team_min_seconds: float = 10.0
     makespan_dispatch_share: float = 0.15
@@ -180,6 +183,7 @@ class SearchParams:
             "dispatch_step_share",
             "dispatch_blocker_share",
             "dispatch_blocker_push",
+            "dispatch_restore_share",
             "makespan_dispatch_share",
             "makespan_full_model_share",
             "resequence_full_share",

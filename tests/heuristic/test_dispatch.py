@@ -12,7 +12,7 @@ from mtosched.heuristic.dispatch import Guide, dispatch, earliest_due_date
 from mtosched.problem.model import PlannedSlot
 from mtosched.scenario.models import Scenario
 from mtosched.verify.check import check
-from tests.helpers import plant
+from tests.helpers import at, plant
 
 MACHINES = ("M1", "M2", "M3")
 TARDINESS = {"terms": ["weighted_tardiness"]}
@@ -102,7 +102,9 @@ def test_chains_with_wait_limits_are_dispatched_feasibly(seed: int) -> None:
 def test_a_guide_shift_moves_a_whole_order_within_the_plan() -> None:
     """Two orders share M1 in the plan: A at 0, B at 60. Shifting B's key
     120 minutes earlier puts B first; the plan's other tasks keep their
-    order, and with `keep_starts` nothing starts before its planned start.
+    order. With `keep_starts` a negative shift is also how far before its
+    planned start the order may start: 30 minutes leave the plan as it
+    is, 120 pull B to the front.
     """
     cut = {"id": "p", "routing": [{"id": "cut", "machines": ["M1"], "minutes": 60}]}
     orders = [
@@ -127,9 +129,67 @@ def test_a_guide_shift_moves_a_whole_order_within_the_plan() -> None:
     kept = dispatch(
         problem,
         due,
+        Guide(slots, keep_starts=True, shift=lambda j: -30.0 if j == 1 else 0.0),
+    )
+    # B's key (30) still comes after A's (0): A keeps 0, B its 60
+    assert [p.start for p in kept.placements] == [0, 60]
+    pulled = dispatch(
+        problem,
+        due,
         Guide(slots, keep_starts=True, shift=lambda j: -120.0 if j == 1 else 0.0),
     )
-    # B may not start before its planned 60: placed first, at 60; A still
-    # fits the gap before it, so the plan stands
-    assert [p.start for p in kept.placements] == [0, 60]
-    assert check(problem, kept).ok
+    # B may start from max(0, 60 - 120): first at 0, A behind it
+    assert [p.start for p in pulled.placements] == [60, 0]
+    assert check(problem, kept).ok and check(problem, pulled).ok
+    unpulled = dispatch(
+        problem,
+        due,
+        Guide(slots, keep_starts=True, shift=lambda j: 120.0 if j == 1 else 0.0),
+    )
+    # a positive shift only sorts later: nothing starts before its plan
+    assert [p.start for p in unpulled.placements] == [0, 60]
+
+
+def test_work_that_cannot_keep_its_slot_may_change_machine() -> None:
+    """A and B were planned on M1 at 0 and 60; M1 is now down until 120.
+
+    Both must move anyway, so each takes the machine where it ends first:
+    A goes to M2 at 0, B to M2 at 60 (M1 would end it at 180). C, planned
+    on M3 at 0, keeps its slot although M2 would end it just as early.
+    """
+    both = {
+        "id": "p",
+        "routing": [{"id": "cut", "machines": ["M1", "M2", "M3"], "minutes": 60}],
+    }
+    orders = [
+        {"id": "A", "product": "p", "due": "2026-11-30T08:00:00Z"},
+        {"id": "B", "product": "p", "due": "2026-11-30T09:00:00Z"},
+        {"id": "C", "product": "p", "due": "2026-11-30T12:00:00Z"},
+    ]
+    downtime = [{"machine": "M1", "from": at(0), "to": at(120)}]
+    problem = build_problem(
+        Scenario.model_validate(
+            plant(
+                orders,
+                machines=MACHINES,
+                products=[both],
+                objective=TARDINESS,
+                downtime=downtime,
+            )
+        )
+    )
+    slots = {0: PlannedSlot(0, 0), 1: PlannedSlot(0, 60), 2: PlannedSlot(2, 0)}
+    moved = dispatch(
+        problem, earliest_due_date(problem), Guide(slots, keep_starts=True)
+    )
+    assert [(p.machine, p.start) for p in moved.placements] == [
+        (1, 0),
+        (1, 60),
+        (2, 0),
+    ]
+    assert check(problem, moved).ok
+    # without keep_starts the plan is a sequence: the planned machine stays
+    resequenced = dispatch(
+        problem, earliest_due_date(problem), Guide(slots, keep_starts=False)
+    )
+    assert [p.machine for p in resequenced.placements] == [0, 0, 2]

@@ -137,6 +137,7 @@ def _first_schedule(
             step_reach=search.dispatch_step_reach,
             blocker_share=search.dispatch_blocker_share,
             blocker_push=search.dispatch_blocker_push,
+            restore_share=search.dispatch_restore_share,
             epoch_steps=search.dispatch_epoch_steps,
             team_min_seconds=search.dispatch_team_min_seconds,
         ),

@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mtosched.heuristic.blockers import BlockerIndex, jump_a_blocker
-from mtosched.heuristic.dispatch import Guide, OutOfTime, dispatch, earliest_due_date
+from mtosched.heuristic.dispatch import (
+    Guide,
+    OutOfTime,
+    dispatch,
+    earliest_due_date,
+    latest_starts,
+)
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
 from mtosched.verify.check import deadlines_and_waits_hold
@@ -45,8 +51,9 @@ class ClimbSettings:
     (`portfolio.lateness_scale`), while the parent keeps `step_minutes`.
     In `blocker_share` of the pulls the late order goes just ahead of an
     order that held a machine it waited for (`blockers.py`), or, in
-    `blocker_push` of those, that order just behind it; only where keys
-    rank orders (not shifts within last night's plan).
+    `blocker_push` of those, that order just behind it. Within last
+    night's plan, `restore_share` of the other steps put one shifted order
+    back where the plan has it (key 0) instead.
     A team synchronises every `epoch_steps` steps, and is only started when
     the climb has at least `team_min_seconds` (starting a helper costs
     about a second).
@@ -59,6 +66,7 @@ class ClimbSettings:
     pull_late: bool = True
     blocker_share: float = 1.0
     blocker_push: float = 0.0
+    restore_share: float = 0.5
     epoch_steps: int = 25
     team_min_seconds: float = 10.0
 
@@ -101,7 +109,8 @@ def schedule_maker(
     """The list schedule for a list of order keys, in the climb's mode.
 
     "plan": each order's tasks shifted together in last night's plan, none
-    before its planned start, so that what moves is what gains.
+    before its planned start unless its order's key is negative (pulled
+    forward that far), so that what moves is what gains.
     """
     if mode == "plan":
         assert problem.baseline is not None
@@ -118,6 +127,23 @@ def schedule_maker(
         return dispatch(problem, keys.__getitem__, until=until)
 
     return by_keys
+
+
+def task_bases(problem: Problem, mode: KeyMode) -> list[float] | None:
+    """Per task, what its order's key is added to for its dispatch sort key.
+
+    None where keys rank whole orders; within last night's plan, the
+    task's planned start (new work: its latest start, as `Guide` ranks it).
+    """
+    if mode == "orders":
+        return None
+    assert problem.baseline is not None
+    slots = problem.baseline.planned
+    latest = latest_starts(problem)
+    return [
+        float(slots[t].start if t in slots else latest[t])
+        for t in range(len(problem.tasks))
+    ]
 
 
 @dataclass
@@ -156,13 +182,15 @@ def climb(
     idle: int = 0,
     run_seconds: float = 0.0,
     on_accept: Callable[[Position], None] | None = None,
+    task_base: list[float] | None = None,
 ) -> Stream:
     """Climb up to `steps` steps from `start`; keep what is no worse.
 
     It ends early at the monotonic time `until` (a run that would end past
     it is not begun, judging by the last one's time), when `stop` says so,
     or after `patience` steps in a row without a better position (counting
-    on from `idle`). `on_accept` hears every position taken.
+    on from `idle`). `on_accept` hears every position taken. `task_base`
+    is `task_bases` for the mode `make` schedules in.
     """
     n = len(start.keys)
     moved = max(1, round(settings.step_share * n))
@@ -184,8 +212,12 @@ def climb(
             reach = math.exp(
                 rng.uniform(math.log(reach), math.log(settings.step_minutes_max))
             )
-        for j in rng.sample(range(n), min(moved, n)):
-            trial[j] += rng.uniform(-reach, reach)
+        shifted = [j for j, key in enumerate(trial) if key] if task_base else []
+        if shifted and step % 2 == 0 and rng.random() < settings.restore_share:
+            trial[rng.choice(shifted)] = 0.0  # back to its place in the plan
+        else:
+            for j in rng.sample(range(n), min(moved, n)):
+                trial[j] += rng.uniform(-reach, reach)
         costs = here.scored[1]
         late = [j for j, cost in enumerate(costs) if cost > 0]
         if late and step % 2 and settings.pull_late:
@@ -194,7 +226,9 @@ def climb(
             if settings.blocker_share and rng.random() < settings.blocker_share:
                 if index is None or index.solution is not here.solution:
                     index = BlockerIndex(ranker.problem, here.solution)
-                jumped = jump_a_blocker(trial, j, index, rng, settings.blocker_push)
+                jumped = jump_a_blocker(
+                    trial, j, index, rng, settings.blocker_push, task_base
+                )
             if not jumped:
                 trial[j] -= rng.uniform(0, 2 * reach)
         run_began = time.monotonic()

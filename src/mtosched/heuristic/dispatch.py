@@ -14,6 +14,7 @@ import OR-Tools.
 from __future__ import annotations
 
 import heapq
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -53,7 +54,9 @@ class Guide:
 
     Tasks go in planned-start order, on their planned machine (when still
     eligible); with `keep_starts` none starts before its planned start, so an
-    unchanged plan is reproduced exactly. New work joins that order at its
+    unchanged plan is reproduced exactly, and a task that cannot keep its
+    slot (a machine down, work ahead of it late) goes wherever it ends
+    first, since it moves anyway. New work joins that order at its
     latest start (due date minus the work left in its order), so an urgent
     new order goes in early instead of after the whole plan. `newcomers`
     "last" puts it after the whole plan, into the gaps the plan leaves (it
@@ -67,6 +70,10 @@ class Guide:
     newcomers: Literal["latest_start", "last", "first"] | int = "latest_start"
     #: Minutes added to the sort key of every task of an order (by order
     #: index): the search over order keys moves orders within the plan.
+    #: With `keep_starts`, a negative shift also lets the order's tasks
+    #: start that much before their planned starts, on any eligible
+    #: machine: a late order can be pulled forward, and only what it
+    #: displaces moves with it.
     shift: OrderKey | None = None
 
 
@@ -185,18 +192,33 @@ def dispatch(
             latest = end if latest is None else max(latest, end)
         return latest
 
-    def modes_and_start(t: int, earliest: int) -> tuple[tuple[Mode, ...], int]:
+    def modes_and_start(
+        t: int, earliest: int
+    ) -> tuple[tuple[Mode, ...], tuple[Mode, ...], int]:
+        """The modes to try first, those to fall back on, and the floor."""
         task = problem.tasks[t]
         if t not in slots:
-            return task.modes, earliest
-        planned = tuple(m for m in task.modes if m.machine == slots[t].machine)
+            return task.modes, (), earliest
         if guide is not None and guide.keep_starts:
+            pulled = shift(task_order[t]) if shift is not None else 0.0
+            if pulled < 0:
+                floor_at = slots[t].start + math.ceil(pulled)
+                return task.modes, (), max(earliest, floor_at)
             earliest = max(earliest, slots[t].start)
-        return planned or task.modes, earliest
+        planned = tuple(m for m in task.modes if m.machine == slots[t].machine)
+        if not planned:
+            return task.modes, (), earliest
+        if guide is not None and guide.keep_starts:
+            # a task that cannot keep its slot moves anyway: then it may
+            # take whichever machine ends it first (off a broken machine)
+            others = tuple(m for m in task.modes if m.machine != slots[t].machine)
+            return planned, others, earliest
+        return planned, (), earliest
 
-    def place_alone(t: int, earliest: int) -> Placement:
-        modes, earliest = modes_and_start(t, earliest)
-        best: Placement | None = None
+    def best_of(
+        t: int, modes: tuple[Mode, ...], earliest: int, best: Placement | None
+    ) -> Placement | None:
+        """The placement in `modes` that ends first, or `best` if none beats it."""
         task = problem.tasks[t]
         for mode in modes:
             if batched[mode.machine]:
@@ -213,6 +235,13 @@ def dispatch(
             )
             if candidate is not None and (best is None or candidate.end < best.end):
                 best = candidate
+        return best
+
+    def place_alone(t: int, earliest: int) -> Placement:
+        modes, fallback, earliest = modes_and_start(t, earliest)
+        best = best_of(t, modes, earliest, None)
+        if fallback and (best is None or best.start != slots[t].start):
+            best = best_of(t, fallback, earliest, best)
         if best is None:
             task = problem.tasks[t]
             raise RuntimeError(

@@ -26,6 +26,7 @@ from mtosched.heuristic.climb import (
     Scored,
     climb,
     schedule_maker,
+    task_bases,
 )
 from mtosched.heuristic.dispatch import (
     Guide,
@@ -189,7 +190,9 @@ def best_dispatch(
     time, helper processes climb too, in epochs (team.py).
     When `stability` is an objective term, the climb runs inside last
     night's plan instead: the keys shift whole orders within the plan's
-    order, and no task starts before its planned start.
+    order, and no task starts before its planned start unless its order is
+    pulled forward (a negative key); late orders jump their blockers there
+    too, and some steps put a shifted order back where the plan has it.
     """
     due_dates = problem.objective[0] in _DUE_DATE_TERMS
     settings = settings or ClimbSettings()
@@ -271,10 +274,8 @@ def _best_dispatch(
         wide = replace(
             settings, step_minutes=scale, step_minutes_max=settings.step_reach * scale
         )
-    if mode == "plan":
-        # a key there shifts an order within the plan: no blocker to jump
-        settings = replace(settings, blocker_share=0.0)
     make = schedule_maker(problem, mode, until)
+    task_base = task_bases(problem, mode)
     keys = [0.0] * n if mode == "plan" else [start_key(j) for j in range(n)]
     # the climb's own position: in a plan it may rank below the best rule
     out_of_time = until is not None and time.monotonic() + run_seconds >= until
@@ -296,14 +297,14 @@ def _best_dispatch(
         stream = climb(
             make, incumbent.ranker, here, random.Random(seed), steps, settings,
             until=until, stop=stop, patience=patience, run_seconds=run_seconds,
-            on_accept=offer,
+            on_accept=offer, task_base=task_base,
         )  # fmt: skip
         accepted = stream.accepted
     elif here is not None and team is not None:
         accepted = _team_climb(
             problem, team, make, incumbent, here, seed, steps, settings,
             until=until, stop=stop, patience=patience, run_seconds=run_seconds,
-            keep=offer, mode=mode, wide=wide,
+            keep=offer, mode=mode, wide=wide, task_base=task_base,
         )  # fmt: skip
     best = incumbent.best
     assert best is not None
@@ -330,6 +331,7 @@ def _team_climb(
     keep: Callable[[Position], None],
     mode: KeyMode,
     wide: ClimbSettings | None = None,
+    task_base: list[float] | None = None,
 ) -> int:
     """Climb in epochs with the team; every epoch goes on from the best stream.
 
@@ -349,6 +351,7 @@ def _team_climb(
         own = climb(
             make, incumbent.ranker, here, random.Random(seeds[0]), length, settings,
             until=until, stop=stop, run_seconds=run_seconds, on_accept=keep,
+            task_base=task_base,
         )  # fmt: skip
         accepted += own.accepted
         if stop is not None and stop():
@@ -377,7 +380,7 @@ def _team_climb(
                 make, incumbent.ranker, here, random.Random(f"{seed}:alone"),
                 steps - taken, settings, until=until, stop=stop,
                 patience=patience, idle=idle, run_seconds=run_seconds,
-                on_accept=keep,
+                on_accept=keep, task_base=task_base,
             )  # fmt: skip
             return accepted + alone.accepted
     return accepted

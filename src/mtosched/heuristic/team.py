@@ -29,6 +29,7 @@ from mtosched.heuristic.climb import (
     Scored,
     climb,
     schedule_maker,
+    task_bases,
 )
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
@@ -96,6 +97,7 @@ def run_epoch(problem: Problem, request: EpochRequest) -> EpochReply:
     stream = climb(
         make, ranker, start, random.Random(request.seed), request.steps,
         request.settings, until=request.until,
+        task_base=task_bases(problem, request.mode),
     )  # fmt: skip
     end = stream.position
     solution = end.solution if end is not start else None
