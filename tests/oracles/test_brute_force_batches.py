@@ -24,6 +24,7 @@ from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.cpsat.neighbourhoods import freeable
 from mtosched.cpsat.solver import solve_problem
+from mtosched.heuristic.dispatch import dispatch
 from mtosched.params import TimeAccount
 from mtosched.problem.model import Placement, Problem
 from mtosched.problem.solution import Solution
@@ -295,10 +296,13 @@ def test_a_step_swaps_members_between_pinned_batches() -> None:
     assert found.placements[2] == Placement(0, 0, 60)
 
 
-def lots(transfer: int | None, *, oven: bool = False) -> Problem:
+def lots(
+    transfer: int | None, *, oven: bool = False, weld_hours: bool = False
+) -> Problem:
     """cut (10 min per unit) then weld (10 min per unit), 3 units, due 06:30.
 
-    With `oven`, cut runs on a batch machine.
+    With `oven`, cut runs on a batch machine; with `weld_hours`, WELD works
+    by a calendar (06:00-12:00 every day).
     """
     weld: dict[str, Any] = {"id": "weld", "machines": ["WELD"], "minutes_per_unit": 10}
     if transfer is not None:
@@ -316,36 +320,54 @@ def lots(transfer: int | None, *, oven: bool = False) -> Problem:
         ],
         "orders": [{"id": "F", "product": "frame", "quantity": 3, "due": at(30)}],
     }  # fmt: skip
+    if weld_hours:
+        days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        data["calendars"] = [
+            {
+                "id": "weld-hours",
+                "shifts": [{"days": days, "from": "06:00", "to": "12:00"}],
+            }
+        ]
+        data["machines"][1]["calendar"] = "weld-hours"
     return build_problem(Scenario.model_validate(data))
-
-
-def searched(problem: Problem) -> int:
-    """The weighted tardiness of the whole solve, whichever path it takes.
-
-    Transfer lots keep the whole-plant model out (it would hold a lot as a
-    plain precedence): the list schedule and neighbourhood steps solve it.
-    The schedule passes the checker.
-    """
-    outcome = solve_problem(problem, SolveParams(time_limit=1, workers=1, seed=0))
-    report = check(problem, outcome.solution)
-    assert report.ok, report.violations
-    assert report.evaluation is not None
-    return report.evaluation.terms["weighted_tardiness"]
 
 
 def test_lots_of_one_cut_the_lead_time() -> None:
     """cut [0, 30); weld may start at 10 (first lot) and must end at 40 or
     later (its last 10 minutes after cut ends): completion 40, tardy 10.
-    Without lots weld runs [30, 60): tardy 30. The solver finds both.
+    Without lots weld runs [30, 60): tardy 30. The full model (lots around
+    the clock are linear) proves both.
     """
     cut = grid(0, range(0, 70, 10), (20, 30, 40))
     weld = grid(1, range(0, 70, 10), (20, 30, 40))
-    assert best(lots(1), [cut, weld]) == 10 == searched(lots(1))
-    assert best(lots(None), [cut, weld]) == 30 == searched(lots(None))
+    assert best(lots(1), [cut, weld]) == 10 == solved(lots(1))
+    assert best(lots(None), [cut, weld]) == 30 == solved(lots(None))
 
 
 def test_lots_after_a_batch_machine_wait_for_its_end() -> None:
     """The same order with cut on a batch machine: plain precedence, 30."""
     cut = grid(0, range(0, 70, 10), (20, 30, 40))
     weld = grid(1, range(0, 70, 10), (20, 30, 40))
-    assert best(lots(1, oven=True), [cut, weld]) == 30 == searched(lots(1, oven=True))
+    assert best(lots(1, oven=True), [cut, weld]) == 30 == solved(lots(1, oven=True))
+
+
+def test_lots_on_a_calendar_keep_the_full_model_out() -> None:
+    """On a calendar rule 21 counts working minutes, which the model holds
+    exactly only with one side of the pair constant: the full model is not
+    built, and a neighbourhood step never frees both sides. The list
+    schedule and the steps still find the optimum, 10.
+    """
+    problem = lots(1, weld_hours=True)
+    weld = 1
+    assert problem.lots_in_working_time(weld)
+    assert problem.beyond_the_model == "transfer lots on calendars"
+    around_the_clock = lots(1)
+    assert not around_the_clock.lots_in_working_time(weld)
+    assert freeable(around_the_clock, dispatch(around_the_clock), {0, 1}) == {0, 1}
+    assert freeable(problem, dispatch(problem), {0, 1}) == {0}
+    account = TimeAccount()
+    outcome = solve_problem(problem, SolveParams(time_limit=1, workers=1), account)
+    assert account.full_model.startswith("skipped: transfer lots on calendars")
+    report = check(problem, outcome.solution)
+    assert report.ok and report.evaluation is not None
+    assert report.evaluation.terms["weighted_tardiness"] == 10

@@ -188,9 +188,11 @@ class ScheduleModel:
         """Rule 21 for each predecessor of transfer task `s`.
 
         Exact where either side is constant (pinned or running): the lot
-        instants are then numbers per mode. With both free the precedence
-        stays plain, which every lot schedule allows too; the neighbourhood
-        search never frees both (lns.py).
+        instants are then numbers per mode. With both free, exact around
+        the clock (both rules are linear there); on a calendar the
+        precedence stays plain, which every lot schedule allows too, and
+        neither the full model nor a neighbourhood step frees such a pair
+        (`Problem.lots_in_working_time`, `freeable`).
         """
         problem, model = self.problem, self.model
         succ = problem.tasks[s]
@@ -230,7 +232,33 @@ class ScheduleModel:
                     model.add(vp.start <= first).only_enforce_if(enforce)
                     model.add(vp.end <= last).only_enforce_if(enforce)
             else:
-                model.add(vs.start >= vp.end)
+                self._add_free_lots(p, s)
+
+    def _add_free_lots(self, p: int, s: int) -> None:
+        """Rule 21 for a pair with both sides free, per pair of machines."""
+        problem, model = self.problem, self.model
+        pred, succ = problem.tasks[p], problem.tasks[s]
+        vp, vs = self.vars[p], self.vars[s]
+        for mode_p in pred.modes:
+            on_p = self._runs_on(vp, mode_p.machine)
+            if on_p is None:
+                continue
+            if problem.machines[mode_p.machine].batches or mode_p.calendar is not None:
+                # a batch hands on at its end; on a calendar: plain (see above)
+                model.add(vs.start >= vp.end).only_enforce_if(on_p)
+                continue
+            first = mode_p.setup + lot_minutes(mode_p, succ)
+            model.add(vs.start >= vp.start + first).only_enforce_if(on_p)
+            for mode_s in succ.modes:
+                on_s = self._runs_on(vs, mode_s.machine)
+                if on_s is None:
+                    continue
+                both = [*on_p, *on_s]
+                if mode_s.calendar is not None:
+                    model.add(vs.start >= vp.end).only_enforce_if(both)
+                    continue
+                last = lot_minutes(mode_s, succ)
+                model.add(vs.end >= vp.end + last).only_enforce_if(both)
 
     @staticmethod
     def _runs_on(task_vars: TaskVars, machine: int) -> list[cp_model.IntVar] | None:

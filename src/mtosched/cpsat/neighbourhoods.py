@@ -72,8 +72,9 @@ def freeable(problem: Problem, incumbent: Solution, chosen: set[int]) -> set[int
     its longest member pinned, so that the members left form a constant
     batch that keeps its end and that the freed ones may rejoin; a batch
     whose members work by different calendars stays pinned. The model
-    knows a transfer lot (rule 21) exactly only when one side of the pair
-    is constant, so of a pair both chosen the successor stays.
+    knows a transfer lot (rule 21) on a calendar exactly only when one
+    side of the pair is constant, so of such a pair both chosen the
+    successor stays.
     """
     free = set(chosen)
     if any(machine.batches for machine in problem.machines):
@@ -91,7 +92,9 @@ def freeable(problem: Problem, incumbent: Solution, chosen: set[int]) -> set[int
                 free.discard(_keeper(problem, machine, members, free))
     for t in list(free):
         task = problem.tasks[t]
-        if task.transfer is not None and any(p in free for p in task.predecessors):
+        if problem.lots_in_working_time(t) and any(
+            p in free for p in task.predecessors
+        ):
             free.discard(t)
     return free
 
