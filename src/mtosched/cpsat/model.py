@@ -6,14 +6,13 @@ model is built identically every time (reproducible with one worker).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ortools.sat.python import cp_model
 
 from mtosched.cpsat.batches import add_batches, one_per_batch
 from mtosched.cpsat.bounds import Windows, narrowed
 from mtosched.cpsat.changeovers import HintRule, add_changeovers
 from mtosched.cpsat.tasks import CalendarEncoding, TaskVars, add_task
+from mtosched.cpsat.terms import Terms, ValueRule
 from mtosched.problem.model import Placement, Problem, lot_minutes
 from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
@@ -110,7 +109,7 @@ class ScheduleModel:
             if len(intervals) > 1:
                 self.model.add_no_overlap(intervals)
 
-    def _hint(self, variable: cp_model.IntVar, rule: _HintRule) -> None:
+    def _hint(self, variable: cp_model.IntVar, rule: ValueRule) -> None:
         self._aux_hints.append((variable, lambda s: rule.value(self.problem, s)))
 
     def _add_resource_capacity(self) -> None:
@@ -297,7 +296,7 @@ class ScheduleModel:
             )
             self.model.add_max_equality(completion, ends)
             self.completion.append(completion)
-            self._hint(completion, _HintRule("completion", index))
+            self._hint(completion, ValueRule("completion", index))
 
     def _add_guarded_placement(self, t: int, place: Placement) -> None:
         guard = self._guard("frozen", t)
@@ -321,115 +320,17 @@ class ScheduleModel:
     def term(self, term: ObjectiveTerm) -> LinearExpr:
         """The expression of one objective term (built once, then cached)."""
         if term not in self._term_cache:
-            self._term_cache[term] = self._build_term(term)
+            terms = Terms(
+                self.model,
+                self.problem,
+                self.windows,
+                self.vars,
+                self.completion,
+                self._changeovers.minutes,
+                self._hint,
+            )
+            self._term_cache[term] = terms.build(term)
         return self._term_cache[term]
-
-    def _build_term(self, term: ObjectiveTerm) -> LinearExpr:
-        model, orders, horizon = self.model, self.problem.orders, self.windows.horizon
-        floor = self.windows.order_floor
-        parts: list[LinearExpr] = []
-        if term == "weighted_tardiness":
-            for j, order in enumerate(orders):
-                if order.due >= horizon:
-                    continue  # cannot be late within the horizon
-                completion = self.completion[j]
-                if isinstance(completion, int):  # all its work is pinned
-                    parts.append(order.priority * max(0, completion - order.due))
-                    continue
-                tardy = model.new_int_var(0, max(0, horizon - order.due), f"T{j}")
-                model.add_max_equality(tardy, [0, completion - order.due])
-                self._hint(tardy, _HintRule("tardiness", j))
-                parts.append(order.priority * tardy)
-            return sum(parts, start=0)
-        if term == "earliness":
-            for j, order in enumerate(orders):
-                completion = self.completion[j]
-                if isinstance(completion, int):
-                    parts.append(order.priority * max(0, order.due - completion))
-                    continue
-                early = model.new_int_var(0, max(0, order.due - floor[j]), f"E{j}")
-                model.add_max_equality(early, [0, order.due - completion])
-                self._hint(early, _HintRule("earliness", j))
-                parts.append(order.priority * early)
-            return sum(parts, start=0)
-        if term == "late_orders":
-            for j, order in enumerate(orders):
-                completion = self.completion[j]
-                if isinstance(completion, int):
-                    parts.append(order.priority * int(completion > order.due))
-                    continue
-                late = model.new_bool_var(f"late{j}")
-                model.add(completion <= order.due).only_enforce_if(~late)
-                model.add(completion >= order.due + 1).only_enforce_if(late)
-                self._hint(late, _HintRule("late", j))
-                parts.append(order.priority * late)
-            return sum(parts, start=0)
-        if term == "max_lateness":
-            if not orders:
-                return 0
-            low = min(floor[j] - o.due for j, o in enumerate(orders))
-            high = max(horizon - o.due for o in orders)
-            lateness = model.new_int_var(low, max(low, high), "Lmax")
-            model.add_max_equality(
-                lateness, [self.completion[j] - o.due for j, o in enumerate(orders)]
-            )
-            self._hint(lateness, _HintRule("max_lateness", 0))
-            return lateness
-        if term == "flow_time":
-            released = sum(order.released for order in orders)
-            return sum(self.completion, start=0) - released
-        if term == "makespan":
-            ends = [v.end for v in self.vars]
-            if not ends:
-                return 0
-            fixed = [e for e in ends if isinstance(e, int)]
-            if len(fixed) > 1:  # one constant stands for all of them
-                ends = [e for e in ends if not isinstance(e, int)] + [max(fixed)]
-            makespan = model.new_int_var(0, horizon, "makespan")
-            model.add_max_equality(makespan, ends)
-            self._hint(makespan, _HintRule("makespan", 0))
-            return makespan
-        if term == "changeover_minutes":
-            return sum(self._changeovers.minutes, start=0)
-        return self._stability()
-
-    def _stability(self) -> LinearExpr:
-        """Sum of weight * moved, where staying means same machine, start in tolerance.
-
-        Only the direction stay ⇒ in place is posted: minimizing pushes every
-        `stay` that can be true to true, and a bound on the sum stays exact.
-        """
-        baseline = self.problem.baseline
-        if baseline is None:
-            return 0
-        parts: list[LinearExpr] = []
-        for t, slot in sorted(baseline.planned.items()):
-            weight = baseline.weights[t]
-            task_vars = self.vars[t]
-            machines = set(task_vars.presence)
-            if task_vars.machine is not None:
-                machines.add(task_vars.machine)
-            if slot.machine not in machines:
-                parts.append(weight)  # its machine can no longer run it
-                continue
-            if isinstance(task_vars.start, int):  # fixed or pinned
-                assert task_vars.machine is not None
-                moved = baseline.moved(t, task_vars.machine, task_vars.start)
-                parts.append(weight * int(moved))
-                continue
-            stay = self.model.new_bool_var(f"stay{t}")
-            if slot.machine in task_vars.presence:
-                self.model.add_implication(stay, task_vars.presence[slot.machine])
-            start = task_vars.start
-            self.model.add(start >= slot.start - baseline.tolerance).only_enforce_if(
-                stay
-            )
-            self.model.add(start <= slot.start + baseline.tolerance).only_enforce_if(
-                stay
-            )
-            self._hint(stay, _HintRule("stay", t))
-            parts.append(weight - weight * stay)
-        return sum(parts, start=0)
 
     # --- hints and solutions ---------------------------------------------
 
@@ -488,34 +389,3 @@ class ScheduleModel:
                 machine = task_vars.machine
             placements.append(Placement(machine, start, end))
         return Solution(tuple(placements))
-
-
-@dataclass(frozen=True)
-class _HintRule:
-    """How to compute an auxiliary variable's value from placements."""
-
-    kind: str
-    #: the order, or for "stay" the task, the variable belongs to
-    index: int
-
-    def value(self, problem: Problem, solution: Solution) -> int:
-        if self.kind == "stay":
-            place, baseline = solution.placements[self.index], problem.baseline
-            assert baseline is not None
-            return int(not baseline.moved(self.index, place.machine, place.start))
-        if self.kind == "makespan":
-            return max(p.end for p in solution.placements)
-        if self.kind == "max_lateness":
-            return max(
-                solution.completion(problem, j) - o.due
-                for j, o in enumerate(problem.orders)
-            )
-        completion = solution.completion(problem, self.index)
-        due = problem.orders[self.index].due
-        if self.kind == "tardiness":
-            return max(0, completion - due)
-        if self.kind == "earliness":
-            return max(0, due - completion)
-        if self.kind == "late":
-            return int(completion > due)
-        return completion
