@@ -296,13 +296,11 @@ def test_a_step_swaps_members_between_pinned_batches() -> None:
     assert found.placements[2] == Placement(0, 0, 60)
 
 
-def lots(
-    transfer: int | None, *, oven: bool = False, weld_hours: bool = False
-) -> Problem:
+def lots(transfer: int | None, *, oven: bool = False, breaks: bool = False) -> Problem:
     """cut (10 min per unit) then weld (10 min per unit), 3 units, due 06:30.
 
-    With `oven`, cut runs on a batch machine; with `weld_hours`, WELD works
-    by a calendar (06:00-12:00 every day).
+    With `oven`, cut runs on a batch machine; with `breaks`, SAW and WELD
+    work by calendars with a break each (06:20-06:40 and 06:45-06:55).
     """
     weld: dict[str, Any] = {"id": "weld", "machines": ["WELD"], "minutes_per_unit": 10}
     if transfer is not None:
@@ -320,14 +318,17 @@ def lots(
         ],
         "orders": [{"id": "F", "product": "frame", "quantity": 3, "due": at(30)}],
     }  # fmt: skip
-    if weld_hours:
+    if breaks:
         days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         data["calendars"] = [
-            {
-                "id": "weld-hours",
-                "shifts": [{"days": days, "from": "06:00", "to": "12:00"}],
-            }
-        ]
+            {"id": "saw-hours", "shifts": [
+                {"days": days, "from": "06:00", "to": "06:20"},
+                {"days": days, "from": "06:40", "to": "12:00"}]},
+            {"id": "weld-hours", "shifts": [
+                {"days": days, "from": "06:00", "to": "06:45"},
+                {"days": days, "from": "06:55", "to": "12:00"}]},
+        ]  # fmt: skip
+        data["machines"][0]["calendar"] = "saw-hours"
         data["machines"][1]["calendar"] = "weld-hours"
     return build_problem(Scenario.model_validate(data))
 
@@ -351,23 +352,19 @@ def test_lots_after_a_batch_machine_wait_for_its_end() -> None:
     assert best(lots(1, oven=True), [cut, weld]) == 30 == solved(lots(1, oven=True))
 
 
-def test_lots_on_a_calendar_keep_the_full_model_out() -> None:
-    """On a calendar rule 21 counts working minutes, which the model holds
-    exactly only with one side of the pair constant: the full model is not
-    built, and a neighbourhood step never frees both sides. The list
-    schedule and the steps still find the optimum, 10.
+def test_lots_on_calendars_with_breaks() -> None:
+    """SAW breaks 06:20-06:40 and WELD 06:45-06:55 (minutes 20-40, 45-55).
+
+    cut works [0, 50) around its break; its first lot is done at 10. weld
+    (30 working minutes) must still work 10 of them after 50: from 25 it
+    works 25-45 and 55-65, 10 minutes after 50, and ends at 65, tardy 35;
+    from 24 it would work only 9 after 50. A plain precedence would start
+    it at 55 (tardy 55), and a bound that ignored the break would end it
+    at 60. The full model proves 35.
     """
-    problem = lots(1, weld_hours=True)
-    weld = 1
-    assert problem.lots_in_working_time(weld)
-    assert problem.beyond_the_model == "transfer lots on calendars"
-    around_the_clock = lots(1)
-    assert not around_the_clock.lots_in_working_time(weld)
-    assert freeable(around_the_clock, dispatch(around_the_clock), {0, 1}) == {0, 1}
-    assert freeable(problem, dispatch(problem), {0, 1}) == {0}
-    account = TimeAccount()
-    outcome = solve_problem(problem, SolveParams(time_limit=1, workers=1), account)
-    assert account.full_model.startswith("skipped: transfer lots on calendars")
-    report = check(problem, outcome.solution)
-    assert report.ok and report.evaluation is not None
-    assert report.evaluation.terms["weighted_tardiness"] == 10
+    problem = lots(1, breaks=True)
+    cut = grid(0, range(0, 70, 5), (30, 50))
+    weld = grid(1, range(0, 70, 5), (30, 40, 50))
+    assert best(problem, [cut, weld]) == 35 == solved(problem)
+    # both sides of the pair may go free in one neighbourhood step
+    assert freeable(problem, dispatch(problem), {0, 1}) == {0, 1}

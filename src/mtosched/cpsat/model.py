@@ -11,9 +11,10 @@ from ortools.sat.python import cp_model
 from mtosched.cpsat.batches import add_batches, one_per_batch
 from mtosched.cpsat.bounds import Windows, narrowed
 from mtosched.cpsat.changeovers import HintRule, add_changeovers
+from mtosched.cpsat.lots import TransferLots
 from mtosched.cpsat.tasks import CalendarEncoding, TaskVars, add_task
 from mtosched.cpsat.terms import Terms, ValueRule
-from mtosched.problem.model import Placement, Problem, lot_minutes
+from mtosched.problem.model import Placement, Problem
 from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
 
@@ -148,11 +149,12 @@ class ScheduleModel:
             )
 
     def _add_precedences(self) -> None:
+        lots = TransferLots(self.model, self.problem, self.vars, self.windows)
         for t, task in enumerate(self.problem.tasks):
             if not task.predecessors:
                 continue  # running work among them: its past is history
             if task.transfer is not None:
-                self._add_transfer_lots(t)
+                lots.add(t)
                 continue
             start = self.vars[t].start
             ends = [self.vars[p].end for p in task.predecessors]
@@ -182,93 +184,6 @@ class ScheduleModel:
             constraint = self.model.add(start <= latest + task.max_wait)
             if self._guarded:
                 constraint.only_enforce_if(self._guard("max_wait", task.order))
-
-    def _add_transfer_lots(self, s: int) -> None:
-        """Rule 21 for each predecessor of transfer task `s`.
-
-        Exact where either side is constant (pinned or running): the lot
-        instants are then numbers per mode. With both free, exact around
-        the clock (both rules are linear there); on a calendar the
-        precedence stays plain, which every lot schedule allows too, and
-        neither the full model nor a neighbourhood step frees such a pair
-        (`Problem.lots_in_working_time`, `freeable`).
-        """
-        problem, model = self.problem, self.model
-        succ = problem.tasks[s]
-        vs = self.vars[s]
-        for p in succ.predecessors:
-            vp = self.vars[p]
-            pred = problem.tasks[p]
-            if isinstance(vp.start, int) and isinstance(vs.start, int):
-                continue  # both kept from a checked schedule
-            if isinstance(vp.start, int):
-                assert vp.machine is not None and isinstance(vp.end, int)
-                placed = Placement(vp.machine, vp.start, vp.end)
-                model.add(vs.start >= problem.first_lot_done(p, placed, s))
-                if problem.machines[vp.machine].batches:
-                    model.add(vs.start >= vp.end)
-                    continue
-                for mode in succ.modes:
-                    work = lot_minutes(mode, succ)
-                    bound = problem.after_work(mode.calendar, vp.end, work)
-                    enforce = self._runs_on(vs, mode.machine)
-                    if enforce is not None:
-                        model.add(vs.end >= bound).only_enforce_if(enforce)
-            elif isinstance(vs.start, int):
-                assert vs.machine is not None and isinstance(vs.end, int)
-                own = problem.mode_on(succ, vs.machine)
-                last = problem.before_work(own.calendar, vs.end, lot_minutes(own, succ))
-                for mode in pred.modes:
-                    enforce = self._runs_on(vp, mode.machine)
-                    if enforce is None:
-                        continue
-                    if problem.machines[mode.machine].batches:
-                        model.add(vp.end <= vs.start).only_enforce_if(enforce)
-                        continue
-                    first = problem.before_work(
-                        mode.calendar, vs.start, mode.setup + lot_minutes(mode, succ)
-                    )
-                    model.add(vp.start <= first).only_enforce_if(enforce)
-                    model.add(vp.end <= last).only_enforce_if(enforce)
-            else:
-                self._add_free_lots(p, s)
-
-    def _add_free_lots(self, p: int, s: int) -> None:
-        """Rule 21 for a pair with both sides free, per pair of machines."""
-        problem, model = self.problem, self.model
-        pred, succ = problem.tasks[p], problem.tasks[s]
-        vp, vs = self.vars[p], self.vars[s]
-        for mode_p in pred.modes:
-            on_p = self._runs_on(vp, mode_p.machine)
-            if on_p is None:
-                continue
-            if problem.machines[mode_p.machine].batches or mode_p.calendar is not None:
-                # a batch hands on at its end; on a calendar: plain (see above)
-                model.add(vs.start >= vp.end).only_enforce_if(on_p)
-                continue
-            first = mode_p.setup + lot_minutes(mode_p, succ)
-            model.add(vs.start >= vp.start + first).only_enforce_if(on_p)
-            for mode_s in succ.modes:
-                on_s = self._runs_on(vs, mode_s.machine)
-                if on_s is None:
-                    continue
-                both = [*on_p, *on_s]
-                if mode_s.calendar is not None:
-                    model.add(vs.start >= vp.end).only_enforce_if(both)
-                    continue
-                last = lot_minutes(mode_s, succ)
-                model.add(vs.end >= vp.end + last).only_enforce_if(both)
-
-    @staticmethod
-    def _runs_on(task_vars: TaskVars, machine: int) -> list[cp_model.IntVar] | None:
-        """The literals under which a task runs on `machine`.
-
-        [] when it surely does, None when it cannot (no feasible start there).
-        """
-        literal = task_vars.presence.get(machine)
-        if literal is not None:
-            return [literal]
-        return [] if task_vars.machine == machine else None
 
     def _guard(self, kind: str, order: int) -> cp_model.IntVar:
         key = (kind, order)

@@ -71,10 +71,7 @@ def freeable(problem: Problem, incumbent: Solution, chosen: set[int]) -> set[int
     A batch of two or more (batches.py) goes free whole, or in part with
     its longest member pinned, so that the members left form a constant
     batch that keeps its end and that the freed ones may rejoin; a batch
-    whose members work by different calendars stays pinned. The model
-    knows a transfer lot (rule 21) on a calendar exactly only when one
-    side of the pair is constant, so of such a pair both chosen the
-    successor stays.
+    whose members work by different calendars stays pinned.
     """
     free = set(chosen)
     if any(machine.batches for machine in problem.machines):
@@ -90,12 +87,6 @@ def freeable(problem: Problem, incumbent: Solution, chosen: set[int]) -> set[int
                 free.difference_update(picked)
             elif len(picked) < len(members):
                 free.discard(_keeper(problem, machine, members, free))
-    for t in list(free):
-        task = problem.tasks[t]
-        if problem.lots_in_working_time(t) and any(
-            p in free for p in task.predecessors
-        ):
-            free.discard(t)
     return free
 
 

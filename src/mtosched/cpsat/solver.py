@@ -76,11 +76,11 @@ def _wants_full_model(problem: Problem, params: SolveParams) -> str | None:
     plants its presolve took 5-7 s and found nothing the neighbourhood
     steps did not, benchmarks/RESULTS.md).
     """
-    beyond = problem.beyond_the_model or unmodelled(problem)
+    beyond = unmodelled(problem)
     if beyond is not None:
-        # the full model would place lots as plain precedences, or never
-        # batch work of different calendars: its optimum would claim too
-        # much; neighbourhood steps keep every incumbent exact
+        # the full model would never batch work of different calendars:
+        # its optimum would claim too much; neighbourhood steps keep every
+        # incumbent exact
         return f"skipped: {beyond}, neighbourhood search only"
     arcs = changeover_arcs(problem)
     if arcs > params.search.full_model_max_arcs:

@@ -255,40 +255,6 @@ class Problem:
     baseline: Baseline | None = None
 
     @cached_property
-    def beyond_the_model(self) -> str | None:
-        """What the whole-plant CP-SAT model cannot express, or None.
-
-        It would hold a transfer lot on a calendar as a plain precedence
-        (`lots_in_working_time`); such plants are searched by the list
-        schedule and neighbourhood steps that model lots exactly
-        (cpsat/solver.py, cpsat/neighbourhoods.py `freeable`). Batches
-        and lots around the clock are modelled (cpsat/batches.py,
-        cpsat/model.py).
-        """
-        if any(self.lots_in_working_time(t) for t in range(len(self.tasks))):
-            return "transfer lots on calendars"
-        return None
-
-    def lots_in_working_time(self, s: int) -> bool:
-        """Whether a lot pair of transfer task `s` counts minutes on a calendar.
-
-        Around the clock both lot rules (rule 21) are linear in the pair's
-        starts and ends, and the model holds them exactly; on a calendar
-        they depend on where the breaks fall, and it holds them exactly only
-        with one side of the pair constant.
-        """
-        task = self.tasks[s]
-        if task.transfer is None:
-            return False
-        if any(mode.calendar is not None for mode in task.modes):
-            return True
-        return any(
-            mode.calendar is not None and not self.machines[mode.machine].batches
-            for p in task.predecessors
-            for mode in self.tasks[p].modes
-        )
-
-    @cached_property
     def shortest_free_work(self) -> tuple[int | None, ...]:
         """Per machine, the shortest duration of any free task it may run.
 
