@@ -134,6 +134,10 @@ def improve(
         solver = configured_solver(
             params, min(limit, until - time.monotonic()), light=True
         )
+        if model.lots.group_literals:
+            # OR-Tools 9.15's feasibility jump crashed (SIGSEGV) on such
+            # steps without presolve when more than one worker ran
+            solver.parameters.use_feasibility_jump = False
         first = _FirstSolution()
         status = run_solver(solver, model.model, params, first)
         # set-up: building the model, presolve, repairing the hint; a step

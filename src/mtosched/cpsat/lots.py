@@ -40,6 +40,8 @@ class TransferLots:
         self.windows = windows
         # start groups made once per (task, machine, minutes)
         self._groups: dict[tuple[int, int, int], Offsets] = {}
+        #: Booleans made for start groups (interruptible work on calendars)
+        self.group_literals = 0
 
     def add(self, s: int) -> None:
         """Rule 21 for each predecessor of transfer task `s`."""
@@ -154,6 +156,7 @@ class TransferLots:
             pieces.append((offset, [*on, literal]))
         if not literals:
             return [(work, on)]  # no start fits: the task's own domain says so
+        self.group_literals += len(literals)
         if on:
             model.add(sum(literals) == on[0])
         else:

@@ -150,6 +150,7 @@ class ScheduleModel:
 
     def _add_precedences(self) -> None:
         lots = TransferLots(self.model, self.problem, self.vars, self.windows)
+        self.lots = lots
         for t, task in enumerate(self.problem.tasks):
             if not task.predecessors:
                 continue  # running work among them: its past is history
