@@ -72,6 +72,7 @@ class ScheduleModel:
         self._aux_hints.extend(self._changeovers.hints)
         self._add_resource_capacity()
         self._add_material_balance()
+        self.lots = TransferLots(self.model, problem, self.vars, self.windows)
         self._add_precedences()
         self._add_completions()
         if guard_deadlines:
@@ -149,8 +150,7 @@ class ScheduleModel:
             )
 
     def _add_precedences(self) -> None:
-        lots = TransferLots(self.model, self.problem, self.vars, self.windows)
-        self.lots = lots
+        lots = self.lots
         for t, task in enumerate(self.problem.tasks):
             if not task.predecessors:
                 continue  # running work among them: its past is history
