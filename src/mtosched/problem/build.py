@@ -8,16 +8,15 @@ from `start`, and shop-floor progress applied.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import ROUND_CEILING, Decimal
 from functools import partial
-from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 from mtosched.collector import paused_collector
 from mtosched.errors import InfeasibleError, InputError, Issue
 from mtosched.problem.calendar_index import CalendarIndex
+from mtosched.problem.floor_work import FloorWork
 from mtosched.problem.following import PlanFollower, fixed_conflicts
 from mtosched.problem.horizon import MAX_PLAN_MINUTES, earliest_finishes
 from mtosched.problem.model import (
@@ -341,115 +340,6 @@ class _Compiler:
             self.known_modes[key] = tuple(result)
         return tuple(result)
 
-    def check_running_overlaps(self) -> None:
-        """Two operations reported running on one machine at once is bad data."""
-        by_machine: dict[int, list[int]] = {}
-        for t in self.running_origin:
-            fixed = self.tasks[t].fixed
-            assert fixed is not None
-            by_machine.setdefault(fixed.machine, []).append(t)
-        for machine, tasks in by_machine.items():
-            tasks.sort(key=lambda t: self.tasks[t].fixed.start)  # type: ignore[union-attr]
-            together = self.scenario.machines[machine].batch is not None
-            for before, after in pairwise(tasks):
-                first, second = self.tasks[before], self.tasks[after]
-                assert first.fixed is not None and second.fixed is not None
-                if together and first.fixed.start == second.fixed.start:
-                    continue  # one running batch (rule 20)
-                if second.fixed.start < first.fixed.end:
-                    origin = self.running_origin[after]
-                    other = self.orders_by_task(before)
-                    self.issues.append(
-                        Issue(
-                            origin.file,
-                            origin.path,
-                            f"running on {self.scenario.machines[machine].id} while "
-                            f"{other}/{first.operation} is still running there",
-                        )
-                    )
-
-    def settle_running_batches(self) -> None:
-        """Fixed work on a batch machine with one start is one fixed batch.
-
-        Running work (rules 11 and 20) and frozen work (a batch of last
-        night's plan): every member ends when the longest does. A running
-        group over the capacity or of mixed families is bad data.
-        """
-        groups: dict[tuple[int, int], list[int]] = {}
-        for t, task in enumerate(self.tasks):
-            fixed = task.fixed
-            if fixed is not None and self.scenario.machines[fixed.machine].batch:
-                groups.setdefault((fixed.machine, fixed.start), []).append(t)
-        for (machine, _), members in groups.items():
-            batching = self.scenario.machines[machine].batch
-            assert batching is not None
-            end = max(self.tasks[t].fixed.end for t in members)  # type: ignore[union-attr]
-            for t in members:
-                fixed = self.tasks[t].fixed
-                assert fixed is not None
-                self.tasks[t] = replace(self.tasks[t], fixed=replace(fixed, end=end))
-            members = [t for t in members if t in self.running_origin]
-            if not members:
-                continue
-            size = sum(
-                self.tasks[t].quantity if batching.size == "quantity" else 1
-                for t in members
-            )
-            families = {self.tasks[t].family for t in members}
-            origin = self.running_origin[members[-1]]
-            name = self.scenario.machines[machine].id
-            if size > batching.capacity:
-                self.issues.append(
-                    Issue(
-                        origin.file,
-                        origin.path,
-                        f"the running batch on {name} holds {size}, more than "
-                        f"its capacity {batching.capacity} (rule 20)",
-                    )
-                )
-            if len(families) > 1:
-                shown = ", ".join(sorted(str(f) for f in families))
-                self.issues.append(
-                    Issue(
-                        origin.file,
-                        origin.path,
-                        f"the running batch on {name} mixes families ({shown}); "
-                        "a batch holds one family (rule 20)",
-                    )
-                )
-
-    def check_running_resources(self, capacities: Sequence[int]) -> None:
-        """Running work holding more of a resource than it has is bad data too.
-
-        The solver cannot move running work, and once returned a schedule
-        that failed the independent check on it (issue 16).
-        """
-        events: dict[int, list[tuple[int, int, int]]] = {}
-        for t in self.running_origin:
-            task = self.tasks[t]
-            assert task.fixed is not None
-            for r, amount in task.uses:
-                if amount > capacities[r]:
-                    continue  # infeasible alone, and reported as such
-                events.setdefault(r, []).append((task.fixed.start, amount, t))
-                events.setdefault(r, []).append((task.fixed.end, -amount, t))
-        for r, moments in events.items():
-            held = 0
-            for _, amount, t in sorted(moments, key=lambda e: (e[0], e[1])):
-                held += amount
-                if amount > 0 and held > capacities[r]:
-                    origin = self.running_origin[t]
-                    resource = self.scenario.resources[r].id
-                    self.issues.append(
-                        Issue(
-                            origin.file,
-                            origin.path,
-                            f"running work holds {held} of resource {resource} "
-                            f"at once, whose capacity is {capacities[r]}",
-                        )
-                    )
-                    break
-
     def orders_by_task(self, t: int) -> str:
         """The id of the order a compiled task belongs to."""
         order = self.tasks[t].order
@@ -582,9 +472,10 @@ def build_problem(
         reach=reach,
     )
     compiler.tasks = timed.tasks
-    compiler.settle_running_batches()
-    compiler.check_running_overlaps()
-    compiler.check_running_resources([r.capacity for r in scenario.resources])
+    floor = FloorWork(scenario, compiler.tasks, compiler.running_origin)
+    compiler.issues.extend(floor.settle_batches())
+    compiler.issues.extend(floor.overlaps(compiler.orders_by_task))
+    compiler.issues.extend(floor.over_capacity())
     if compiler.issues:
         raise InputError(compiler.issues)
     impossible = timed.impossible + fixed_conflicts(
