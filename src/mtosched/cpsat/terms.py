@@ -52,24 +52,16 @@ class Terms:
             for j, order in enumerate(orders):
                 if order.due >= horizon:
                     continue  # cannot be late within the horizon
-                completion = self.completion[j]
-                if isinstance(completion, int):  # all its work is pinned
-                    parts.append(order.priority * max(0, completion - order.due))
-                    continue
-                tardy = model.new_int_var(0, max(0, horizon - order.due), f"T{j}")
-                model.add_max_equality(tardy, [0, completion - order.due])
-                self._hint(tardy, ValueRule("tardiness", j))
+                late_by = self.completion[j] - order.due
+                rule = ValueRule("tardiness", j)
+                tardy = self._excess(late_by, horizon - order.due, rule, f"T{j}")
                 parts.append(order.priority * tardy)
             return sum(parts, start=0)
         if term == "earliness":
             for j, order in enumerate(orders):
-                completion = self.completion[j]
-                if isinstance(completion, int):
-                    parts.append(order.priority * max(0, order.due - completion))
-                    continue
-                early = model.new_int_var(0, max(0, order.due - floor[j]), f"E{j}")
-                model.add_max_equality(early, [0, order.due - completion])
-                self._hint(early, ValueRule("earliness", j))
+                early_by = order.due - self.completion[j]
+                rule = ValueRule("earliness", j)
+                early = self._excess(early_by, order.due - floor[j], rule, f"E{j}")
                 parts.append(order.priority * early)
             return sum(parts, start=0)
         if term == "late_orders":
@@ -112,6 +104,17 @@ class Terms:
         if term == "changeover_minutes":
             return sum(self.changeover_minutes, start=0)
         return self._stability()
+
+    def _excess(
+        self, amount: LinearExpr, most: int, rule: ValueRule, name: str
+    ) -> LinearExpr:
+        """max(0, `amount`): a number when all the order's work is pinned."""
+        if isinstance(amount, int):
+            return max(0, amount)
+        excess = self.model.new_int_var(0, max(0, most), name)
+        self.model.add_max_equality(excess, [0, amount])
+        self._hint(excess, rule)
+        return excess
 
     def _stability(self) -> LinearExpr:
         """Sum of weight * moved, where staying means same machine, start in tolerance.
