@@ -212,8 +212,9 @@ def climb(
             reach = math.exp(
                 rng.uniform(math.log(reach), math.log(settings.step_minutes_max))
             )
-        shifted = [j for j, key in enumerate(trial) if key] if task_base else []
-        if shifted and step % 2 == 0 and rng.random() < settings.restore_share:
+        restorable = task_base is not None and step % 2 == 0
+        shifted = [j for j, key in enumerate(trial) if key] if restorable else []
+        if shifted and rng.random() < settings.restore_share:
             trial[rng.choice(shifted)] = 0.0  # back to its place in the plan
         else:
             for j in rng.sample(range(n), min(moved, n)):

@@ -192,6 +192,8 @@ def dispatch(
             latest = end if latest is None else max(latest, end)
         return latest
 
+    keep_starts = guide is not None and guide.keep_starts
+
     def modes_and_start(
         t: int, earliest: int
     ) -> tuple[tuple[Mode, ...], tuple[Mode, ...], int]:
@@ -199,21 +201,19 @@ def dispatch(
         task = problem.tasks[t]
         if t not in slots:
             return task.modes, (), earliest
-        if guide is not None and guide.keep_starts:
+        slot = slots[t]
+        if keep_starts:
             pulled = shift(task_order[t]) if shift is not None else 0.0
             if pulled < 0:
-                floor_at = slots[t].start + math.ceil(pulled)
-                return task.modes, (), max(earliest, floor_at)
-            earliest = max(earliest, slots[t].start)
-        planned = tuple(m for m in task.modes if m.machine == slots[t].machine)
+                return task.modes, (), max(earliest, slot.start + math.ceil(pulled))
+            earliest = max(earliest, slot.start)
+        planned = tuple(m for m in task.modes if m.machine == slot.machine)
         if not planned:
             return task.modes, (), earliest
-        if guide is not None and guide.keep_starts:
-            # a task that cannot keep its slot moves anyway: then it may
-            # take whichever machine ends it first (off a broken machine)
-            others = tuple(m for m in task.modes if m.machine != slots[t].machine)
-            return planned, others, earliest
-        return planned, (), earliest
+        # a task that cannot keep its slot moves anyway: with kept starts it
+        # may then take whichever machine ends it first (off a broken one)
+        others = tuple(m for m in task.modes if m.machine != slot.machine)
+        return planned, others if keep_starts else (), earliest
 
     def best_of(
         t: int, modes: tuple[Mode, ...], earliest: int, best: Placement | None
