@@ -56,6 +56,7 @@ from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.tasks import TaskVars, end_limit
 from mtosched.problem.model import Mode, Problem
 from mtosched.problem.solution import Solution
+from mtosched.verify.sequences import loads
 
 HintRule = Callable[[Solution], int]
 
@@ -79,19 +80,15 @@ class _Roles:
 
     def of(self, solution: Solution, t: int) -> tuple[str, int, int]:
         if solution is not self.solution:
-            problem = self.problem
-            groups: dict[tuple[int, int], list[int]] = {}
-            for u, place in enumerate(solution.placements):
-                if problem.machines[place.machine].batches:
-                    groups.setdefault((place.machine, place.start), []).append(u)
             self.role = {}
-            for (m, start), members in groups.items():
-                node = batch_node(problem, m, members, self.constant)
+            for load in loads(self.problem, solution):
+                m, members = load.machine, list(load.members)
+                node = batch_node(self.problem, m, members, self.constant)
                 for u in members:
                     if u == node:
                         self.role[u] = ("lead", m, u)
                     elif self.constant[node]:
-                        self.role[u] = ("joinc", m, start)
+                        self.role[u] = ("joinc", m, load.start)
                     else:
                         self.role[u] = ("join", m, node)
             self.solution = solution

@@ -33,6 +33,7 @@ from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
 from mtosched.scenario.models import ObjectiveTerm
 from mtosched.verify.evaluate import order_outcomes
+from mtosched.verify.sequences import loads
 
 Kind = Literal["window", "orders", "blockers"]
 KINDS: tuple[Kind, ...] = ("window", "orders", "blockers")
@@ -74,19 +75,17 @@ def freeable(problem: Problem, incumbent: Solution, chosen: set[int]) -> set[int
     whose members work by different calendars stays pinned.
     """
     free = set(chosen)
-    if any(machine.batches for machine in problem.machines):
-        together: dict[tuple[int, int], list[int]] = {}
-        for t, place in enumerate(incumbent.placements):
-            if problem.machines[place.machine].batches:
-                together.setdefault((place.machine, place.start), []).append(t)
-        for (machine, _), members in together.items():
-            picked = [t for t in members if t in free]
-            if len(members) < 2 or not picked:
-                continue
-            if not _rebuildable(problem, machine, members):
-                free.difference_update(picked)
-            elif len(picked) < len(members):
-                free.discard(_keeper(problem, machine, members, free))
+    if not any(machine.batches for machine in problem.machines):
+        return free
+    for load in loads(problem, incumbent):
+        members = list(load.members)
+        picked = [t for t in members if t in free]
+        if len(members) < 2 or not picked:
+            continue
+        if not _rebuildable(problem, load.machine, members):
+            free.difference_update(picked)
+        elif len(picked) < len(members):
+            free.discard(_keeper(problem, load.machine, members, free))
     return free
 
 

@@ -95,6 +95,16 @@ def machine_units(problem: Problem, solution: Solution) -> dict[int, list[Unit]]
     return units
 
 
+def loads(problem: Problem, solution: Solution) -> list[Unit]:
+    """The batches on batch machines, machine by machine, in time order."""
+    return [
+        unit
+        for machine, units in machine_units(problem, solution).items()
+        if problem.machines[machine].batches
+        for unit in units
+    ]
+
+
 def changeovers(
     problem: Problem,
     solution: Solution,
