@@ -55,15 +55,25 @@ def test_neighbourhood_optimum_equals_full_model_with_tasks_fixed(
     assert_neighbourhood_exact(data, seed)
 
 
-def assert_neighbourhood_exact(data: dict[str, Any], seed: int) -> None:
-    """Pin a random share of the dispatch schedule; both models agree."""
+def dispatched(data: dict[str, Any]) -> tuple[Problem, Solution]:
+    """The drawn plant and its checked list schedule, the search's incumbent.
+
+    A plant without one is not drawn (assumed away): there is nothing to
+    search around (shortages, no working time).
+    """
     try:
         problem = build_problem(validated(data))
         incumbent = dispatch(problem)
     except (InfeasibleError, RuntimeError):
-        assume(False)  # nothing to search around (shortages, no working time)
-        return
+        assume(False)
+        raise AssertionError("unreachable: assume(False) raises") from None
     assume(check(problem, incumbent).ok)
+    return problem, incumbent
+
+
+def assert_neighbourhood_exact(data: dict[str, Any], seed: int) -> None:
+    """Pin a random share of the dispatch schedule; both models agree."""
+    problem, incumbent = dispatched(data)
     windows = compute_windows(problem, incumbent)
     pinned = pin_some(problem, incumbent, seed)
     term = problem.objective[0]
