@@ -30,7 +30,7 @@ from playwright.sync_api import Page, sync_playwright
 from mtosched import Scenario, build_problem
 from mtosched.export.html_gantt import write
 from mtosched.heuristic.dispatch import dispatch
-from mtosched.schedule import build_schedule
+from mtosched.schedule_mapping import build_schedule
 from mtosched.verify.evaluate import evaluate
 
 CHROMIUM = "/usr/bin/chromium"

@@ -22,7 +22,7 @@ from mtosched import (
 )
 from mtosched.problem.previous import PlannedOperation, PreviousPlan, stability_weight
 from mtosched.scenario.loading import parse_scenario_text
-from mtosched.schedule import solution_from_schedule
+from mtosched.schedule_mapping import solution_from_schedule
 from mtosched.verify.evaluate import evaluate, moved_tasks
 from tests.helpers import assert_checked, run_cli, write_json
 from tests.helpers.nightly import new_orders, next_morning, nightly_plant

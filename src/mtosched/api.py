@@ -27,10 +27,8 @@ from mtosched.schedule import (
     SolverInfo,
     StageInfo,
     TimingInfo,
-    build_schedule,
-    kpis_of,
-    solution_from_schedule,
 )
+from mtosched.schedule_mapping import build_schedule, kpis_of, solution_from_schedule
 from mtosched.verify.check import CheckReport
 from mtosched.verify.check import check as check_solution
 

@@ -27,7 +27,7 @@ from mtosched import (
 )
 from mtosched.problem.model import Placement
 from mtosched.problem.solution import Solution
-from mtosched.schedule import build_schedule
+from mtosched.schedule_mapping import build_schedule
 from mtosched.verify.check import check as check_solution
 from mtosched.verify.evaluate import evaluate
 

@@ -12,7 +12,7 @@ from typing import Any
 from mtosched import Scenario, Schedule, build_problem
 from mtosched.problem.model import Placement, Problem
 from mtosched.problem.solution import Solution
-from mtosched.schedule import build_schedule
+from mtosched.schedule_mapping import build_schedule
 from mtosched.verify.check import check
 
 START = "2026-12-07T06:00:00Z"

@@ -15,7 +15,7 @@ from mtosched import build_problem, check, load_scenario
 from mtosched.heuristic.dispatch import dispatch
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
-from mtosched.schedule import build_schedule
+from mtosched.schedule_mapping import build_schedule
 from mtosched.verify.check import check as check_solution
 from mtosched.verify.sequences import changeovers, machine_units
 from tests.helpers import ROOT

@@ -35,7 +35,8 @@ from mtosched.problem.previous import PreviousPlan
 from mtosched.problem.solution import Solution
 from mtosched.scenario.models import Scenario
 from mtosched.scenario.references import localize, scenario_zone
-from mtosched.schedule import Schedule, solution_from_schedule
+from mtosched.schedule import Schedule
+from mtosched.schedule_mapping import solution_from_schedule
 from mtosched.sweep.address import wants_cluster
 from mtosched.verify.evaluate import evaluate
 

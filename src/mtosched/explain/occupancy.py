@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from mtosched.problem.model import Mode, Problem, Task
 from mtosched.problem.solution import Solution
-from mtosched.schedule import batch_ids
+from mtosched.schedule_mapping import batch_ids
 from mtosched.verify.sequences import changeovers, machine_units
 
 

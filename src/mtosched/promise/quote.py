@@ -41,12 +41,8 @@ from mtosched.problem.previous import PlannedOperation, PreviousPlan
 from mtosched.problem.solution import Solution
 from mtosched.promise.models import CandidateQuote, Limit, Quote
 from mtosched.scenario.models import Order, Scenario
-from mtosched.schedule import (
-    Schedule,
-    SolverInfo,
-    build_schedule,
-    solution_from_schedule,
-)
+from mtosched.schedule import Schedule, SolverInfo
+from mtosched.schedule_mapping import build_schedule, solution_from_schedule
 from mtosched.sweep.address import wants_cluster
 from mtosched.sweep.jobs import ScenarioData
 from mtosched.verify.check import check as check_solution

@@ -21,7 +21,7 @@ Namer = Callable[[int], str]
 
 
 def batch_name(problem: Problem, machine: int, k: int) -> str:
-    """`MACHINE/k`, the id `schedule.batch_ids` writes for the k-th batch."""
+    """`MACHINE/k`, the id `schedule_mapping.batch_ids` writes for the k-th batch."""
     return f"{problem.machines[machine].id}/{k}"
 
 
