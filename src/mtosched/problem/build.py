@@ -7,9 +7,8 @@ from `start`, and shop-floor progress applied.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from decimal import ROUND_CEILING, Decimal
 from functools import partial
 from zoneinfo import ZoneInfo
 
@@ -28,19 +27,18 @@ from mtosched.problem.model import (
     Problem,
     Task,
 )
+from mtosched.problem.modes import ModeTable
 from mtosched.problem.previous import PreviousPlan
+from mtosched.problem.routing_plans import RoutingPlans
 from mtosched.problem.templates import Step, stamp, template_of
 from mtosched.problem.timing import attach_working_time
 from mtosched.scenario.models import (
-    MAX_MINUTES,
-    Machine,
     Operation,
     Order,
     Scenario,
 )
 from mtosched.scenario.provenance import Origin
 from mtosched.scenario.references import localize, scenario_zone
-from mtosched.scenario.routing import operation_exists, predecessor_ids
 
 
 def floor_minute(moment: datetime) -> datetime:
@@ -48,16 +46,6 @@ def floor_minute(moment: datetime) -> datetime:
     if moment.second or moment.microsecond:
         return moment.replace(second=0, microsecond=0)
     return moment  # the usual case: `replace` is slow, and runs twice per order
-
-
-def processing_minutes(op: Operation, machine: Machine, quantity: int) -> int:
-    """Duration on one machine: contract rule 6, exact decimal `speed`."""
-    if isinstance(op.machines, dict):
-        processing = op.machines[machine.id]
-    else:
-        work = Decimal((op.minutes or 0) + (op.minutes_per_unit or 0) * quantity)
-        processing = int((work / machine.speed).to_integral_value(ROUND_CEILING))
-    return processing + op.setup_minutes
 
 
 class _Compiler:
@@ -79,17 +67,8 @@ class _Compiler:
         self.tasks: list[Task] = []
         self.orders: list[OrderInfo] = []
         self.order_origins: list[Origin] = []
-        #: Modes by (operation object, quantity): thousands of orders share a
-        #: product, and exact decimal durations are slow to recompute. The
-        #: scenario outlives the compiler, so the ids stay unique.
-        self.known_modes: dict[tuple[int, int], tuple[Mode, ...]] = {}
-        #: Routing plans by (routing object, options); the routings are kept
-        #: referenced so that their ids stay unique.
-        self.routing_plans: dict[
-            tuple[int, tuple[tuple[str, str], ...]],
-            tuple[dict[str, int], dict[str, bool], dict[str, list[str]]],
-        ] = {}
-        self.known_routings: list[Sequence[Operation]] = []
+        self.mode_table = ModeTable(scenario.machines, self.machine_ids, self.issues)
+        self.routing_plans = RoutingPlans()
         #: Order templates by (product routing, options as written, quantity);
         #: the scenario outlives the compiler, so the ids stay unique.
         self.templates: dict[
@@ -152,9 +131,9 @@ class _Compiler:
             )
             return base.child(where)
 
-        position, exists, resolved = self.routing_plan(routing, order.options)
+        plan = self.routing_plans.plan(routing, order.options)
         done = {i for i, p in order.progress.items() if p.state == "done"}
-        remaining = [op for op in routing if exists[op.id] and op.id not in done]
+        remaining = [op for op in routing if plan.exists[op.id] and op.id not in done]
         if not remaining:
             return  # contract rule 12: a finished order is not scheduled
 
@@ -166,11 +145,11 @@ class _Compiler:
             local[op.id] = first_task + offset
 
         for op in remaining:
-            k = position[op.id]
-            preds = resolved[op.id]
+            k = plan.position[op.id]
+            preds = plan.predecessors[op.id]
             if done:
                 preds = [p for p in preds if p not in done]
-            modes = self.modes(op, order, partial(routing_origin, f"[{k}]"))
+            modes = self.mode_table.modes(op, order, partial(routing_origin, f"[{k}]"))
             fixed = self.running(op, order, modes, origin)
             consumes = tuple(
                 (self.material_ids[m], per_unit * order.quantity)
@@ -235,110 +214,6 @@ class _Compiler:
                 tuple(range(first_task, len(self.tasks))),
             )
         )
-
-    def routing_plan(
-        self, routing: Sequence[Operation], options: Mapping[str, str]
-    ) -> tuple[dict[str, int], dict[str, bool], dict[str, list[str]]]:
-        """Positions, which operations exist, and their resolved predecessors.
-
-        The same for every order of a product with the same options, so it
-        is worked out once per such pair (50,000 orders: seconds saved).
-        """
-        key = (id(routing), tuple(sorted(options.items())))
-        plan = self.routing_plans.get(key)
-        if plan is None:
-            position = {op.id: k for k, op in enumerate(routing)}
-            exists = {op.id: operation_exists(op, options) for op in routing}
-            resolved = {
-                op.id: self.resolve_predecessors(routing, k, exists, position)
-                for k, op in enumerate(routing)
-                if exists[op.id]
-            }
-            plan = (position, exists, resolved)
-            self.routing_plans[key] = plan
-            self.known_routings.append(routing)
-        return plan
-
-    @staticmethod
-    def resolve_predecessors(
-        routing: Sequence[Operation],
-        k: int,
-        exists: Mapping[str, bool],
-        position: Mapping[str, int],
-    ) -> list[str]:
-        """Existing predecessors; a skipped one is replaced by its own (rule 7)."""
-        found: list[str] = []
-        pending = predecessor_ids(routing, k)
-        seen: set[str] = set()
-        while pending:
-            pred = pending.pop(0)
-            if pred in seen:
-                continue
-            seen.add(pred)
-            if exists[pred]:
-                found.append(pred)
-            else:
-                pending.extend(predecessor_ids(routing, position[pred]))
-        return found
-
-    def modes(
-        self, op: Operation, order: Order, where: Callable[[], Origin]
-    ) -> tuple[Mode, ...]:
-        """`op`'s modes for `order`'s quantity; `where` names it in issues."""
-        key = (id(op), order.quantity)
-        known = self.known_modes.get(key)
-        if known is not None:
-            return known  # same operation and quantity: same modes, no issues
-        result = []
-        for machine_id in op.machines:
-            machine = self.scenario.machines[self.machine_ids[machine_id]]
-            if machine.batch is not None:
-                size = order.quantity if machine.batch.size == "quantity" else 1
-                if size > machine.batch.capacity:
-                    continue  # rule 19: the load would not fit
-            duration = processing_minutes(op, machine, order.quantity)
-            if duration < 1:
-                self.issues.append(
-                    Issue(
-                        where().file,
-                        where().path,
-                        f"operation '{op.id}' of order '{order.id}' takes "
-                        f"{duration} minutes on '{machine_id}'; give it "
-                        "'minutes' or 'minutes_per_unit' (at least 1 minute)",
-                    )
-                )
-            elif duration > MAX_MINUTES:
-                # Each field is bounded, but minutes_per_unit x quantity is not.
-                self.issues.append(
-                    Issue(
-                        where().file,
-                        where().path,
-                        f"operation '{op.id}' of order '{order.id}' takes "
-                        f"{duration} minutes on '{machine_id}': the largest "
-                        f"duration accepted is {MAX_MINUTES} (a century)",
-                    )
-                )
-            result.append(
-                Mode(
-                    self.machine_ids[machine_id],
-                    max(duration, 1),
-                    setup=op.setup_minutes,
-                )
-            )
-        if not result:
-            self.issues.append(
-                Issue(
-                    where().file,
-                    where().path,
-                    f"operation '{op.id}' of order '{order.id}' fits no machine: "
-                    f"quantity {order.quantity} exceeds the capacity of every "
-                    "batch machine it lists (rule 19)",
-                )
-            )
-            return ()
-        if all(1 <= mode.duration <= MAX_MINUTES for mode in result):
-            self.known_modes[key] = tuple(result)
-        return tuple(result)
 
     def orders_by_task(self, t: int) -> str:
         """The id of the order a compiled task belongs to."""
