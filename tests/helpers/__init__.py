@@ -27,6 +27,7 @@ from mtosched import (
 )
 from mtosched.problem.model import Placement
 from mtosched.problem.solution import Solution
+from mtosched.scenario.references import check_references
 from mtosched.schedule_mapping import build_schedule
 from mtosched.verify.check import check as check_solution
 from mtosched.verify.evaluate import evaluate
@@ -107,6 +108,14 @@ def loaded(folder: Path, document: dict[str, Any], name: str = "plant") -> Scena
 
 
 # --- schedules that pass the checker -------------------------------------------
+
+
+def validated(data: dict[str, Any]) -> Scenario:
+    """The scenario of a document, after the same checks `load_scenario` makes."""
+    scenario = Scenario.model_validate(data)
+    issues = check_references(scenario)
+    assert not issues, [str(i) for i in issues]
+    return scenario
 
 
 def assert_checked(problem: Problem, schedule: Schedule) -> None:

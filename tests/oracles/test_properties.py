@@ -29,7 +29,6 @@ from mtosched import (
     InputError,
     NoScheduleFoundError,
     Problem,
-    Scenario,
     SolveParams,
     build_problem,
     check,
@@ -39,7 +38,7 @@ from mtosched import (
 )
 from mtosched.export.json_writer import schedule_json
 from mtosched.scenario.models import ObjectiveTerm
-from mtosched.scenario.references import check_references
+from tests.helpers import validated
 from tests.oracles.test_brute_force import assert_compiled_alike, read_instance
 
 TERMS = get_args(ObjectiveTerm)
@@ -317,14 +316,6 @@ def scenarios(
         terms = [t for t in others if t != first]
         terms.insert(draw(st.integers(0, len(terms))), first)
         scenario["objective"] = {"terms": terms}
-    return scenario
-
-
-def validated(data: dict[str, Any]) -> Scenario:
-    """The scenario, after the same checks `load_scenario` makes."""
-    scenario = Scenario.model_validate(data)
-    issues = check_references(scenario)
-    assert not issues, [str(i) for i in issues]
     return scenario
 
 

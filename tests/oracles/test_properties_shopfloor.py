@@ -34,7 +34,6 @@ from hypothesis import strategies as st
 
 from mtosched import (
     InfeasibleError,
-    Scenario,
     SolveParams,
     build_problem,
     check,
@@ -42,8 +41,7 @@ from mtosched import (
 )
 from mtosched.heuristic.dispatch import dispatch
 from mtosched.scenario.models import ObjectiveTerm
-from mtosched.scenario.references import check_references
-from tests.helpers import assert_checked
+from tests.helpers import assert_checked, validated
 from tests.oracles.test_brute_force import read_instance
 from tests.oracles.test_brute_force_shopfloor import (
     WEEKDAYS,
@@ -372,14 +370,6 @@ def add_changeovers(draw: st.DrawFn, scenario: dict[str, Any]) -> None:
         for op in routing:
             if machine["id"] in op["machines"]:
                 op["family"] = draw(st.sampled_from(families))
-
-
-def validated(data: dict[str, Any]) -> Scenario:
-    """The scenario, after the same checks `load_scenario` makes."""
-    scenario = Scenario.model_validate(data)
-    issues = check_references(scenario)
-    assert not issues, [str(i) for i in issues]
-    return scenario
 
 
 # --- what cannot be scheduled, read from the dict --------------------------------
