@@ -16,9 +16,13 @@ moved (other machine, or start shifted), frozen operations untouched,
 weighted tardiness, late orders, time and peak memory (each solve runs in
 its own process so that memory is its own).
 
+How far stable stays from fresh depends on Monday's plan (one that left an
+order late which Tuesday's search puts right costs stable more), so judge it
+over several: `--monday-seed` solves another one.
+
 Example:
     python benchmarks/nightly.py benchmarks/data/plant-150x5-all.json \
-        --time-limit 60 --freeze 8
+        --time-limit 60 --freeze 8 --monday-seed 1 --runs fresh stable
 """
 
 from __future__ import annotations
@@ -149,6 +153,12 @@ def main() -> None:
         help="which Tuesday runs to make",
     )
     parser.add_argument("--seed", type=int, default=0, help="the Tuesday solves' seed")
+    parser.add_argument(
+        "--monday-seed",
+        type=int,
+        default=0,
+        help="the Monday solve's seed (each gives another plan to reschedule)",
+    )
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="mtosched-nightly-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -158,7 +168,12 @@ def main() -> None:
     if args.monday is not None:
         monday_plan.write_text(args.monday.read_text())
     else:
-        solve_in_child([args.scenario], monday_plan, [], args.time_limit)
+        solve_in_child(
+            [args.scenario],
+            monday_plan,
+            ["--seed", str(args.monday_seed)],
+            args.time_limit,
+        )
     monday = read_schedule(monday_plan)
     problem = build_problem(load_scenario(args.scenario))
     families = {
