@@ -9,11 +9,13 @@ from typing import Any
 import pytest
 
 from mtosched import Problem, Scenario, SolveParams, build_problem, solve
+from mtosched.cpsat.bounds import compute_windows
+from mtosched.cpsat.model import ScheduleModel
 from mtosched.heuristic.dispatch import dispatch
 from mtosched.problem.model import Placement
 from mtosched.problem.solution import Solution
 from mtosched.verify.check import check as check_solution
-from tests.helpers import assert_checked, solved
+from tests.helpers import assert_checked, op, order, plant, solved
 
 PARAMS = SolveParams(time_limit=20, workers=1, seed=0)
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
@@ -312,3 +314,13 @@ def test_lexicographic_solves_with_changeovers_pass_the_checker(seed: int) -> No
     schedule = solve(problem, SolveParams(time_limit=5, workers=1, seed=seed))
     assert_checked(problem, schedule)
     assert check_solution(problem, dispatch(problem)).ok
+
+
+def test_a_model_with_a_changeover_circuit_keeps_local_search_off() -> None:
+    """The booth's circuit is what OR-Tools 9.15's local search crashed on;
+    the same jobs on a machine without a matrix leave it on."""
+    problem = build_problem(paint_shop(["black", "white", "red"]))
+    assert ScheduleModel(problem, compute_windows(problem)).local_search_crashes
+    jobs = [order(f"O{k}", 600, op(60, "BOOTH")) for k in range(3)]
+    plain = build_problem(Scenario.model_validate(plant(jobs, machines=["BOOTH"])))
+    assert not ScheduleModel(plain, compute_windows(plain)).local_search_crashes

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mtosched.cpsat.running import configured_solver
+from mtosched.cpsat.running import configured_solver, without_local_search
 from mtosched.params import SearchParams, SolveParams, StopRequest
 
 
@@ -29,3 +29,13 @@ def test_extra_cp_sat_parameters_reach_every_call() -> None:
     p = configured_solver(SolveParams(search=search), 1.0).parameters
     assert p.linearization_level == 2
     assert list(p.ignore_subsolvers) == ["fj"]
+
+
+def test_without_local_search_drops_feasibility_jump_and_violation_ls() -> None:
+    """OR-Tools 9.15 crashed in them on steps without presolve (#5357)."""
+    solver = configured_solver(SolveParams(workers=2), 1.0, light=True)
+    without_local_search(solver)
+    p = solver.parameters
+    assert not p.use_feasibility_jump
+    assert list(p.ignore_subsolvers) == ["ls", "ls_lin"]
+    assert not p.cp_model_presolve and p.num_workers == 2  # the step's own

@@ -33,6 +33,8 @@ class ChangeoverModel:
 
     minutes: list[cp_model.LinearExprT]
     hints: list[tuple[cp_model.IntVar, HintRule]]
+    #: circuit constraints added (one per machine with free work and a matrix)
+    circuits: int = 0
 
 
 def _period_of(hours: WorkingTime, minute: int) -> int:
@@ -370,5 +372,6 @@ def _add_machine(
             if minutes:
                 result.minutes.append(minutes * follow)
     model.add_circuit(arcs)
+    result.circuits += 1
     if axis is not None:
         result.hints.extend(axis.hints)

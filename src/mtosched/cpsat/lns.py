@@ -26,7 +26,11 @@ from mtosched.cpsat.neighbourhoods import (
     order_costs,
     time_window,
 )
-from mtosched.cpsat.running import configured_solver, run_solver
+from mtosched.cpsat.running import (
+    configured_solver,
+    run_solver,
+    without_local_search,
+)
 from mtosched.params import SolveParams, SolveProgress, TimeAccount
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
@@ -134,10 +138,8 @@ def improve(
         solver = configured_solver(
             params, min(limit, until - time.monotonic()), light=True
         )
-        if model.lots.group_literals:
-            # OR-Tools 9.15's feasibility jump crashed (SIGSEGV) on such
-            # steps without presolve when more than one worker ran
-            solver.parameters.use_feasibility_jump = False
+        if model.local_search_crashes:
+            without_local_search(solver)
         first = _FirstSolution()
         status = run_solver(solver, model.model, params, first)
         # set-up: building the model, presolve, repairing the hint; a step

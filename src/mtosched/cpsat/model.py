@@ -233,6 +233,17 @@ class ScheduleModel:
 
     # --- objective terms -------------------------------------------------
 
+    @property
+    def local_search_crashes(self) -> bool:
+        """Whether CP-SAT's local search must stay off for this model.
+
+        OR-Tools 9.15 crashed (SIGSEGV) in it without presolve and with two
+        workers, on a step with lot start groups and on a 180-task step of
+        the nightly plant (changeover circuits); OR-Tools #5357 traces such
+        a crash to the local search's circuit code (benchmarks/RESULTS.md).
+        """
+        return bool(self._changeovers.circuits or self.lots.group_literals)
+
     def term(self, term: ObjectiveTerm) -> LinearExpr:
         """The expression of one objective term (built once, then cached)."""
         if term not in self._term_cache:

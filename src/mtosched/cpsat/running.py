@@ -52,6 +52,18 @@ def configured_solver(
     return solver
 
 
+def without_local_search(solver: cp_model.CpSolver) -> None:
+    """Turn off CP-SAT's local search: feasibility jump and violation LS.
+
+    For models where it crashed (`ScheduleModel.local_search_crashes`);
+    the step still starts from its hint and searches with the others.
+    """
+    parameters = solver.parameters
+    parameters.use_feasibility_jump = False
+    for name in ("ls", "ls_lin"):
+        parameters.ignore_subsolvers.append(name)
+
+
 class PresolveClock:
     """Notes when CP-SAT's presolve ends, from its log, without printing it."""
 
