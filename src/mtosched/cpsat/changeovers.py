@@ -33,7 +33,7 @@ class ChangeoverModel:
 
     minutes: list[cp_model.LinearExprT]
     hints: list[tuple[cp_model.IntVar, HintRule]]
-    #: circuit constraints added (one per machine with free work and a matrix)
+    #: circuit constraints added (one per machine with a matrix and work on it)
     circuits: int = 0
 
 
