@@ -73,7 +73,7 @@ def main() -> None:
             )
             plan = solve(problem, params)
             counts = diff_schedules(monday, plan).counts
-            timing = plan.solver.timing
+            timing = plan.solver.timing if plan.solver is not None else None
             runs = timing.dispatch_runs if timing is not None else "-"
             weighted.append(plan.kpis.weighted_tardiness)
             moved.append(counts.moved)

@@ -123,6 +123,11 @@ def _first_schedule(
         seconds = search.dispatch_share * params.time_limit
         steps = steps_for(problem, seconds, search.dispatch_seconds_per_task)
         patience = search.dispatch_patience
+    # a plant the full model gets hands over when the climb stalls (the
+    # model proves small plants); one left to neighbourhood steps restarts
+    kick_share = search.dispatch_kick_share
+    if _wants_full_model(problem, params) is None:
+        kick_share = 0.0
     first = best_dispatch(
         problem,
         seed=params.seed,
@@ -138,6 +143,7 @@ def _first_schedule(
             blocker_share=search.dispatch_blocker_share,
             blocker_push=search.dispatch_blocker_push,
             restore_share=search.dispatch_restore_share,
+            kick_share=kick_share,
             epoch_steps=search.dispatch_epoch_steps,
             team_min_seconds=search.dispatch_team_min_seconds,
         ),

@@ -53,7 +53,10 @@ class ClimbSettings:
     order that held a machine it waited for (`blockers.py`), or, in
     `blocker_push` of those, that order just behind it. Within last
     night's plan, `restore_share` of the other steps put one shifted order
-    back where the plan has it (key 0) instead.
+    back where the plan has it (key 0) instead. With `kick_share` > 0 a
+    climb that has gone `patience` steps without a better position does not
+    end: the best position so far is kicked (`kicked`) and climbed from
+    again, until the steps or the time run out (iterated local search).
     A team synchronises every `epoch_steps` steps, and is only started when
     the climb has at least `team_min_seconds` (starting a helper costs
     about a second).
@@ -67,6 +70,7 @@ class ClimbSettings:
     blocker_share: float = 1.0
     blocker_push: float = 0.0
     restore_share: float = 0.5
+    kick_share: float = 0.0
     epoch_steps: int = 25
     team_min_seconds: float = 10.0
 
@@ -251,3 +255,31 @@ def climb(
         if on_accept is not None:
             on_accept(here)
     return stream
+
+
+def kicked(
+    make: Callable[[list[float]], Solution],
+    ranker: Ranker,
+    best: Position,
+    rng: random.Random,
+    settings: ClimbSettings,
+) -> Position | None:
+    """`best` with `kick_share` of the orders' keys moved at once, as a new start.
+
+    A hill climb that keeps only what is no worse settles in a local
+    optimum; a larger random move than any step makes (several times the
+    orders of a step, up to twice its reach) lets the next climb reach
+    another. None when the schedule ran out of time.
+    """
+    n = len(best.keys)
+    reach = settings.step_minutes_max or settings.step_minutes
+    trial = list(best.keys)
+    for j in rng.sample(range(n), max(1, min(n, round(settings.kick_share * n)))):
+        trial[j] += rng.uniform(-2 * reach, 2 * reach)
+    try:
+        solution = make(trial)
+    except OutOfTime:
+        return None
+    scored = ranker.rank(solution)
+    assert scored is not None  # no bar: always ranked
+    return Position(trial, scored, solution)

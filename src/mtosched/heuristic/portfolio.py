@@ -25,6 +25,7 @@ from mtosched.heuristic.climb import (
     Ranker,
     Scored,
     climb,
+    kicked,
     schedule_maker,
     task_bases,
 )
@@ -292,14 +293,15 @@ def _best_dispatch(
     def offer(position: Position) -> None:
         incumbent.offer("searched order keys", position.solution, position.scored[0])
 
+    if mode == "plan":
+        settings = replace(settings, kick_share=0.0)  # restarts undo the plan
     accepted = 0
     if here is not None and team is None:
-        stream = climb(
+        accepted = _stream_climb(
             make, incumbent.ranker, here, random.Random(seed), steps, settings,
             until=until, stop=stop, patience=patience, run_seconds=run_seconds,
             on_accept=offer, task_base=task_base,
         )  # fmt: skip
-        accepted = stream.accepted
     elif here is not None and team is not None:
         accepted = _team_climb(
             problem, team, make, incumbent, here, seed, steps, settings,
@@ -312,6 +314,43 @@ def _best_dispatch(
     return DispatchResult(
         solution, rank[0] == 0, name, incumbent.ranker.tried, accepted
     )
+
+
+def _stream_climb(
+    make: Callable[[list[float]], Solution],
+    ranker: Ranker,
+    here: Position,
+    rng: random.Random,
+    steps: int,
+    settings: ClimbSettings,
+    *,
+    until: float | None,
+    stop: Callable[[], bool] | None,
+    patience: int | None,
+    run_seconds: float,
+    on_accept: Callable[[Position], None],
+    task_base: list[float] | None,
+) -> int:
+    """One stream's climb, kicked from its best when it stalls; steps kept."""
+    accepted = taken = 0
+    best = here
+    while True:
+        stream = climb(
+            make, ranker, here, rng, steps - taken, settings,
+            until=until, stop=stop, patience=patience, run_seconds=run_seconds,
+            on_accept=on_accept, task_base=task_base,
+        )  # fmt: skip
+        accepted += stream.accepted
+        taken += stream.steps
+        if stream.position.scored[0] < best.scored[0]:
+            best = stream.position
+        stalled = patience is not None and stream.idle >= patience
+        if stream.cut or not stalled or not settings.kick_share or taken >= steps:
+            return accepted
+        start = kicked(make, ranker, best, rng, settings)
+        if start is None:
+            return accepted
+        here = start
 
 
 def _team_climb(
@@ -340,11 +379,20 @@ def _team_climb(
     The helpers climb with `wide` when given (the parent with `settings`).
     """
     accepted = idle = taken = epoch = 0
+    best_seen = here
     while taken < steps:
         if until is not None and time.monotonic() + run_seconds >= until:
             return accepted
-        if (stop is not None and stop()) or (patience is not None and idle >= patience):
+        if stop is not None and stop():
             return accepted
+        if patience is not None and idle >= patience:
+            start = None
+            if settings.kick_share:
+                start = kicked(make, incumbent.ranker, best_seen, random.Random(
+                    f"{seed}:kick:{epoch}"), settings)  # fmt: skip
+            if start is None:
+                return accepted
+            here, idle = start, 0
         length = min(settings.epoch_steps, steps - taken)
         seeds = [f"{seed}:{epoch}:{member}" for member in range(team.size + 1)]
         team.submit(mode, here, seeds[1:], length, wide or settings, until)
@@ -369,6 +417,8 @@ def _team_climb(
             keep(best)
         idle = 0 if best.scored[0] < here.scored[0] else idle + length
         here = best
+        if here.scored[0] < best_seen.scored[0]:
+            best_seen = here
         taken += length
         epoch += 1
         if own.cut:
