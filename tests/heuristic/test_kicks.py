@@ -106,3 +106,18 @@ def test_kicks_leave_a_climb_inside_last_nights_plan_alone() -> None:
     ]
     assert runs[0].solution == runs[1].solution
     assert runs[0].tried == runs[1].tried
+
+
+def test_kicks_end_on_the_step_count_without_a_clock_or_patience() -> None:
+    """Patience 0 stalls every climb at once: each kick still counts a step."""
+    problem = build_problem(load_scenario(INSTANCES / "bespoke-cars.json"))
+    result = best_dispatch(
+        problem,
+        seed=0,
+        steps=30,
+        patience=0,
+        settings=ClimbSettings(kick_share=0.3),
+    )
+    assert check(problem, result.solution).ok
+    rules = best_dispatch(problem, seed=0, steps=0)
+    assert result.tried <= rules.tried + 1 + 30

@@ -331,7 +331,11 @@ def _stream_climb(
     on_accept: Callable[[Position], None],
     task_base: list[float] | None,
 ) -> int:
-    """One stream's climb, kicked from its best when it stalls; steps kept."""
+    """One stream's climb, kicked from its best when it stalls.
+
+    Returns the steps kept. A kick counts as a step, so that the loop ends
+    on the step count even with no clock and no patience to spend.
+    """
     accepted = taken = 0
     best = here
     while True:
@@ -351,6 +355,7 @@ def _stream_climb(
         if start is None:
             return accepted
         here = start
+        taken += 1
 
 
 def _team_climb(
