@@ -9,41 +9,18 @@ from dataclasses import replace
 import pytest
 
 from mtosched import build_problem, load_scenario, previous_plan
-from mtosched.heuristic.climb import (
-    ClimbSettings,
-    Position,
-    Ranker,
-    kicked,
-    schedule_maker,
-)
+from mtosched.heuristic.climb import ClimbSettings, kicked
 from mtosched.heuristic.portfolio import best_dispatch
-from mtosched.problem.model import Problem
 from mtosched.verify.check import check
-from mtosched.verify.evaluate import evaluate
 from tests.helpers import INSTANCES
+from tests.helpers.climbs import due_date_start, objective_values
 
 NIGHTLY = INSTANCES / "nightly"
 
 
-def _score(problem: Problem, solution: object) -> tuple[int, ...]:
-    terms = evaluate(problem, solution).terms  # type: ignore[arg-type]
-    return tuple(terms[t] for t in problem.objective)
-
-
-def _start(problem: Problem) -> tuple[Ranker, Position]:
-    make = schedule_maker(problem, "orders", None)
-    keys = [float(order.due) for order in problem.orders]
-    ranker = Ranker(problem)
-    solution = make(keys)
-    scored = ranker.rank(solution)
-    assert scored is not None
-    return ranker, Position(keys, scored, solution)
-
-
 def test_a_kick_moves_its_share_of_the_keys_within_twice_the_reach() -> None:
     problem = build_problem(load_scenario(INSTANCES / "bespoke-cars.json"))
-    make = schedule_maker(problem, "orders", None)
-    ranker, best = _start(problem)
+    make, ranker, best = due_date_start(problem)
     settings = ClimbSettings(kick_share=0.5, step_minutes=300.0)
     start = kicked(make, ranker, best, random.Random(4), settings)
     assert start is not None
@@ -77,7 +54,9 @@ def test_a_stalled_climb_kicks_on_and_never_ends_worse(seed: int) -> None:
         settings=replace(plain, kick_share=0.3),
     )
     assert check(problem, goes_on.solution).ok
-    assert _score(problem, goes_on.solution) <= _score(problem, stops.solution)
+    assert objective_values(problem, goes_on.solution) <= objective_values(
+        problem, stops.solution
+    )
     assert stops.tried < 600, "the plain climb stalls before its step count"
     assert goes_on.tried > stops.tried
 

@@ -21,11 +21,7 @@ from mtosched.params import SolveProgress
 from mtosched.verify.check import check
 from mtosched.verify.evaluate import evaluate
 from tests.helpers import INSTANCES
-
-
-def score(problem, solution):  # type: ignore[no-untyped-def]
-    terms = evaluate(problem, solution).terms
-    return tuple(terms[t] for t in problem.objective)
+from tests.helpers.climbs import due_date_start, objective_values
 
 
 def test_best_dispatch_is_no_worse_than_earliest_due_date() -> None:
@@ -33,7 +29,9 @@ def test_best_dispatch_is_no_worse_than_earliest_due_date() -> None:
     problem = build_problem(load_scenario(INSTANCES / "bespoke-cars.json"))
     best = best_dispatch(problem, seed=0)
     assert best.feasible and check(problem, best.solution).ok
-    assert score(problem, best.solution) <= score(problem, dispatch(problem))
+    assert objective_values(problem, best.solution) <= objective_values(
+        problem, dispatch(problem)
+    )
     assert best.tried >= 4
 
 
@@ -93,7 +91,9 @@ def test_a_team_climb_is_checked_and_repeats_from_a_seed() -> None:
     first, again = run(), run()
     assert first.feasible and check(problem, first.solution).ok
     rules = best_dispatch(problem, seed=5, steps=0)
-    assert score(problem, first.solution) <= score(problem, rules.solution)
+    assert objective_values(problem, first.solution) <= objective_values(
+        problem, rules.solution
+    )
     assert first.solution == again.solution
     alone = best_dispatch(problem, seed=5, steps=60, until=until, settings=_TEAM)
     # the helper's runs are counted: two streams try about twice as many
@@ -103,21 +103,16 @@ def test_a_team_climb_is_checked_and_repeats_from_a_seed() -> None:
 def test_a_helper_epoch_in_process_equals_the_parents_stream() -> None:
     """A helper climbs exactly as the parent would from the same seed."""
     problem = build_problem(load_scenario(INSTANCES / "bespoke-cars.json"))
-    make = schedule_maker(problem, "orders", None)
-    keys = [float(order.due) for order in problem.orders]
-    ranker = Ranker(problem)
-    start_solution = make(keys)
-    scored = ranker.rank(start_solution)
-    assert scored is not None
-    start = Position(keys, scored, start_solution)
+    make, ranker, start = due_date_start(problem)
     settings = ClimbSettings()
     own = climb(make, ranker, start, random.Random("7:0:1"), 30, settings, until=None)
     reply = run_epoch(
         problem,
         EpochRequest(
-            "orders", keys, scored, start_solution, "7:0:1", 30, settings, None
+            "orders", start.keys, start.scored, start.solution, "7:0:1", 30,
+            settings, None,
         ),
-    )
+    )  # fmt: skip
     assert reply.keys == own.position.keys and reply.scored == own.position.scored
     if own.position is start:
         assert reply.solution is None
