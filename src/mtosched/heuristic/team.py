@@ -3,7 +3,7 @@
 The climb is pure Python and holds one core. With more workers, helper
 processes climb from the same position in epochs of a fixed number of
 steps, each with its own random stream, and every epoch all go on from the
-best of them (`portfolio._team_climb`). Epochs of fixed length keep a
+best of them (`streams.team_climb`). Epochs of fixed length keep a
 seeded run repeatable (the clock only cuts it short).
 """
 
