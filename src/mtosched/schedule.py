@@ -114,7 +114,10 @@ class TimingInfo(_Output):
 
     `compile` is None when the caller passed a compiled problem. `presolve`
     and `search` are CP-SAT's time on the full model; `full_model` says
-    whether it ran or why not.
+    whether it ran or why not, and `relaxed_model` the same of the
+    whole-plant pass with changeovers in elapsed time (`relaxed`: its
+    seconds, presolve included; `relaxed_found`: schedules it found;
+    `relaxed_kept`: replays of them that were better).
     """
 
     compile: float | None = None
@@ -125,6 +128,11 @@ class TimingInfo(_Output):
     presolve: float
     search: float
     full_model: str
+    relaxed_model: str = "not run"
+    relaxed: float = 0.0
+    relaxed_presolve: float = 0.0
+    relaxed_found: int = 0
+    relaxed_kept: int = 0
     neighbourhood: float
     neighbourhood_steps: int
     neighbourhood_accepted: int

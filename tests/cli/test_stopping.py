@@ -127,10 +127,12 @@ def test_verbose_and_json_say_where_the_time_went(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "dispatch" in result.stderr and "neighbourhoods" in result.stderr
+    assert "whole-plant pass" in result.stderr
     timing = json.loads(result.stdout)["solver"]["timing"]
+    assert timing["relaxed_model"]  # "run", or why not
     assert timing["dispatch_runs"] >= 4  # four rules at least
     assert timing["compile"] is not None and timing["compile"] > 0
-    phases = ("compile", "dispatch", "model_build", "presolve", "search")
+    phases = ("compile", "dispatch", "relaxed", "model_build", "presolve", "search")
     assert sum(timing[p] for p in phases) + timing["neighbourhood"] <= timing["total"]
     assert not json.loads(result.stdout)["solver"]["interrupted"]
 

@@ -233,6 +233,12 @@ def render_timing(console: Console, schedule: Schedule) -> None:
         f"{timing.dispatch:.2f}",
         f"{timing.dispatch_runs} runs, {timing.dispatch_accepted} search steps kept",
     )
+    table.add_row(
+        "whole-plant pass",
+        f"{timing.relaxed:.2f}",
+        f"{timing.relaxed_model}: {timing.relaxed_found} found, "
+        f"{timing.relaxed_kept} kept, {timing.relaxed_presolve:.2f} s presolve",
+    )
     table.add_row("model build", f"{timing.model_build:.2f}", timing.full_model)
     table.add_row("presolve", f"{timing.presolve:.2f}", "")
     table.add_row("search", f"{timing.search:.2f}", "full model")

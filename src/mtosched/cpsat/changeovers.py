@@ -6,6 +6,10 @@ machine calendar that is a constraint on the working-time axis: W(start_j) -
 W(end_i) >= minutes, where W counts working minutes. W of a start or an end
 is read off the period that contains it with element constraints: exact at
 minute resolution, for a few small integer variables per task.
+
+`working_time=False` counts the minutes as elapsed time instead: a
+relaxation (a gap holds at most as many working minutes as elapsed ones),
+without the element constraints, for the whole-plant pass (relaxed.py).
 """
 
 from __future__ import annotations
@@ -239,6 +243,8 @@ def add_changeovers(
     task_vars: list[TaskVars],
     windows: Windows,
     leads: Mapping[tuple[int, int], cp_model.IntVar | None] | None = None,
+    *,
+    working_time: bool = True,
 ) -> ChangeoverModel:
     """Circuits, changeover constraints and the changeover-minutes parts.
 
@@ -278,6 +284,7 @@ def add_changeovers(
                 result,
                 windows.horizon,
                 _Reach(task_vars, windows, sorted(present)),
+                working_time=working_time,
             )
     return result
 
@@ -292,13 +299,17 @@ def _add_machine(
     result: ChangeoverModel,
     horizon: int,
     reach: _Reach,
+    *,
+    working_time: bool,
 ) -> None:
     machine = problem.machines[m]
     assert machine.changeovers is not None
     matrix = problem.changeovers[machine.changeovers]
     nodes = sorted(present)
     hours = (
-        problem.calendars[machine.calendar] if machine.calendar is not None else None
+        problem.calendars[machine.calendar]
+        if machine.calendar is not None and working_time
+        else None
     )
     axis = _Axis(model, hours, horizon) if hours is not None and hours.periods else None
     starts: dict[int, cp_model.LinearExprT] = {}

@@ -27,7 +27,10 @@ class ScheduleModel:
     With `guard_deadlines=True`, deadlines and maximum waits are posted behind
     one assumption literal per order and kind, so that an infeasibility core
     can name the orders involved; `guard_placements` (task -> placement) does
-    the same for frozen work, keyed ("frozen", task).
+    the same for frozen work, keyed ("frozen", task). With
+    `changeovers_in_working_time=False` changeovers on calendar machines
+    count elapsed minutes: a relaxation whose schedules must be replayed
+    under the contract's rules (relaxed.py).
     """
 
     def __init__(
@@ -39,6 +42,7 @@ class ScheduleModel:
         pinned: dict[int, Placement] | None = None,
         guard_placements: dict[int, Placement] | None = None,
         calendar_encoding: CalendarEncoding = "elapsed",
+        changeovers_in_working_time: bool = True,
     ) -> None:
         self.problem = problem
         # A neighbourhood's free tasks live between the pinned work.
@@ -67,7 +71,12 @@ class ScheduleModel:
         self._aux_hints.extend(batches.hints)
         self._add_machine_capacity()
         self._changeovers = add_changeovers(
-            self.model, problem, self.vars, self.windows, batches.leads
+            self.model,
+            problem,
+            self.vars,
+            self.windows,
+            batches.leads,
+            working_time=changeovers_in_working_time,
         )
         self._aux_hints.extend(self._changeovers.hints)
         self._add_resource_capacity()

@@ -19,6 +19,7 @@ from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.diagnose import impossible_deadlines
 from mtosched.cpsat.lns import improve
 from mtosched.cpsat.model import ScheduleModel
+from mtosched.cpsat.relaxed import relaxed_pass
 from mtosched.cpsat.resequence import has_machine_choice, resequence
 from mtosched.cpsat.size import changeover_arcs
 from mtosched.cpsat.stages import (
@@ -42,6 +43,9 @@ __all__ = ["SolveOutcome", "StageResult", "solve_problem"]
 #: without machine choices it lost to the full model (ta01-10: 0.7 % mean
 #: gap against 0.2 %, benchmarks/RESULTS.md).
 RESEQUENCE_TERMS: frozenset[ObjectiveTerm] = frozenset({"makespan"})
+
+#: Below this the whole-plant pass would not finish its presolve.
+_RELAXED_MIN_SECONDS = 0.5
 
 
 def _follow_up(
@@ -92,6 +96,30 @@ def _wants_full_model(problem: Problem, params: SolveParams) -> str | None:
     return None
 
 
+def _wants_relaxed_pass(problem: Problem, params: SolveParams) -> str | None:
+    """Why the whole-plant pass (relaxed.py) does not run, or None when it does.
+
+    It is for plants left to neighbourhood steps for their size, up to
+    `relaxed_max_tasks` operations, and takes over from the key search when
+    that stalls: on the shift plants' variants a climb settled in 10 s of
+    its 25 and CP-SAT on the whole plant went on from there, while on the
+    bespoke-cars demo the climb reaches no lateness and needs no pass. A
+    plant whose full model is built, or that batches work, does without it.
+    """
+    search = params.search
+    free = len(problem.free_tasks)
+    if problem.objective[0] in RESEQUENCE_TERMS:
+        return "skipped: makespan"
+    if free > search.relaxed_max_tasks:
+        return f"skipped: more than {search.relaxed_max_tasks} operations"
+    full_model = _wants_full_model(problem, params)
+    if full_model is None:
+        return "skipped: the full model runs"
+    if free < search.lns_min_tasks or not full_model.endswith("at this size"):
+        return full_model
+    return None
+
+
 @dataclass(frozen=True)
 class SolveOutcome:
     """The best solution found and how the search went."""
@@ -112,6 +140,7 @@ def _first_schedule(
     """The dispatch portfolio's best schedule within its share of the time."""
     dispatch_began = time.monotonic()
     search = params.search
+    relaxed = _wants_relaxed_pass(problem, params) is None
     if problem.objective[0] == "makespan":
         seconds = search.makespan_dispatch_share * params.time_limit
         steps = min(
@@ -123,10 +152,11 @@ def _first_schedule(
         seconds = search.dispatch_share * params.time_limit
         steps = steps_for(problem, seconds, search.dispatch_seconds_per_task)
         patience = search.dispatch_patience
-    # a plant the full model gets hands over when the climb stalls (the
-    # model proves small plants); one left to neighbourhood steps restarts
+    # a plant the full model or the whole-plant pass gets hands over when
+    # the climb stalls (the model proves small plants); one left to
+    # neighbourhood steps restarts
     kick_share = search.dispatch_kick_share
-    if _wants_full_model(problem, params) is None:
+    if relaxed or _wants_full_model(problem, params) is None:
         kick_share = 0.0
     first = best_dispatch(
         problem,
@@ -177,7 +207,23 @@ def solve_problem(
         raise InfeasibleError(reasons)
     heuristic, heuristic_ok = _first_schedule(problem, params, began, account)
     windows = compute_windows(problem, heuristic)
+    dispatched = heuristic
     heuristic_terms = evaluate(problem, heuristic).terms
+    relaxed = _wants_relaxed_pass(problem, params)
+    account.relaxed_model = relaxed or "run"
+    if relaxed is None and problem.free_tasks and not params.stop_requested:
+        # the rest of the key search's share: it ends when the climb stalls
+        share = params.search.dispatch_share
+        seconds = began + share * params.time_limit - time.monotonic()
+        if seconds < _RELAXED_MIN_SECONDS:
+            account.relaxed_model = "skipped: the key search did not stall"
+        else:
+            passed = relaxed_pass(
+                problem, windows, heuristic, params, seconds=seconds, account=account
+            )
+            if passed.kept:
+                heuristic, heuristic_ok = passed.solution, passed.feasible
+                windows = compute_windows(problem, heuristic)
     terms = problem.objective
     if not problem.free_tasks:
         stages = tuple(
@@ -240,7 +286,7 @@ def solve_problem(
     best = search.best
     assert best is not None
     source: Literal["cp-sat", "dispatch"] = (
-        "dispatch" if best is heuristic else "cp-sat"
+        "dispatch" if best is dispatched else "cp-sat"
     )
     overall: Literal["optimal", "feasible"] = (
         "optimal" if all(r.status == "optimal" for r in results) else "feasible"
