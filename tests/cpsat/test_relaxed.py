@@ -139,3 +139,17 @@ def test_the_solver_runs_the_pass_between_the_sizes_it_is_for() -> None:
         assert schedule.solver is not None and schedule.solver.timing is not None
         assert schedule.solver.timing.relaxed_model == reason
         assert schedule.solver.timing.relaxed == 0
+
+
+def test_makespan_keeps_the_engine_its_classic_tables_were_measured_with() -> None:
+    """A makespan objective never runs the pass, at any size."""
+    colours = ["black", "white", "red"]
+    scenario = paint_shop(
+        [colours[k % 3] for k in range(12)], calendar=True, terms=["makespan"]
+    )
+    problem = build_problem(scenario)
+    search = SearchParams(lns_min_tasks=10, makespan_lns_min_tasks=10)
+    schedule = solve(problem, SolveParams(time_limit=3, workers=1, search=search))
+    assert_checked(problem, schedule)
+    assert schedule.solver is not None and schedule.solver.timing is not None
+    assert schedule.solver.timing.relaxed_model == "skipped: makespan"
