@@ -133,12 +133,21 @@ def test_the_solver_runs_the_pass_between_the_sizes_it_is_for() -> None:
         ),
         "skipped: the full model runs": SearchParams(),
     }
+    colours = ["black", "white", "red"]
+    around_the_clock = build_problem(
+        paint_shop([colours[k % 3] for k in range(12)], calendar=False)
+    )
     for reason, search in cases.items():
         schedule = solve(problem, SolveParams(time_limit=2, workers=1, search=search))
         assert_checked(problem, schedule)
         assert schedule.solver is not None and schedule.solver.timing is not None
         assert schedule.solver.timing.relaxed_model == reason
         assert schedule.solver.timing.relaxed == 0
+    schedule = solve(around_the_clock, SolveParams(time_limit=2, search=runs))
+    assert_checked(around_the_clock, schedule)
+    assert schedule.solver is not None and schedule.solver.timing is not None
+    timing = schedule.solver.timing
+    assert timing.relaxed_model == "skipped: no changeovers on a calendar machine"
 
 
 def test_makespan_keeps_the_engine_its_classic_tables_were_measured_with() -> None:

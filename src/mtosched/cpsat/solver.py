@@ -1,8 +1,10 @@
 """Lexicographic solving: one stage per objective term, within one time limit.
 
 First the dispatch portfolio (rules, then a search over order keys) gives a
-schedule; it hints CP-SAT and is the fallback. Then stage k minimizes term k
-with every earlier term bounded by the value it reached: on the full CP-SAT
+schedule; it hints CP-SAT and is the fallback. On a mid-sized plant whose
+key search stalls, the whole-plant pass (relaxed.py) improves it on a
+lighter model whose schedules are replayed exactly. Then stage k minimizes
+term k with every earlier term bounded by the value it reached: on the full CP-SAT
 model while that is small enough, followed by neighbourhood search on
 larger plants; a plant whose full model would be too large goes straight to
 neighbourhood search. A `TimeAccount` records where the time went.
@@ -103,8 +105,12 @@ def _wants_relaxed_pass(problem: Problem, params: SolveParams) -> str | None:
     `relaxed_max_tasks` operations, and takes over from the key search when
     that stalls: on the shift plants' variants a climb settled in 10 s of
     its 25 and CP-SAT on the whole plant went on from there, while on the
-    bespoke-cars demo the climb reaches no lateness and needs no pass. A
-    plant whose full model is built, or that batches work, does without it.
+    bespoke-cars demo the climb reaches no lateness and needs no pass. It
+    needs changeovers on a calendar machine, where its model is lighter
+    than the full one: on a generated 308-operation shop without either,
+    the kicked climb and the neighbourhood steps did better (406 against
+    326 weighted tardiness, benchmarks/RESULTS.md). A plant whose full
+    model is built, or that batches work, does without it.
     """
     search = params.search
     free = len(problem.free_tasks)
@@ -112,6 +118,10 @@ def _wants_relaxed_pass(problem: Problem, params: SolveParams) -> str | None:
         return "skipped: makespan"
     if free > search.relaxed_max_tasks:
         return f"skipped: more than {search.relaxed_max_tasks} operations"
+    if not any(
+        m.calendar is not None and m.changeovers is not None for m in problem.machines
+    ):
+        return "skipped: no changeovers on a calendar machine"
     full_model = _wants_full_model(problem, params)
     if full_model is None:
         return "skipped: the full model runs"
