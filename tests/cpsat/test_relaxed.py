@@ -185,3 +185,15 @@ def test_a_stop_request_ends_the_pass_with_its_best_replay() -> None:
     assert schedule.solver.timing is not None
     assert schedule.solver.timing.relaxed_model == "run"
     assert schedule.solver.timing.relaxed > 0
+
+
+def test_a_solve_stopped_before_it_starts_skips_the_pass_and_says_so() -> None:
+    """A stop already requested: the first schedule is returned, no pass."""
+    problem = _paint_orders(12)
+    stop = StopRequest()
+    stop.request()
+    search = SearchParams(lns_min_tasks=10)
+    schedule = solve(problem, SolveParams(time_limit=30, stop=stop, search=search))
+    assert_checked(problem, schedule)
+    assert schedule.solver is not None and schedule.solver.timing is not None
+    assert schedule.solver.timing.relaxed_model == "skipped: stop requested"

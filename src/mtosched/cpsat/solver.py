@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mtosched.cpsat.batch_rules import unmodelled
-from mtosched.cpsat.bounds import compute_windows
+from mtosched.cpsat.bounds import Windows, compute_windows
 from mtosched.cpsat.diagnose import impossible_deadlines
 from mtosched.cpsat.lns import improve
 from mtosched.cpsat.model import ScheduleModel
-from mtosched.cpsat.relaxed import relaxed_pass
+from mtosched.cpsat.relaxed import RelaxedResult, relaxed_pass
 from mtosched.cpsat.resequence import has_machine_choice, resequence
 from mtosched.cpsat.size import changeover_arcs
 from mtosched.cpsat.stages import (
@@ -116,6 +116,8 @@ def _wants_relaxed_pass(problem: Problem, params: SolveParams) -> str | None:
     free = len(problem.free_tasks)
     if problem.objective[0] in RESEQUENCE_TERMS:
         return "skipped: makespan"
+    if not free:
+        return "skipped: nothing to schedule"
     if free > search.relaxed_max_tasks:
         return f"skipped: more than {search.relaxed_max_tasks} operations"
     if not any(
@@ -219,21 +221,10 @@ def solve_problem(
     windows = compute_windows(problem, heuristic)
     dispatched = heuristic
     heuristic_terms = evaluate(problem, heuristic).terms
-    relaxed = _wants_relaxed_pass(problem, params)
-    account.relaxed_model = relaxed or "run"
-    if relaxed is None and problem.free_tasks and not params.stop_requested:
-        # the rest of the key search's share: it ends when the climb stalls
-        share = params.search.dispatch_share
-        seconds = began + share * params.time_limit - time.monotonic()
-        if seconds < _RELAXED_MIN_SECONDS:
-            account.relaxed_model = "skipped: the key search did not stall"
-        else:
-            passed = relaxed_pass(
-                problem, windows, heuristic, params, seconds=seconds, account=account
-            )
-            if passed.kept:
-                heuristic, heuristic_ok = passed.solution, passed.feasible
-                windows = compute_windows(problem, heuristic)
+    passed = _whole_plant_pass(problem, params, began, account, heuristic, windows)
+    if passed is not None:
+        heuristic, heuristic_ok = passed.solution, passed.feasible
+        windows = compute_windows(problem, heuristic)
     terms = problem.objective
     if not problem.free_tasks:
         stages = tuple(
@@ -311,6 +302,35 @@ def solve_problem(
         windows.horizon,
         interrupted=params.stop_requested,
     )
+
+
+def _whole_plant_pass(
+    problem: Problem,
+    params: SolveParams,
+    began: float,
+    account: TimeAccount,
+    heuristic: Solution,
+    windows: Windows,
+) -> RelaxedResult | None:
+    """The pass's result when it ran and found a better schedule, else None.
+
+    It gets the rest of the key search's share, which ends early only when
+    the climb stalls.
+    """
+    reason = _wants_relaxed_pass(problem, params)
+    share = params.search.dispatch_share
+    seconds = began + share * params.time_limit - time.monotonic()
+    if reason is None and params.stop_requested:
+        reason = "skipped: stop requested"
+    elif reason is None and seconds < _RELAXED_MIN_SECONDS:
+        reason = "skipped: the key search did not stall"
+    account.relaxed_model = reason or "run"
+    if reason is not None:
+        return None
+    passed = relaxed_pass(
+        problem, windows, heuristic, params, seconds=seconds, account=account
+    )
+    return passed if passed.kept else None
 
 
 def _dispatch_progress(
