@@ -135,10 +135,11 @@ class SearchParams:
     A plant from `lns_min_tasks` up to `relaxed_max_tasks` operations whose
     full model is not built gets the whole-plant pass (relaxed.py) when the
     key search stalls (`dispatch_patience` steps without a gain), for the
-    rest of the key search's share (`relaxed_max_tasks` 0 turns it off;
-    the climb then restarts from kicked keys instead). Its presolve probes
-    at `relaxed_probing_level` (CP-SAT's default is 2: on a shifts-60
-    variant that took 8 s of presolve instead of 1.4 s).
+    rest of the key search's share, if that leaves `relaxed_min_seconds`
+    (`relaxed_max_tasks` 0 turns it off; the climb then restarts from
+    kicked keys instead). Its presolve probes at `relaxed_probing_level`
+    (CP-SAT's default is 2: on a shifts-60 variant that took 8 s of
+    presolve instead of 1.4 s, and a pass of under 2 s found nothing).
 
     `early_stage_share` is the share of the remaining time a lexicographic
     stage gets when later stages follow (0.7 left the first term 25 % short
@@ -181,6 +182,7 @@ class SearchParams:
     lns_min_tasks: int = 150
     relaxed_max_tasks: int = 600
     relaxed_probing_level: int = 0
+    relaxed_min_seconds: float = 2.0
     early_stage_share: float = 0.9
     step_factor: float = 2.0
     min_step_seconds: float = 0.3
@@ -217,6 +219,8 @@ class SearchParams:
             raise ValueError("calendar_encoding must be 'elapsed' or 'segments'")
         if not 0 < self.min_step_seconds <= self.max_step_seconds:
             raise ValueError("need 0 < min_step_seconds <= max_step_seconds")
+        if self.relaxed_min_seconds < 0:
+            raise ValueError("relaxed_min_seconds must not be negative")
         if self.dispatch_epoch_steps < 1:
             raise ValueError("dispatch_epoch_steps must be at least 1")
         counts = (

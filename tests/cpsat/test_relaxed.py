@@ -197,3 +197,26 @@ def test_a_solve_stopped_before_it_starts_skips_the_pass_and_says_so() -> None:
     assert_checked(problem, schedule)
     assert schedule.solver is not None and schedule.solver.timing is not None
     assert schedule.solver.timing.relaxed_model == "skipped: stop requested"
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"relaxed_max_tasks": -1},
+        {"relaxed_probing_level": -1},
+        {"relaxed_min_seconds": -0.5},
+    ],
+)
+def test_the_pass_settings_refuse_negative_values(setting: dict[str, float]) -> None:
+    with pytest.raises(ValueError, match="must not be negative"):
+        SearchParams(**setting)  # type: ignore[arg-type]
+
+
+def test_a_pass_shorter_than_its_minimum_is_skipped() -> None:
+    """The climb stalls early, but a minimum above the time left skips the pass."""
+    problem = _paint_orders(12)
+    search = SearchParams(lns_min_tasks=10, relaxed_min_seconds=100)
+    schedule = solve(problem, SolveParams(time_limit=3, workers=1, search=search))
+    assert_checked(problem, schedule)
+    assert schedule.solver is not None and schedule.solver.timing is not None
+    assert schedule.solver.timing.relaxed_model == "skipped: under 100 s left"

@@ -46,9 +46,6 @@ __all__ = ["SolveOutcome", "StageResult", "solve_problem"]
 #: gap against 0.2 %, benchmarks/RESULTS.md).
 RESEQUENCE_TERMS: frozenset[ObjectiveTerm] = frozenset({"makespan"})
 
-#: Below this the whole-plant pass would not finish its presolve.
-_RELAXED_MIN_SECONDS = 0.5
-
 
 def _follow_up(
     problem: Problem, term: ObjectiveTerm, params: SolveParams
@@ -322,8 +319,8 @@ def _whole_plant_pass(
     seconds = began + share * params.time_limit - time.monotonic()
     if reason is None and params.stop_requested:
         reason = "skipped: stop requested"
-    elif reason is None and seconds < _RELAXED_MIN_SECONDS:
-        reason = "skipped: the key search did not stall"
+    elif reason is None and seconds < params.search.relaxed_min_seconds:
+        reason = f"skipped: under {params.search.relaxed_min_seconds:g} s left"
     account.relaxed_model = reason or "run"
     if reason is not None:
         return None
