@@ -51,38 +51,39 @@ class RelaxedResult:
     """The best exact schedule after the pass, and what the pass did."""
 
     solution: Solution
-    #: its deadlines and maximum waits hold
-    feasible: bool
+    #: its rank (`Ranker`): infeasible first, then the objective terms
+    rank: Rank
     #: relaxed schedules CP-SAT found, and replays that beat the incumbent
     found: int = 0
     kept: int = 0
+
+    @property
+    def feasible(self) -> bool:
+        """Whether its deadlines and maximum waits hold."""
+        return self.rank[0] == 0
 
 
 class _Replayer(cp_model.CpSolverSolutionCallback):
     """Replays each relaxed schedule CP-SAT finds and keeps the best exact one."""
 
     def __init__(
-        self,
-        sm: ScheduleModel,
-        incumbent: Solution,
-        rank: Rank,
-        params: SolveParams,
+        self, sm: ScheduleModel, incumbent: Solution, params: SolveParams
     ) -> None:
         super().__init__()
         self.sm, self.params = sm, params
         self.ranker = Ranker(sm.problem)
-        self.result = RelaxedResult(incumbent, rank[0] == 0)
-        self.rank = rank
+        scored = self.ranker.rank(incumbent)
+        assert scored is not None  # no bar: always ranked
+        self.result = RelaxedResult(incumbent, scored[0])
 
     def on_solution_callback(self) -> None:
-        self.result.found += 1
+        result = self.result
+        result.found += 1
         exact = replayed(self.sm.problem, self.sm.extract(self))
-        scored = self.ranker.rank(exact, self.rank)
-        if scored is not None and scored[0] < self.rank:
-            self.rank = scored[0]
-            self.result.solution = exact
-            self.result.feasible = scored[0][0] == 0
-            self.result.kept += 1
+        scored = self.ranker.rank(exact, result.rank)
+        if scored is not None and scored[0] < result.rank:
+            result.solution, result.rank = exact, scored[0]
+            result.kept += 1
         if self.params.stop_requested:
             self.stop_search()
 
@@ -104,8 +105,6 @@ def relaxed_pass(
     never worse than `incumbent`.
     """
     began = time.monotonic()
-    scored = Ranker(problem).rank(incumbent)
-    assert scored is not None
     sm = ScheduleModel(
         problem,
         windows,
@@ -114,7 +113,7 @@ def relaxed_pass(
     )
     goal = goal_for(problem, problem.objective[0])
     expression = goal.expression(sm)
-    replayer = _Replayer(sm, incumbent, scored[0], params)
+    replayer = _Replayer(sm, incumbent, params)
     if isinstance(expression, int):
         return replayer.result  # a constant first term: nothing to search
     sm.model.minimize(expression)

@@ -4,10 +4,11 @@ First the dispatch portfolio (rules, then a search over order keys) gives a
 schedule; it hints CP-SAT and is the fallback. On a mid-sized plant whose
 key search stalls, the whole-plant pass (relaxed.py) improves it on a
 lighter model whose schedules are replayed exactly. Then stage k minimizes
-term k with every earlier term bounded by the value it reached: on the full CP-SAT
-model while that is small enough, followed by neighbourhood search on
-larger plants; a plant whose full model would be too large goes straight to
-neighbourhood search. A `TimeAccount` records where the time went.
+term k with every earlier term bounded by the value it reached: on the
+full CP-SAT model while that is small enough, followed by neighbourhood
+search on larger plants; a plant whose full model would be too large goes
+straight to neighbourhood search. A `TimeAccount` records where the time
+went.
 """
 
 from __future__ import annotations
@@ -144,12 +145,19 @@ class SolveOutcome:
 
 
 def _first_schedule(
-    problem: Problem, params: SolveParams, began: float, account: TimeAccount
+    problem: Problem,
+    params: SolveParams,
+    began: float,
+    account: TimeAccount,
+    *,
+    relaxed: bool,
 ) -> tuple[Solution, bool]:
-    """The dispatch portfolio's best schedule within its share of the time."""
+    """The dispatch portfolio's best schedule within its share of the time.
+
+    `relaxed`: the whole-plant pass takes over when the climb stalls.
+    """
     dispatch_began = time.monotonic()
     search = params.search
-    relaxed = _wants_relaxed_pass(problem, params) is None
     if problem.objective[0] == "makespan":
         seconds = search.makespan_dispatch_share * params.time_limit
         steps = min(
@@ -214,11 +222,16 @@ def solve_problem(
     reasons = impossible_deadlines(problem, windows)
     if reasons:
         raise InfeasibleError(reasons)
-    heuristic, heuristic_ok = _first_schedule(problem, params, began, account)
+    no_pass = _wants_relaxed_pass(problem, params)
+    heuristic, heuristic_ok = _first_schedule(
+        problem, params, began, account, relaxed=no_pass is None
+    )
     windows = compute_windows(problem, heuristic)
     dispatched = heuristic
     heuristic_terms = evaluate(problem, heuristic).terms
-    passed = _whole_plant_pass(problem, params, began, account, heuristic, windows)
+    passed = _whole_plant_pass(
+        problem, params, began, account, heuristic, windows, no_pass
+    )
     if passed is not None:
         heuristic, heuristic_ok = passed.solution, passed.feasible
         windows = compute_windows(problem, heuristic)
@@ -308,13 +321,14 @@ def _whole_plant_pass(
     account: TimeAccount,
     heuristic: Solution,
     windows: Windows,
+    reason: str | None,
 ) -> RelaxedResult | None:
     """The pass's result when it ran and found a better schedule, else None.
 
-    It gets the rest of the key search's share, which ends early only when
-    the climb stalls.
+    `reason` is why it does not run (`_wants_relaxed_pass`). It gets the
+    rest of the key search's share, which ends early only when the climb
+    stalls.
     """
-    reason = _wants_relaxed_pass(problem, params)
     share = params.search.dispatch_share
     seconds = began + share * params.time_limit - time.monotonic()
     if reason is None and params.stop_requested:
