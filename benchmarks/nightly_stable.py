@@ -8,7 +8,8 @@ in this process, one after the other, and prints weighted tardiness and
 operations moved (as `nightly.py` counts them) per run and the medians.
 `--search NAME=VALUE` tries an engine setting; `--stability-first` puts
 the stability term first, to see how few moves a search finds when
-lateness does not count.
+lateness does not count; `--slack F` lets weighted tardiness give way by
+the fraction F to the stability term (`objective.slack`).
 
     python benchmarks/nightly_stable.py RUNS/m0 RUNS/m1 RUNS/m2 --seeds 0 1 2 \
         --search dispatch_share=0.65
@@ -49,6 +50,7 @@ def main() -> None:
     parser.add_argument("--freeze", type=float, default=8.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--stability-first", action="store_true")
+    parser.add_argument("--slack", type=float, default=0.0)
     add_search_option(parser)
     args = parser.parse_args()
     search = search_params(args.search, args.param)
@@ -63,6 +65,8 @@ def main() -> None:
         problem = build_problem(scenario, previous=previous)
         if args.stability_first:
             problem = stability_first(problem)
+        if args.slack:
+            problem = replace(problem, slack={"weighted_tardiness": args.slack})
         monday = read_schedule(monday_file)
         for seed in args.seeds:
             params = SolveParams(
@@ -86,7 +90,8 @@ def main() -> None:
     print(
         f"\nmedians: weighted tardiness {statistics.median(weighted):g}, "
         f"moved {statistics.median(moved):g} (settings: {settings}"
-        f"{', stability first' if args.stability_first else ''})"
+        f"{', stability first' if args.stability_first else ''}"
+        f"{f', slack {args.slack:g}' if args.slack else ''})"
     )
 
 

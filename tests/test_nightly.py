@@ -535,3 +535,33 @@ def test_the_shipped_nightly_recipe_works_end_to_end(tmp_path: Path) -> None:
         for k, op in window.items()
     )
     assert run_cli("diff", monday, out).returncode == 0
+
+
+@pytest.mark.cli
+def test_slack_keeps_more_of_the_plan_within_its_bound(tmp_path: Path) -> None:
+    """`objective.slack` through the CLI: stability may spend 30 % lateness.
+
+    The stability stage stays within the weighted tardiness the first stage
+    reached plus 30 %; the schedule passes `check` with the same files.
+    """
+    from tests.helpers import INSTANCES
+
+    demo = INSTANCES / "nightly"
+    orders = json.loads((demo / "orders-tuesday.json").read_text(encoding="utf-8"))
+    orders["objective"]["slack"] = {"weighted_tardiness": 0.3}
+    slack_orders = write_json(tmp_path / "orders-tuesday.json", orders)
+    files = [demo / "plant.json", slack_orders, demo / "weld-1-down.json"]
+    reference = ["--previous", demo / "monday-plan.json", "--freeze", "8"]
+    out = tmp_path / "tuesday-plan.json"
+    result = run_cli(
+        "schedule", *files, *reference, "--time-limit", "5", "-q",
+        "--format", "json", "-o", out,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    stages = {stage["term"]: stage["value"] for stage in report["solver"]["stages"]}
+    reached = stages["weighted_tardiness"]
+    assert report["objective"]["weighted_tardiness"] <= reached + int(0.3 * reached)
+    assert report["objective"]["stability"] == stages["stability"]
+    checked = run_cli("check", *files, "--schedule", out, *reference)
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -291,6 +291,30 @@ def test_max_wait_below_min_wait(tmp_path: Path) -> None:
     )
 
 
+def test_slack_for_a_term_not_in_the_objective(tmp_path: Path) -> None:
+    """Slack on a term that is not listed would silently do nothing."""
+    data = base()
+    data["objective"] = {"terms": ["flow_time"], "slack": {"weighted_tardiness": 0.1}}
+    assert_invalid(
+        validate(tmp_path, data),
+        f"{FILE}: objective: slack is given for 'weighted_tardiness', "
+        "which is not in terms",
+    )
+
+
+def test_slack_above_one_is_refused(tmp_path: Path) -> None:
+    """Slack is a fraction: 0.05 is 5 %, and more than doubling is refused."""
+    data = base()
+    data["objective"] = {
+        "terms": ["weighted_tardiness", "flow_time"],
+        "slack": {"weighted_tardiness": 5},
+    }
+    assert_invalid(
+        validate(tmp_path, data),
+        f"{FILE}: objective.slack.weighted_tardiness:",
+    )
+
+
 @pytest.mark.parametrize("both", [True, False], ids=["both", "neither"])
 def test_exactly_one_of_product_and_routing(tmp_path: Path, both: bool) -> None:
     """An order needs a product or an inline routing, not both and not neither."""

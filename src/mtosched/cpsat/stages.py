@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal, Protocol
 
 from ortools.sat.python import cp_model
@@ -71,6 +72,18 @@ class StageResult:
     seconds: float
 
 
+def with_slack(problem: Problem, term: ObjectiveTerm, value: int) -> int:
+    """The worst value of `term` that later stages may accept once it reached `value`.
+
+    The scenario's slack is a fraction of the value's size, rounded
+    down, so a term that reached 0 (nothing late) stays at 0.
+    """
+    fraction = problem.slack.get(term, 0.0)
+    if not fraction:
+        return value
+    return value + int(Decimal(repr(fraction)) * abs(value))
+
+
 class _Progress(cp_model.CpSolverSolutionCallback):
     def __init__(self, params: SolveParams, stage: str, began: float) -> None:
         super().__init__()
@@ -122,7 +135,7 @@ class StageRunner:
                 )
             self.best = heuristic
         value = evaluate(self.problem, self.best).terms[term]
-        self.settled.append((term, value))
+        self.settled.append((term, with_slack(self.problem, term, value)))
         return StageResult(term, "unknown", value, None, 0.0)
 
     def neighbourhoods_only(
@@ -155,7 +168,7 @@ class StageRunner:
             account=self.account,
         )
         value = evaluate(problem, self.best).terms[term]
-        self.settled.append((term, value))
+        self.settled.append((term, with_slack(problem, term, value)))
         status: StageStatus = "feasible" if value < before else "unknown"
         return StageResult(term, status, value, None, time.monotonic() - stage_began)
 
@@ -266,14 +279,22 @@ class StageRunner:
 
         A short stage may stop at a solution worse than its hint; the hint
         (the previous stage's schedule, or the dispatch schedule) then stays.
+        A settled term with slack counts as equal anywhere within its
+        bound, so the stage's own term decides.
         """
         incumbent = self.best if self.best is not None else heuristic
         if incumbent is None:
             return found
+        loose = {
+            term: kept for term, kept in self.settled if self.problem.slack.get(term)
+        }
 
         def rank(solution: Solution) -> tuple[int, ...]:
             terms = evaluate(self.problem, solution).terms
-            return tuple(terms[t] for t in self.problem.objective)
+            return tuple(
+                max(terms[t], loose[t]) if t in loose else terms[t]
+                for t in self.problem.objective
+            )
 
         return incumbent if rank(incumbent) < rank(found) else found
 
@@ -289,8 +310,9 @@ class StageRunner:
         """Keep the stage's value for later stages and hint its schedule."""
         assert self.best is not None and self.sm is not None
         if expression is not None:
-            self.sm.model.add(expression <= value)
-            self.settled.append((term, value))
+            kept = with_slack(self.problem, term, value)
+            self.sm.model.add(expression <= kept)
+            self.settled.append((term, kept))
         self.sm.add_hint(self.best)
         seconds = time.monotonic() - stage_began
         return StageResult(term, status, value, bound, seconds)

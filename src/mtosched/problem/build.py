@@ -390,6 +390,7 @@ def build_problem(
             if previous is not None
             else scenario.objective_terms
         ),
+        slack=scenario.objective_slack,
         successors=tuple(tuple(s) for s in successors),
         task_index=compiler.task_index,
         calendars=tuple(timed.calendars),

@@ -253,6 +253,9 @@ class Problem:
     longest_step: int = 0
     #: The previous plan, when rescheduling against one.
     baseline: Baseline | None = None
+    #: How far a term may give way to the later terms, as a fraction of the
+    #: value it reached (the scenario's `objective.slack`).
+    slack: dict[ObjectiveTerm, float] = field(default_factory=dict, hash=False)
 
     @cached_property
     def shortest_free_work(self) -> tuple[int | None, ...]:

@@ -267,7 +267,7 @@ def _comparable(value: Any, zone: ZoneInfo) -> Any:
 
 def _show(value: Any) -> str:
     if hasattr(value, "model_dump_json"):
-        return str(value.model_dump_json(by_alias=True))
+        return str(value.model_dump_json(by_alias=True, exclude_defaults=True))
     if hasattr(value, "isoformat"):
         return f"'{value.isoformat()}'"
     return f"'{value}'"

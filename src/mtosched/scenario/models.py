@@ -325,14 +325,29 @@ class Order(ContractModel):
 
 
 class Objective(ContractModel):
-    """Objective terms in lexicographic order (the first matters most)."""
+    """Objective terms in lexicographic order (the first matters most).
+
+    `slack` (an extension of the contract) lets a term give way to the
+    terms after it: with `{"weighted_tardiness": 0.05}` the later terms may
+    spend up to 5 % more weighted tardiness than the best found, so a
+    nightly run keeps more of last night's plan. Absent, the order is
+    strictly lexicographic, as the contract defines it.
+    """
 
     terms: list[ObjectiveTerm] = Field(min_length=1)
+    slack: dict[ObjectiveTerm, Annotated[float, Field(ge=0, le=1)]] = {}
 
     @model_validator(mode="after")
     def _no_repeats(self) -> Objective:
         if len(set(self.terms)) != len(self.terms):
             raise ValueError("an objective term is listed twice")
+        return self
+
+    @model_validator(mode="after")
+    def _slack_terms_listed(self) -> Objective:
+        for term in self.slack:
+            if term not in self.terms:
+                raise ValueError(f"slack is given for '{term}', which is not in terms")
         return self
 
 
@@ -422,6 +437,11 @@ class Scenario(ContractModel):
         if self.objective is None:
             return DEFAULT_OBJECTIVE
         return tuple(self.objective.terms)
+
+    @property
+    def objective_slack(self) -> dict[ObjectiveTerm, float]:
+        """How far each term may give way to the later ones (a fraction)."""
+        return {} if self.objective is None else dict(self.objective.slack)
 
 
 #: The list sections, merged by concatenation, with unique ids within each.
