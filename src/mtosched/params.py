@@ -96,7 +96,10 @@ class SearchParams:
     runs are slower; 4e-5 ended the search after 60 % of its share on the
     large training plants, whose neighbourhood steps then gained less
     than more climbing did). Each step moves `dispatch_step_share` of the orders
-    (3 % beat 5, 10 and 20 %) either way by up to `dispatch_step_minutes`;
+    (3 % beat 5, 10 and 20 % on the 150-order plants), at most
+    `dispatch_step_orders_max` of them (0: no cap), either way by up to
+    `dispatch_step_minutes` (on the 300-order plants 9 orders a step ended
+    10-18 % above 4; benchmarks/RESULTS.md);
     a team's helpers instead draw each step's reach between T and
     `dispatch_step_reach` x T, T the mean minutes late of the late orders
     under earliest due date (not within last night's plan, nor when no
@@ -162,6 +165,7 @@ class SearchParams:
     dispatch_patience: int = 400
     dispatch_seconds_per_task: float = 2.5e-5
     dispatch_step_share: float = 0.03
+    dispatch_step_orders_max: int = 4
     dispatch_step_minutes: float = 1000.0
     dispatch_step_reach: float = 9.0
     dispatch_blocker_share: float = 1.0
@@ -230,6 +234,7 @@ class SearchParams:
             "quote_window_tasks",
             "relaxed_max_tasks",
             "relaxed_probing_level",
+            "dispatch_step_orders_max",
         )
         for name in counts:
             if getattr(self, name) < 0:

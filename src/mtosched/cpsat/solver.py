@@ -185,6 +185,7 @@ def _first_schedule(
         on_improvement=_dispatch_progress(problem, params, began),
         settings=ClimbSettings(
             step_share=search.dispatch_step_share,
+            step_orders_max=search.dispatch_step_orders_max,
             step_minutes=search.dispatch_step_minutes,
             step_reach=search.dispatch_step_reach,
             blocker_share=search.dispatch_blocker_share,

@@ -41,9 +41,10 @@ KeyMode = Literal["orders", "plan"]
 class ClimbSettings:
     """How a step moves the keys and how a team shares the work.
 
-    A step moves `step_share` of the orders (at least one) by up to
-    `step_minutes` either way; with `pull_late`, every other step also
-    pulls one late order, drawn by its cost, up to twice as far forward.
+    A step moves `step_share` of the orders (at least one, at most
+    `step_orders_max` when that is not 0) by up to `step_minutes` either
+    way; with `pull_late`, every other step also pulls one late order,
+    drawn by its cost, up to twice as far forward.
     With `step_minutes_max`, each step draws its reach log-uniformly
     between the two (the best reach differs tenfold between plants);
     `step_reach` > 0 asks the portfolio to give a team's helpers such
@@ -63,6 +64,7 @@ class ClimbSettings:
     """
 
     step_share: float = 0.03
+    step_orders_max: int = 0
     step_minutes: float = 1000.0
     step_minutes_max: float | None = None
     step_reach: float = 0.0
@@ -198,6 +200,8 @@ def climb(
     """
     n = len(start.keys)
     moved = max(1, round(settings.step_share * n))
+    if settings.step_orders_max:
+        moved = min(moved, settings.step_orders_max)
     here = start
     stream = Stream(here, idle=idle)
     index: BlockerIndex | None = None

@@ -31,15 +31,16 @@ MIN_MEMBER_SECONDS = 0.5
 def member_settings(params: SolveParams, count: int) -> list[tuple[int, SearchParams]]:
     """Seed and search settings of each member; the first is the plain solve.
 
-    The rest cycle through shorter steps (300 minutes), a larger share
-    (5 % of the orders) and a smaller one (2 %), each with its own seed.
+    The rest cycle through shorter steps (300 minutes), steps moving more
+    orders (5 % of them, uncapped) and fewer (2 %, at most two), each with
+    its own seed.
     """
     search = params.search
     kinds = [
         search,
         replace(search, dispatch_step_minutes=300.0),
-        replace(search, dispatch_step_share=0.05),
-        replace(search, dispatch_step_share=0.02),
+        replace(search, dispatch_step_share=0.05, dispatch_step_orders_max=0),
+        replace(search, dispatch_step_share=0.02, dispatch_step_orders_max=2),
     ]
     return [(params.seed + i, kinds[i % len(kinds)]) for i in range(count)]
 
