@@ -143,6 +143,11 @@ class SearchParams:
     kicked keys instead). Its presolve probes at `relaxed_probing_level`
     (CP-SAT's default is 2: on a shifts-60 variant that took 8 s of
     presolve instead of 1.4 s, and a pass of under 2 s found nothing).
+    With `relaxed_lns_only` every CP-SAT worker of the pass searches
+    neighbourhoods of its hint instead of one of two searching the whole
+    plant, which cannot prove anything in the pass's seconds anyway (on
+    the shifts-60 plants 15 runs of 30 s were never worse at the median
+    and gained up to 14 % on a seed; benchmarks/RESULTS.md).
 
     `early_stage_share` is the share of the remaining time a lexicographic
     stage gets when later stages follow (0.7 left the first term 25 % short
@@ -187,6 +192,7 @@ class SearchParams:
     relaxed_max_tasks: int = 600
     relaxed_probing_level: int = 0
     relaxed_min_seconds: float = 2.0
+    relaxed_lns_only: bool = True
     early_stage_share: float = 0.9
     step_factor: float = 2.0
     min_step_seconds: float = 0.3

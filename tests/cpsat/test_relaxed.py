@@ -83,15 +83,21 @@ def test_the_relaxation_bounds_the_optimum_and_its_replay_checks(
     assert value <= optimum <= evaluate(problem, exact).terms[term]  # type: ignore[index]
 
 
-def test_the_pass_improves_a_poor_start_and_never_returns_worse() -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+@pytest.mark.parametrize("lns_only", [True, False])
+def test_the_pass_improves_a_poor_start_and_never_returns_worse(
+    workers: int, lns_only: bool
+) -> None:
     """From the due-date list schedule on a booth with colour changes, the pass
     finds a better exact schedule; started from that one again, it keeps it
-    or finds better."""
+    or finds better. Whether its workers search only neighbourhoods of the
+    hint or one also searches the whole plant, with one worker or two."""
     colours = ["black", "white", "black", "white", "red", "black", "white", "red"]
     scenario = paint_shop(colours, calendar=True, terms=["changeover_minutes"])
     problem = build_problem(scenario)
     start = dispatch(problem)
-    params = SolveParams(time_limit=10, workers=1, seed=0)
+    search = SearchParams(relaxed_lns_only=lns_only)
+    params = SolveParams(time_limit=10, workers=workers, seed=0, search=search)
     account = TimeAccount()
     windows = compute_windows(problem, start)
     first = relaxed_pass(problem, windows, start, params, seconds=5, account=account)

@@ -120,6 +120,7 @@ def relaxed_pass(
     sm.add_hint(incumbent)
     solver = configured_solver(params, seconds - (time.monotonic() - began))
     solver.parameters.cp_model_probing_level = params.search.relaxed_probing_level
+    solver.parameters.use_lns_only = params.search.relaxed_lns_only
     clock = PresolveClock(solver, params)
     run_solver(solver, sm.model, params, replayer)
     account.relaxed_presolve = clock.split()[0]
