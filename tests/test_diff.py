@@ -14,8 +14,9 @@ from typing import Any
 
 import pytest
 
-from mtosched.diff import diff_schedules, duration_text
+from mtosched.diff import diff_schedules
 from mtosched.schedule import Schedule
+from mtosched.schedule_diff import duration_text
 from tests.helpers import run_cli, write_json
 
 MONDAY = datetime(2026, 11, 30, 6, tzinfo=UTC)

@@ -25,13 +25,10 @@ from mtosched.cli.common import (
     stdout,
 )
 from mtosched.cli.diff_view import render_diff
-from mtosched.diff import (
-    ScheduleDiff,
-    diff_schedules,
-    duplicate_operations,
-)
+from mtosched.diff import diff_schedules, duplicate_operations
 from mtosched.errors import InputError, Issue
 from mtosched.schedule import Schedule, zone_of
+from mtosched.schedule_diff import ScheduleDiff
 
 
 def diff_command(

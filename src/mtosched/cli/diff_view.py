@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from mtosched.diff import OperationGroup, ScheduleDiff, duration_text
 from mtosched.schedule import local
+from mtosched.schedule_diff import OperationGroup, ScheduleDiff, duration_text
 
 #: Date and time without the weekday, so that tables fit 80 columns.
 _WHEN = "%d %b %H:%M"
