@@ -20,7 +20,7 @@ from pathlib import Path
 from search_settings import add_search_option, search_params
 
 from mtosched import SolveParams, build_problem, check, load_scenario, solve
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 
 
 def main() -> None:

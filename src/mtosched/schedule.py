@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mtosched.scenario.models import Instant, ObjectiveTerm
+from mtosched.scenario.fields import Instant, ObjectiveTerm
 
 ScheduleStatus = Literal["optimal", "feasible", "infeasible", "unknown"]
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from mtosched.problem.model import Placement, Problem
 from mtosched.problem.solution import Solution
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 from mtosched.schedule import (
     ClosedPeriod,
     Kpis,

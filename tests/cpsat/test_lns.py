@@ -13,7 +13,8 @@ from mtosched.cpsat.lns import improve
 from mtosched.heuristic.dispatch import dispatch
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
-from mtosched.scenario.models import ObjectiveTerm, Scenario
+from mtosched.scenario.fields import ObjectiveTerm
+from mtosched.scenario.models import Scenario
 from mtosched.verify.check import check
 from mtosched.verify.evaluate import evaluate
 from tests.helpers import INSTANCES, ROOT

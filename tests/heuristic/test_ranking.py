@@ -16,7 +16,8 @@ from mtosched.heuristic.dispatch import dispatch
 from mtosched.heuristic.portfolio import _Incumbent, lateness_scale
 from mtosched.problem.model import Placement, Problem
 from mtosched.problem.solution import Solution
-from mtosched.scenario.models import ObjectiveTerm, Scenario
+from mtosched.scenario.fields import ObjectiveTerm
+from mtosched.scenario.models import Scenario
 from mtosched.verify.check import check, deadlines_and_waits_hold
 from mtosched.verify.evaluate import objective_terms, order_outcomes, term_values
 from tests.helpers import INSTANCES, at, op, order, plant

@@ -37,7 +37,7 @@ from mtosched import (
     solve,
 )
 from mtosched.export.json_writer import schedule_json
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 from tests.helpers import validated
 from tests.oracles.test_brute_force import assert_compiled_alike, read_instance
 

@@ -40,7 +40,7 @@ from mtosched import (
     solve,
 )
 from mtosched.heuristic.dispatch import dispatch
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 from tests.helpers import assert_checked, validated
 from tests.oracles.test_brute_force import read_instance
 from tests.oracles.test_brute_force_shopfloor import (

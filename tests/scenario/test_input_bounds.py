@@ -15,13 +15,8 @@ from typing import Any
 import pytest
 
 from mtosched import InfeasibleError, InputError, build_problem
+from mtosched.scenario.fields import MAX_MINUTES, MAX_PRIORITY, MAX_QUANTITY, MAX_STOCK
 from mtosched.scenario.loading import parse_scenario_text
-from mtosched.scenario.models import (
-    MAX_MINUTES,
-    MAX_PRIORITY,
-    MAX_QUANTITY,
-    MAX_STOCK,
-)
 from tests.helpers import DATA, run_cli, write_json
 
 RELIABILITY = DATA / "reliability"

@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 from mtosched.verify.evaluate import order_outcomes, term_values
 
 

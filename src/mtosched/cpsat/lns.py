@@ -34,7 +34,7 @@ from mtosched.cpsat.running import (
 from mtosched.params import SolveParams, SolveProgress, TimeAccount
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 from mtosched.verify.check import check
 
 # A step may take `SearchParams.step_factor` times what building its model

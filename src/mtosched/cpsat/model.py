@@ -16,7 +16,7 @@ from mtosched.cpsat.tasks import CalendarEncoding, TaskVars, add_task
 from mtosched.cpsat.terms import Terms, ValueRule
 from mtosched.problem.model import Placement, Problem
 from mtosched.problem.solution import Solution
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 
 LinearExpr = cp_model.LinearExprT
 

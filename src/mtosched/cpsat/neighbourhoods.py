@@ -31,7 +31,7 @@ from typing import Literal
 from mtosched.cpsat.batch_rules import rank, same_time
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 from mtosched.verify.evaluate import order_outcomes
 from mtosched.verify.sequences import loads
 

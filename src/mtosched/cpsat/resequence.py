@@ -29,7 +29,7 @@ from mtosched.cpsat.running import configured_solver, run_solver
 from mtosched.params import SolveParams, SolveProgress, TimeAccount
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 from mtosched.verify.check import check
 
 #: Share of the free tasks a neighbourhood starts with, its limits, and how

@@ -36,7 +36,7 @@ from mtosched.heuristic.portfolio import ImprovementCallback, best_dispatch, ste
 from mtosched.params import SolveParams, SolveProgress, TimeAccount
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 from mtosched.verify.evaluate import evaluate
 
 __all__ = ["SolveOutcome", "StageResult", "solve_problem"]

@@ -25,7 +25,7 @@ from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.params import SolveParams, SolveProgress, TimeAccount
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 from mtosched.verify.evaluate import evaluate
 
 StageStatus = Literal["optimal", "feasible", "unknown"]

@@ -17,7 +17,7 @@ from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.tasks import TaskVars
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 
 LinearExpr = cp_model.LinearExprT
 

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mtosched.explain.words import CauseKind, duration
-from mtosched.scenario.models import Instant
+from mtosched.scenario.fields import Instant
 
 
 class _Result(BaseModel):

@@ -32,11 +32,7 @@ from mtosched.problem.previous import PreviousPlan
 from mtosched.problem.routing_plans import RoutingPlans
 from mtosched.problem.templates import Step, stamp, template_of
 from mtosched.problem.timing import attach_working_time
-from mtosched.scenario.models import (
-    Operation,
-    Order,
-    Scenario,
-)
+from mtosched.scenario.models import Operation, Order, Scenario
 from mtosched.scenario.provenance import Origin
 from mtosched.scenario.references import localize, scenario_zone
 

@@ -12,7 +12,8 @@ from typing import Protocol
 
 from mtosched.problem.model import ChangeoverMatrix, MaterialInfo, OrderInfo, Task
 from mtosched.problem.worktime import WorkingTime
-from mtosched.scenario.models import MAX_MINUTES, Scenario
+from mtosched.scenario.fields import MAX_MINUTES
+from mtosched.scenario.models import Scenario
 
 #: How far after `start` a plan may have to reach: two centuries. Each
 #: duration and wait is at most one (`MAX_MINUTES`); an order that cannot

@@ -13,7 +13,8 @@ from decimal import ROUND_CEILING, Decimal
 
 from mtosched.errors import Issue
 from mtosched.problem.model import Mode
-from mtosched.scenario.models import MAX_MINUTES, Machine, Operation, Order
+from mtosched.scenario.fields import MAX_MINUTES
+from mtosched.scenario.models import Machine, Operation, Order
 from mtosched.scenario.provenance import Origin
 
 

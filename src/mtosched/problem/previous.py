@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 
 #: Weight of moving work planned within the next day; one less per day
 #: further out, and never below 1 (work a week away matters least).

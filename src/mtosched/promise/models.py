@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from mtosched.scenario.models import Instant
+from mtosched.scenario.fields import Instant
 from mtosched.schedule import Schedule
 
 

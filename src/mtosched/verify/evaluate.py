@@ -13,7 +13,7 @@ from typing import get_args
 
 from mtosched.problem.model import Problem
 from mtosched.problem.solution import Solution
-from mtosched.scenario.models import ObjectiveTerm
+from mtosched.scenario.fields import ObjectiveTerm
 from mtosched.verify.sequences import Changeover, Unit, changeovers, machine_units
 
 
