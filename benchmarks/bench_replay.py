@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from mtosched import Problem, Solution
-from mtosched.problem.model import Mode, Placement, Task
+from mtosched.problem.parts import Mode, Placement, Task
 
 
 class ReplayError(Exception):

@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from mtosched.problem.model import Placement, Problem
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Placement
 from mtosched.problem.solution import Solution
 from mtosched.scenario.fields import ObjectiveTerm
 from mtosched.schedule import (

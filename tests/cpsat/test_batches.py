@@ -23,7 +23,7 @@ from mtosched.cpsat.batch_rules import unmodelled
 from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.cpsat.neighbourhoods import freeable
-from mtosched.problem.model import Placement
+from mtosched.problem.parts import Placement
 from mtosched.problem.solution import Solution
 from mtosched.verify.evaluate import evaluate
 from tests.cpsat.test_neighbourhood_model import dispatched

@@ -12,7 +12,7 @@ from mtosched import Problem, Scenario, SolveParams, build_problem, solve
 from mtosched.cpsat.bounds import compute_windows
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.heuristic.dispatch import dispatch
-from mtosched.problem.model import Placement
+from mtosched.problem.parts import Placement
 from mtosched.problem.solution import Solution
 from mtosched.verify.check import check as check_solution
 from tests.helpers import assert_checked, op, order, plant, solved

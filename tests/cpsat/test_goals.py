@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mtosched.cpsat.goals import Goal, goal_for
 from mtosched.problem import build_problem
-from mtosched.problem.model import Baseline, PlannedSlot
+from mtosched.problem.parts import Baseline, PlannedSlot
 from mtosched.problem.previous import PreviousPlan
 from mtosched.scenario.loading import parse_scenario_text
 

@@ -22,7 +22,8 @@ from mtosched import InfeasibleError, build_problem, check
 from mtosched.cpsat.bounds import compute_windows, narrowed
 from mtosched.cpsat.model import ScheduleModel
 from mtosched.heuristic.dispatch import dispatch
-from mtosched.problem.model import Placement, Problem
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Placement
 from mtosched.problem.solution import Solution
 from mtosched.verify.evaluate import evaluate
 from tests.oracles.test_properties_shopfloor import PROPERTIES, scenarios, validated

@@ -25,7 +25,7 @@ from mtosched import (
     load_scenario,
     solve,
 )
-from mtosched.problem.model import Placement
+from mtosched.problem.parts import Placement
 from mtosched.problem.solution import Solution
 from mtosched.scenario.references import check_references
 from mtosched.schedule_mapping import build_schedule

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from mtosched import Scenario, Schedule, build_problem
-from mtosched.problem.model import Placement, Problem
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Placement
 from mtosched.problem.solution import Solution
 from mtosched.schedule_mapping import build_schedule
 from mtosched.verify.check import check

@@ -8,7 +8,8 @@ from typing import Any
 from mtosched import build_problem
 from mtosched.heuristic.booking import Floor
 from mtosched.heuristic.levels import Profile, Stock
-from mtosched.problem.model import MaterialInfo, Placement, Problem
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import MaterialInfo, Placement
 from mtosched.scenario.models import Scenario
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from mtosched import build_problem
 from mtosched.heuristic.dispatch import Guide, dispatch, earliest_due_date
-from mtosched.problem.model import PlannedSlot
+from mtosched.problem.parts import PlannedSlot
 from mtosched.scenario.models import Scenario
 from mtosched.verify.check import check
 from tests.helpers import at, plant

@@ -14,7 +14,8 @@ from mtosched import build_problem, load_scenario
 from mtosched.heuristic.climb import Ranker
 from mtosched.heuristic.dispatch import dispatch
 from mtosched.heuristic.portfolio import _Incumbent, lateness_scale
-from mtosched.problem.model import Placement, Problem
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Placement
 from mtosched.problem.solution import Solution
 from mtosched.scenario.fields import ObjectiveTerm
 from mtosched.scenario.models import Scenario

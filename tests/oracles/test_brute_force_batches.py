@@ -26,7 +26,8 @@ from mtosched.cpsat.neighbourhoods import freeable
 from mtosched.cpsat.solver import solve_problem
 from mtosched.heuristic.dispatch import dispatch
 from mtosched.params import TimeAccount
-from mtosched.problem.model import Placement, Problem
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Placement
 from mtosched.problem.solution import Solution
 from mtosched.verify.check import check
 

@@ -49,7 +49,7 @@ from mtosched import (
     solve,
 )
 from mtosched.heuristic.dispatch import dispatch
-from mtosched.problem.model import Mode, Placement
+from mtosched.problem.parts import Mode, Placement
 from tests.helpers import assert_checked
 from tests.oracles.test_brute_force import REGULAR_TERMS, read_instance, scenario_with
 

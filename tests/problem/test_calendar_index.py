@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mtosched import Scenario
 from mtosched.problem.calendar_index import CalendarIndex
-from mtosched.problem.model import Mode
+from mtosched.problem.parts import Mode
 
 SHIFTS = [{"days": ["mon", "tue", "wed", "thu", "fri"], "from": "06:00", "to": "22:00"}]
 

@@ -273,7 +273,7 @@ def test_earliest_finishes_follow_after_that_names_a_later_operation() -> None:
     Task 3 is running on the floor: its bound is its fixed end, 40.
     """
     from mtosched.problem.horizon import earliest_finishes
-    from mtosched.problem.model import Mode, Placement, Task
+    from mtosched.problem.parts import Mode, Placement, Task
 
     tasks = [
         Task(0, "pack", (Mode(0, 30),), (2,), 100),

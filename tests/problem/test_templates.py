@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from mtosched import InputError, Scenario, build_problem
-from mtosched.problem.model import Task
+from mtosched.problem.parts import Task
 from mtosched.problem.templates import stamp, template_of
 
 START = "2026-11-30T06:00:00Z"

@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from mtosched import Scenario, build_problem
-from mtosched.problem.model import Placement, Problem
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Placement
 from mtosched.problem.solution import Solution
 from mtosched.schedule_mapping import build_schedule
 from mtosched.verify.check import CheckReport, check

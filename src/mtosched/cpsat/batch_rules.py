@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mtosched.cpsat.tasks import TaskVars
-from mtosched.problem.model import Mode, Problem, Task
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Mode, Task
 
 
 def rank(problem: Problem, machine: int, t: int) -> tuple[int, int]:

@@ -54,7 +54,8 @@ from mtosched.cpsat.batch_rules import (
 )
 from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.tasks import TaskVars, end_limit
-from mtosched.problem.model import Mode, Problem
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Mode
 from mtosched.problem.solution import Solution
 from mtosched.verify.sequences import loads
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from mtosched.problem.model import Placement, Problem, Task, lot_minutes
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Placement, Task, lot_minutes
 from mtosched.problem.solution import Solution
 
 

@@ -18,7 +18,8 @@ from ortools.sat.python import cp_model
 
 from mtosched.cpsat.bounds import Windows
 from mtosched.cpsat.tasks import TaskVars
-from mtosched.problem.model import Mode, Placement, Problem, lot_minutes
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Mode, Placement, lot_minutes
 
 #: (minutes after the start, the literals under which that holds)
 Offsets = list[tuple[int, list[cp_model.IntVar]]]

@@ -14,7 +14,8 @@ from mtosched.cpsat.changeovers import HintRule, add_changeovers
 from mtosched.cpsat.lots import TransferLots
 from mtosched.cpsat.tasks import CalendarEncoding, TaskVars, add_task
 from mtosched.cpsat.terms import Terms, ValueRule
-from mtosched.problem.model import Placement, Problem
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Placement
 from mtosched.problem.solution import Solution
 from mtosched.scenario.fields import ObjectiveTerm
 

@@ -23,7 +23,8 @@ from mtosched.cpsat.neighbourhoods import freeable
 from mtosched.cpsat.running import configured_solver, run_solver
 from mtosched.errors import InfeasibleError, NoScheduleFoundError
 from mtosched.params import SolveParams
-from mtosched.problem.model import Placement, Problem
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Placement
 from mtosched.problem.solution import Solution
 from mtosched.verify.check import check
 from mtosched.verify.evaluate import order_outcomes

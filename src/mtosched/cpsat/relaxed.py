@@ -30,7 +30,8 @@ from mtosched.cpsat.running import PresolveClock, configured_solver, run_solver
 from mtosched.heuristic.climb import Rank, Ranker
 from mtosched.heuristic.dispatch import Guide, dispatch, earliest_due_date
 from mtosched.params import SolveParams, TimeAccount
-from mtosched.problem.model import PlannedSlot, Problem
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import PlannedSlot
 from mtosched.problem.solution import Solution
 
 

@@ -15,7 +15,8 @@ from typing import Literal
 from ortools.sat.python import cp_model
 
 from mtosched.cpsat.bounds import Windows
-from mtosched.problem.model import Mode, Placement, Problem, Task
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Mode, Placement, Task
 
 #: (elapsed minutes, start ranges [a, b]) per start group
 Groups = list[tuple[int, list[tuple[int, int]]]]

@@ -17,7 +17,8 @@ import bisect
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from mtosched.problem.model import Mode, Problem, Task
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Mode, Task
 from mtosched.problem.solution import Solution
 from mtosched.schedule_mapping import batch_ids
 from mtosched.verify.sequences import changeovers, machine_units

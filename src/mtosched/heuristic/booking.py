@@ -16,13 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from mtosched.heuristic.levels import Profile, Stock
-from mtosched.problem.model import (
-    ChangeoverMatrix,
-    Mode,
-    Placement,
-    Problem,
-    Task,
-)
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import ChangeoverMatrix, Mode, Placement, Task
 
 
 class Timeline:

@@ -21,13 +21,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mtosched.heuristic.booking import Booking, Floor
-from mtosched.problem.model import (
-    Mode,
-    Placement,
-    PlannedSlot,
-    Problem,
-    lot_minutes,
-)
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Mode, Placement, PlannedSlot, lot_minutes
 from mtosched.problem.solution import Solution
 
 #: Placements of an operation tried before its maximum-wait followers fit

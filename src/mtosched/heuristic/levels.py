@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from itertools import accumulate
 
-from mtosched.problem.model import MaterialInfo
+from mtosched.problem.parts import MaterialInfo
 
 
 class Profile:

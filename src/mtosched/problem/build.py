@@ -18,16 +18,16 @@ from mtosched.problem.calendar_index import CalendarIndex
 from mtosched.problem.floor_work import FloorWork
 from mtosched.problem.following import PlanFollower, fixed_conflicts
 from mtosched.problem.horizon import MAX_PLAN_MINUTES, earliest_finishes
-from mtosched.problem.model import (
+from mtosched.problem.model import Problem
+from mtosched.problem.modes import ModeTable
+from mtosched.problem.parts import (
     ChangeoverMatrix,
     MachineInfo,
     Mode,
     OrderInfo,
     Placement,
-    Problem,
     Task,
 )
-from mtosched.problem.modes import ModeTable
 from mtosched.problem.previous import PreviousPlan
 from mtosched.problem.routing_plans import RoutingPlans
 from mtosched.problem.templates import Step, stamp, template_of

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from mtosched.problem.model import Mode
+from mtosched.problem.parts import Mode
 from mtosched.scenario.models import Calendar, Scenario
 
 

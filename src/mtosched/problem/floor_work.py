@@ -15,7 +15,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from mtosched.errors import Issue
-from mtosched.problem.model import Task
+from mtosched.problem.parts import Task
 from mtosched.scenario.models import Scenario
 from mtosched.scenario.provenance import Origin
 

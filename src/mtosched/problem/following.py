@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from itertools import pairwise
 
-from mtosched.problem.model import (
+from mtosched.problem.parts import (
     Baseline,
     Mode,
     OrderInfo,

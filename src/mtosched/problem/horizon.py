@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from mtosched.problem.model import ChangeoverMatrix, MaterialInfo, OrderInfo, Task
+from mtosched.problem.parts import ChangeoverMatrix, MaterialInfo, OrderInfo, Task
 from mtosched.problem.worktime import WorkingTime
 from mtosched.scenario.fields import MAX_MINUTES
 from mtosched.scenario.models import Scenario

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from decimal import ROUND_CEILING, Decimal
 
 from mtosched.errors import Issue
-from mtosched.problem.model import Mode
+from mtosched.problem.parts import Mode
 from mtosched.scenario.fields import MAX_MINUTES
 from mtosched.scenario.models import Machine, Operation, Order
 from mtosched.scenario.provenance import Origin

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mtosched.problem.model import Placement, Problem
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Placement
 
 
 @dataclass(frozen=True, slots=True)

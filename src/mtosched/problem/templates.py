@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from mtosched.problem.model import Mode, Task
+from mtosched.problem.parts import Mode, Task
 
 #: Puts a value into one field of a task under construction.
 Setter = Callable[[Task, Any], None]

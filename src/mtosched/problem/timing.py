@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from mtosched.problem.calendar_index import CalendarIndex, downtime_calendars
 from mtosched.problem.calendars import weekly_minutes, working_time
 from mtosched.problem.horizon import safe_horizon
-from mtosched.problem.model import (
+from mtosched.problem.parts import (
     ChangeoverMatrix,
     MaterialInfo,
     Mode,

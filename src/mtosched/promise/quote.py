@@ -36,7 +36,7 @@ from mtosched.errors import (
 from mtosched.heuristic.dispatch import Guide, dispatch
 from mtosched.params import SolveParams
 from mtosched.problem import Problem, build_problem
-from mtosched.problem.model import PlannedSlot
+from mtosched.problem.parts import PlannedSlot
 from mtosched.problem.previous import PlannedOperation, PreviousPlan
 from mtosched.problem.solution import Solution
 from mtosched.promise.models import CandidateQuote, Limit, Quote

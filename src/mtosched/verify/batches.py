@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mtosched.problem.model import Mode, Problem, Task
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Mode, Task
 from mtosched.problem.solution import Solution
 from mtosched.problem.worktime import WorkingTime, intersect_periods
 from mtosched.verify.sequences import Unit, machine_units

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import partial
 from itertools import pairwise
 
-from mtosched.problem.model import Mode, Placement, Problem
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Mode, Placement
 from mtosched.problem.solution import Solution
 from mtosched.verify.batches import batch_name, batch_violations
 from mtosched.verify.evaluate import Evaluation, evaluate

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from mtosched.problem.model import Mode, Problem, Task
+from mtosched.problem.model import Problem
+from mtosched.problem.parts import Mode, Task
 from mtosched.problem.solution import Solution
 
 
